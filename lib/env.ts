@@ -1,0 +1,96 @@
+// The one place configuration is read. Every variable is validated at start-up
+// (instrumentation.ts) with a message that names the variable and the fix.
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+/** Values shipped in .env.example and docs: never acceptable as a production secret. */
+const PLACEHOLDER_PATTERN = /change[-_ ]?me|example|placeholder|secret123|^x+$|^0+$/i;
+
+export interface SecretSpec {
+  name: string;
+  purpose: string;
+  generate(): string;
+  /** Returns a reason when the value is unusable, else null. */
+  problem(value: string): string | null;
+}
+
+function textSecret(name: string, purpose: string, minLength: number): SecretSpec {
+  return {
+    name,
+    purpose,
+    generate: () => randomBytes(48).toString("base64url"),
+    problem: (value) => (value.length < minLength ? `must be at least ${minLength} characters` : null),
+  };
+}
+
+/** Every secret the app needs; `npm run dev` generates the missing ones into .env.local. */
+export const SECRET_SPECS: readonly SecretSpec[] = [
+  textSecret("AUTH_SECRET", "signs and seals session cookies", 32),
+];
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z
+    .string({ error: "is required: point it at PostgreSQL (postgresql://user:password@host:5432/haven)" })
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  APP_URL: z
+    .url({ error: "must be the public URL of the app, e.g. https://haven.example-clinic.org" })
+    .default("http://localhost:3000"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  AUTH_SECRET: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema> & { AUTH_SECRET: string };
+
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}
+
+function describeIssues(issues: z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${issue.path.join(".") || "(root)"} ${issue.message}`);
+}
+
+/** Validates a raw environment; throws one ConfigurationError listing every problem. */
+export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(raw);
+  const problems = result.success ? [] : describeIssues(result.error.issues);
+  const isProduction = (raw.NODE_ENV ?? "development") === "production";
+
+  for (const spec of SECRET_SPECS) {
+    const value = raw[spec.name];
+    if (!value) {
+      problems.push(
+        isProduction
+          ? `${spec.name} is missing (${spec.purpose}); set a long random value, e.g. \`openssl rand -base64 48\``
+          : `${spec.name} is missing (${spec.purpose}); \`npm run dev\` generates it into .env.local`,
+      );
+      continue;
+    }
+    const problem = spec.problem(value);
+    if (problem) problems.push(`${spec.name} ${problem}`);
+    else if (isProduction && PLACEHOLDER_PATTERN.test(value)) {
+      problems.push(`${spec.name} is a placeholder value; production needs a real random secret`);
+    }
+  }
+
+  if (!result.success || problems.length > 0) {
+    throw new ConfigurationError(
+      `Haven cannot start: invalid configuration.\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every variable.`,
+    );
+  }
+  return result.data as Env;
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests change process.env between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,82 @@
+// One error type for expected failures, mapped to HTTP status in one place.
+import { z } from "zod";
+
+export type ErrorCode =
+  | "BAD_REQUEST"
+  | "VALIDATION_FAILED"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "RATE_LIMITED"
+  | "SERVICE_UNAVAILABLE"
+  | "INTERNAL";
+
+const STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 422,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An expected failure whose message is safe to show the user (it must never contain PHI). */
+export class AppError extends Error {
+  override name = "AppError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { fields?: FieldError[]; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export function validationError(error: z.ZodError): AppError {
+  const fields = error.issues.map((issue) => ({
+    field: issue.path.join(".") || "(body)",
+    message: issue.message,
+  }));
+  return new AppError("VALIDATION_FAILED", "Some fields are invalid.", { fields });
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; requestId: string; fields?: FieldError[] };
+}
+
+/** Expected errors keep their message; anything else becomes a generic 500 that names the request id. */
+export function toErrorBody(error: unknown, requestId: string): { status: number; body: ErrorBody } {
+  const appError =
+    error instanceof AppError
+      ? error
+      : error instanceof z.ZodError
+        ? validationError(error)
+        : new AppError(
+            "INTERNAL",
+            "Something went wrong on our side. Quote the request id if you contact support.",
+          );
+  return {
+    status: appError.status,
+    body: {
+      error: {
+        code: appError.code,
+        message: appError.message,
+        requestId,
+        ...(appError.details.fields ? { fields: appError.details.fields } : {}),
+      },
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Security headers for every response, built in one place and applied by proxy.ts.
+// Kept free of Node-only imports: the proxy may run before anything else loads.
+
+export function createNonce(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode(...bytes));
+}
+
+export function buildContentSecurityPolicy(
+  nonce: string,
+  isDevelopment: boolean,
+  servedOverHttps: boolean,
+): string {
+  const directives: Record<string, string[]> = {
+    "default-src": ["'self'"],
+    // 'strict-dynamic' lets Next's nonce-bearing bootstrap load its chunks; React's
+    // development tooling evaluates strings, so 'unsafe-eval' exists in development only.
+    "script-src": [
+      "'self'",
+      `'nonce-${nonce}'`,
+      "'strict-dynamic'",
+      ...(isDevelopment ? ["'unsafe-eval'"] : []),
+    ],
+    // Development injects styles at run time for hot reload.
+    "style-src": ["'self'", ...(isDevelopment ? ["'unsafe-inline'"] : [`'nonce-${nonce}'`])],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'", ...(isDevelopment ? ["ws:"] : [])],
+    "media-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+  };
+  const policy = Object.entries(directives).map(([name, values]) => `${name} ${values.join(" ")}`);
+  // Only where the app itself is served over HTTPS: on plain http it would break every request.
+  if (servedOverHttps) policy.push("upgrade-insecure-requests");
+  return policy.join("; ");
+}
+
+export function securityHeaders(options: {
+  nonce: string;
+  isDevelopment: boolean;
+  isProduction: boolean;
+  servedOverHttps: boolean;
+}) {
+  const headers: Record<string, string> = {
+    "Content-Security-Policy": buildContentSecurityPolicy(
+      options.nonce,
+      options.isDevelopment,
+      options.servedOverHttps,
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    // Pages and API responses may carry PHI: nothing dynamic is stored by browsers or proxies.
+    "Cache-Control": "no-store",
+  };
+  if (options.isProduction) {
+    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains; preload";
+  }
+  return headers;
+}

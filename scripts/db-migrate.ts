@@ -1,0 +1,19 @@
+// `npm run db:migrate`: applies pending migrations to DATABASE_URL and records
+// them in _prisma_migrations, as `prisma migrate deploy` would.
+import { loadProjectEnv } from "./lib/load-env";
+import { applyMigrations } from "./lib/schema-engine";
+
+loadProjectEnv();
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error(
+    "DATABASE_URL is not set. Point it at PostgreSQL to migrate it; `npm run dev` migrates its embedded database by itself.",
+  );
+  process.exit(1);
+}
+const applied = await applyMigrations(databaseUrl);
+console.log(
+  applied.length
+    ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}`
+    : "Database is up to date.",
+);

@@ -1,0 +1,78 @@
+// `npm run dev`: everything a new developer needs, then `next dev`.
+// Secrets generated once into .env.local; without DATABASE_URL an embedded
+// PostgreSQL-compatible database under .data/ is started, migrated and seeded.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { createPrismaClient } from "@/lib/db/client";
+import { formatDemoAccounts, seedDemoData } from "@/prisma/seed";
+import { ensureDevelopmentSecrets } from "./lib/dev-secrets";
+import { type EmbeddedDatabase, startEmbeddedDatabase } from "./lib/embedded-database";
+import { findFreePort } from "./lib/free-port";
+import { loadProjectEnv } from "./lib/load-env";
+import { applyMigrations } from "./lib/schema-engine";
+
+const DEFAULT_EMBEDDED_PORT = 54329;
+
+async function portIsFree(port: number): Promise<boolean> {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const server = net.createServer().once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+// Next types NODE_ENV as read-only; this script is where it is decided.
+const writableEnv = process.env as Record<string, string | undefined>;
+writableEnv.NODE_ENV ??= "development";
+writableEnv.NEXT_TELEMETRY_DISABLED ??= "1";
+loadProjectEnv();
+if (process.env.NODE_ENV === "production") {
+  console.error("npm run dev is for development; in production run `npm run build && npm start`.");
+  process.exit(1);
+}
+
+const generated = ensureDevelopmentSecrets();
+if (generated.length)
+  console.log(`[haven] Generated ${generated.join(", ")} into .env.local (development only, not committed).`);
+
+let embedded: EmbeddedDatabase | undefined;
+if (!process.env.DATABASE_URL) {
+  const dataDir = path.resolve(".data/pglite");
+  const port = (await portIsFree(DEFAULT_EMBEDDED_PORT)) ? DEFAULT_EMBEDDED_PORT : await findFreePort();
+  embedded = await startEmbeddedDatabase({ dataDir, port });
+  process.env.DATABASE_URL = embedded.url;
+  process.env.DATABASE_POOL_SIZE = "1";
+  console.log(`[haven] Embedded database (PGlite) in .data/pglite, listening on 127.0.0.1:${port}.`);
+}
+
+const databaseUrl = process.env.DATABASE_URL;
+const applied = await applyMigrations(databaseUrl);
+console.log(
+  applied.length
+    ? `[haven] Applied migrations: ${applied.join(", ")}`
+    : "[haven] Database schema is up to date.",
+);
+
+const prisma = createPrismaClient(databaseUrl, 1, 5_000);
+const accounts = await seedDemoData(prisma);
+await prisma.$disconnect();
+console.log(`[haven] Demo accounts (development only):\n${formatDemoAccounts(accounts)}`);
+
+const port = process.env.PORT ?? "3000";
+const next = spawn("npx", ["--no-install", "next", "dev", "--port", port], {
+  stdio: "inherit",
+  env: process.env,
+});
+console.log(`[haven] Starting Haven on http://localhost:${port}`);
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  next.kill("SIGTERM");
+  await embedded?.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+next.on("exit", (code) => void shutdown(code ?? 0));

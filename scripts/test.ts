@@ -1,0 +1,126 @@
+// `npm test`: every test, against a real PostgreSQL this script starts itself
+// (or TEST_DATABASE_URL), then a production build in Debian's Chromium.
+// Ends with one line: `tests: N passed, M failed`, summed over Vitest and Playwright.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { SECRET_SPECS } from "@/lib/env";
+import { createPrismaClient } from "@/lib/db/client";
+import { seedDemoData } from "@/prisma/seed";
+import { findFreePort } from "./lib/free-port";
+import { type PostgresServer, startPostgres } from "./lib/postgres-server";
+import { applyMigrations } from "./lib/schema-engine";
+
+const ARTIFACTS = path.resolve("tests/.artifacts");
+const args = new Set(process.argv.slice(2));
+const runUnit = !args.has("--e2e-only");
+const runE2e = !args.has("--skip-e2e");
+
+function run(command: string, argv: string[], env: Record<string, string>): number {
+  const result = spawnSync(command, argv, { stdio: "inherit", env: { ...process.env, ...env } });
+  return result.status ?? 1;
+}
+
+function readJson<T>(file: string): T | undefined {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : undefined;
+}
+
+async function recreateDatabase(baseUrl: string, name: string): Promise<string> {
+  const admin = new URL(baseUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+rmSync(ARTIFACTS, { recursive: true, force: true });
+mkdirSync(ARTIFACTS, { recursive: true });
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+let server: PostgresServer | undefined;
+let baseUrl = process.env.TEST_DATABASE_URL;
+if (!baseUrl) {
+  server = await startPostgres();
+  baseUrl = server.url;
+  console.log(`[test] PostgreSQL started on port ${server.port} (temporary data directory).`);
+}
+const stopServer = () => {
+  server?.stop();
+  server = undefined;
+};
+process.on("SIGINT", () => {
+  stopServer();
+  process.exit(130);
+});
+
+let passed = 0;
+let failed = 0;
+let exitCode = 0;
+try {
+  if (runUnit) {
+    const vitestReport = path.join(ARTIFACTS, "vitest.json");
+    const code = run(
+      "npx",
+      [
+        "--no-install",
+        "vitest",
+        "run",
+        "--config",
+        "tests/vitest.config.ts",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${vitestReport}`,
+      ],
+      { TEST_DATABASE_URL: baseUrl },
+    );
+    const report = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestReport);
+    passed += report?.numPassedTests ?? 0;
+    failed += report?.numFailedTests ?? (code === 0 ? 0 : 1);
+    if (code !== 0) exitCode = 1;
+  }
+
+  if (runE2e) {
+    const e2eUrl = await recreateDatabase(baseUrl, "haven_e2e");
+    await applyMigrations(e2eUrl);
+    const prisma = createPrismaClient(e2eUrl, 1, 5_000);
+    await seedDemoData(prisma);
+    await prisma.$disconnect();
+
+    // A production build and server, with real (random, per run) secrets.
+    const secrets = Object.fromEntries(SECRET_SPECS.map((spec) => [spec.name, spec.generate()]));
+    const serverEnv = { ...secrets, DATABASE_URL: e2eUrl, DATABASE_POOL_SIZE: "5" };
+    const buildCode = run("npx", ["--no-install", "next", "build"], { ...serverEnv, NODE_ENV: "production" });
+    if (buildCode !== 0) {
+      failed += 1;
+      exitCode = 1;
+      console.error("[test] next build failed; end-to-end tests not run.");
+    } else {
+      const port = String(await findFreePort());
+      const code = run(
+        "npx",
+        ["--no-install", "playwright", "test", "--config", "tests/playwright.config.ts"],
+        {
+          ...serverEnv,
+          E2E_PORT: port,
+          E2E_DATABASE_URL: e2eUrl,
+        },
+      );
+      type Stats = { stats: { expected: number; unexpected: number; flaky: number } };
+      const report = readJson<Stats>(path.join(ARTIFACTS, "playwright.json"));
+      passed += report?.stats.expected ?? 0;
+      failed += (report?.stats.unexpected ?? (code === 0 ? 0 : 1)) + (report?.stats.flaky ?? 0);
+      if (code !== 0) exitCode = 1;
+    }
+  }
+} finally {
+  stopServer();
+}
+
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(exitCode || (failed > 0 ? 1 : 0));

@@ -1,0 +1,44 @@
+// End-to-end tests in Debian's Chromium against `next start` (a production build).
+// scripts/test.ts builds the app and provides the database and secrets.
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://localhost:${port}`;
+const root = path.resolve(import.meta.dirname, "..");
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: path.join(root, "tests/.artifacts/e2e-results"),
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [["list"], ["json", { outputFile: path.join(root, "tests/.artifacts/playwright.json") }]],
+  use: {
+    baseURL,
+    trace: "off",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  webServer: {
+    command: `npx --no-install next start --port ${port}`,
+    cwd: root,
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: { APP_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1" },
+  },
+});

@@ -1,0 +1,14 @@
+// Each worker: configuration the app requires, pointing at the test database.
+import { randomBytes } from "node:crypto";
+import { inject, vi } from "vitest";
+
+vi.stubEnv("NODE_ENV", "test");
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
+process.env.LOG_LEVEL ??= "error";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+  }
+}
