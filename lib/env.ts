@@ -2,6 +2,7 @@
 // (instrumentation.ts) with a message that names the variable and the fix.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { decodeKey, generateKeyId, generateKeyMaterial, parseKeyRing } from "@/lib/crypto/keyring";
 
 /** Values shipped in .env.example and docs: never acceptable as a production secret. */
 const PLACEHOLDER_PATTERN = /change[-_ ]?me|example|placeholder|secret123|^x+$|^0+$/i;
@@ -26,7 +27,28 @@ function textSecret(name: string, purpose: string, minLength: number): SecretSpe
 /** Every secret the app needs; `npm run dev` generates the missing ones into .env.local. */
 export const SECRET_SPECS: readonly SecretSpec[] = [
   textSecret("AUTH_SECRET", "signs and seals session cookies", 32),
+  {
+    name: "PHI_ENCRYPTION_KEYS",
+    purpose: "AES-256 key ring for PHI fields: id:base64key,… with the active key first",
+    generate: () => `${generateKeyId()}:${generateKeyMaterial()}`,
+    problem: (value) => checked(() => parseKeyRing(value)),
+  },
+  {
+    name: "PHI_BLIND_INDEX_KEY",
+    purpose: "HMAC key for blind indexes of encrypted fields (email, phone); base64, 32 bytes",
+    generate: generateKeyMaterial,
+    problem: (value) => checked(() => decodeKey(value, "the key")),
+  },
 ];
+
+function checked(parse: () => unknown): string | null {
+  try {
+    parse();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -40,9 +62,12 @@ const envSchema = z.object({
     .default("http://localhost:3000"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   AUTH_SECRET: z.string().optional(),
+  PHI_ENCRYPTION_KEYS: z.string().optional(),
+  PHI_BLIND_INDEX_KEY: z.string().optional(),
 });
 
-export type Env = z.infer<typeof envSchema> & { AUTH_SECRET: string };
+type SecretName = "AUTH_SECRET" | "PHI_ENCRYPTION_KEYS" | "PHI_BLIND_INDEX_KEY";
+export type Env = Omit<z.infer<typeof envSchema>, SecretName> & Record<SecretName, string>;
 
 export class ConfigurationError extends Error {
   override name = "ConfigurationError";

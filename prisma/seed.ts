@@ -1,6 +1,8 @@
-// Demo accounts for development and end-to-end tests. Idempotent: running it
-// twice changes nothing. Refuses to run in production.
-import type { PrismaClient } from "@/lib/db/generated/client";
+// Demo accounts for development and end-to-end tests, written through the
+// encrypted, audited data layer. Idempotent: running it twice changes nothing.
+// Refuses to run in production. Every person here is fictional.
+import type { Db } from "@/lib/db/client";
+import { runAsSystem } from "@/lib/request-context";
 
 export interface DemoAccount {
   email: string;
@@ -8,25 +10,55 @@ export interface DemoAccount {
   label: string;
 }
 
+const DEMO_ADMIN = { email: "admin@demo.haven.local", label: "Clinic admin" };
 const DEMO_DOCTORS = [
   { email: "dr.okafor@demo.haven.local", displayName: "Dr. Amara Okafor", specialty: "Family Medicine" },
   { email: "dr.lindqvist@demo.haven.local", displayName: "Dr. Erik Lindqvist", specialty: "Dermatology" },
 ];
 const DEMO_PATIENTS = [
-  "maya.patel@demo.haven.local",
-  "jonas.weber@demo.haven.local",
-  "lucia.romero@demo.haven.local",
+  {
+    email: "maya.patel@demo.haven.local",
+    profile: {
+      fullName: "Maya Patel",
+      dateOfBirth: "1988-04-12",
+      phone: "+1 555 010 0101",
+      allergies: "Penicillin",
+      currentMedications: "Levothyroxine 50 mcg daily",
+      medicalHistory: "Hypothyroidism (2015)",
+    },
+  },
+  {
+    email: "jonas.weber@demo.haven.local",
+    profile: {
+      fullName: "Jonas Weber",
+      dateOfBirth: "1975-09-30",
+      phone: "+1 555 010 0102",
+      allergies: "None known",
+    },
+  },
+  {
+    email: "lucia.romero@demo.haven.local",
+    profile: {
+      fullName: "Lucia Romero",
+      dateOfBirth: "2001-01-23",
+      phone: "+1 555 010 0103",
+      emergencyContact: "Ana Romero (mother), +1 555 010 0199",
+    },
+  },
 ];
-const DEMO_ADMIN = "admin@demo.haven.local";
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { email: DEMO_ADMIN, role: "ADMIN", label: "Clinic admin" },
+  { email: DEMO_ADMIN.email, role: "ADMIN", label: DEMO_ADMIN.label },
   ...DEMO_DOCTORS.map((d) => ({
     email: d.email,
     role: "DOCTOR" as const,
     label: `${d.displayName}, ${d.specialty}`,
   })),
-  ...DEMO_PATIENTS.map((email) => ({ email, role: "PATIENT" as const, label: "Patient" })),
+  ...DEMO_PATIENTS.map((p) => ({
+    email: p.email,
+    role: "PATIENT" as const,
+    label: `Patient ${p.profile.fullName}`,
+  })),
 ];
 
 export function assertSeedingAllowed(nodeEnv: string | undefined): void {
@@ -35,28 +67,31 @@ export function assertSeedingAllowed(nodeEnv: string | undefined): void {
   }
 }
 
-export async function seedDemoData(prisma: PrismaClient): Promise<readonly DemoAccount[]> {
+export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
   assertSeedingAllowed(process.env.NODE_ENV);
-  await prisma.user.upsert({
-    where: { email: DEMO_ADMIN },
-    update: {},
-    create: { email: DEMO_ADMIN, role: "ADMIN" },
+  return runAsSystem("seed", async () => {
+    const exists = async (email: string) => (await db.user.count({ where: { email } })) > 0;
+    if (!(await exists(DEMO_ADMIN.email))) {
+      await db.user.create({ data: { email: DEMO_ADMIN.email, role: "ADMIN" } });
+    }
+    for (const doctor of DEMO_DOCTORS) {
+      if (await exists(doctor.email)) continue;
+      await db.user.create({
+        data: {
+          email: doctor.email,
+          role: "DOCTOR",
+          doctorProfile: { create: { displayName: doctor.displayName, specialty: doctor.specialty } },
+        },
+      });
+    }
+    for (const patient of DEMO_PATIENTS) {
+      if (await exists(patient.email)) continue;
+      await db.user.create({
+        data: { email: patient.email, role: "PATIENT", patientProfile: { create: patient.profile } },
+      });
+    }
+    return DEMO_ACCOUNTS;
   });
-  for (const doctor of DEMO_DOCTORS) {
-    await prisma.user.upsert({
-      where: { email: doctor.email },
-      update: {},
-      create: {
-        email: doctor.email,
-        role: "DOCTOR",
-        doctorProfile: { create: { displayName: doctor.displayName, specialty: doctor.specialty } },
-      },
-    });
-  }
-  for (const email of DEMO_PATIENTS) {
-    await prisma.user.upsert({ where: { email }, update: {}, create: { email, role: "PATIENT" } });
-  }
-  return DEMO_ACCOUNTS;
 }
 
 export function formatDemoAccounts(accounts: readonly DemoAccount[]): string {

@@ -1,5 +1,5 @@
 // `npm run db:seed`: demo accounts in DATABASE_URL (never in production).
-import { createPrismaClient } from "@/lib/db/client";
+import { disconnectDb, getDb } from "@/lib/db/client";
 import { assertSeedingAllowed, formatDemoAccounts, seedDemoData } from "@/prisma/seed";
 import { loadProjectEnv } from "./lib/load-env";
 
@@ -10,15 +10,13 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl) {
+if (!process.env.DATABASE_URL) {
   console.error("DATABASE_URL is not set; `npm run dev` seeds its embedded database by itself.");
   process.exit(1);
 }
-const prisma = createPrismaClient(databaseUrl, 1, 5_000);
 try {
-  const accounts = await seedDemoData(prisma);
+  const accounts = await seedDemoData(getDb());
   console.log(`Demo accounts:\n${formatDemoAccounts(accounts)}`);
 } finally {
-  await prisma.$disconnect();
+  await disconnectDb();
 }

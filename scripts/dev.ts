@@ -3,7 +3,7 @@
 // PostgreSQL-compatible database under .data/ is started, migrated and seeded.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { createPrismaClient } from "@/lib/db/client";
+import { disconnectDb, getDb } from "@/lib/db/client";
 import { formatDemoAccounts, seedDemoData } from "@/prisma/seed";
 import { ensureDevelopmentSecrets } from "./lib/dev-secrets";
 import { type EmbeddedDatabase, startEmbeddedDatabase } from "./lib/embedded-database";
@@ -53,9 +53,8 @@ console.log(
     : "[haven] Database schema is up to date.",
 );
 
-const prisma = createPrismaClient(databaseUrl, 1, 5_000);
-const accounts = await seedDemoData(prisma);
-await prisma.$disconnect();
+const accounts = await seedDemoData(getDb());
+await disconnectDb();
 console.log(`[haven] Demo accounts (development only):\n${formatDemoAccounts(accounts)}`);
 
 const port = process.env.PORT ?? "3000";

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { SECRET_SPECS } from "@/lib/env";
-import { createPrismaClient } from "@/lib/db/client";
+import { disconnectDb, getDb } from "@/lib/db/client";
 import { seedDemoData } from "@/prisma/seed";
 import { findFreePort } from "./lib/free-port";
 import { type PostgresServer, startPostgres } from "./lib/postgres-server";
@@ -88,13 +88,12 @@ try {
   if (runE2e) {
     const e2eUrl = await recreateDatabase(baseUrl, "haven_e2e");
     await applyMigrations(e2eUrl);
-    const prisma = createPrismaClient(e2eUrl, 1, 5_000);
-    await seedDemoData(prisma);
-    await prisma.$disconnect();
-
     // A production build and server, with real (random, per run) secrets.
     const secrets = Object.fromEntries(SECRET_SPECS.map((spec) => [spec.name, spec.generate()]));
     const serverEnv = { ...secrets, DATABASE_URL: e2eUrl, DATABASE_POOL_SIZE: "5" };
+    Object.assign(process.env, serverEnv);
+    await seedDemoData(getDb());
+    await disconnectDb();
     const buildCode = run("npx", ["--no-install", "next", "build"], { ...serverEnv, NODE_ENV: "production" });
     if (buildCode !== 0) {
       failed += 1;

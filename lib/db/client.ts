@@ -1,15 +1,25 @@
+// The data layer, composed once: a Prisma client over `pg`, extended with field
+// encryption and audit (phi-extension.ts). Everything outside lib/db uses `getDb()`.
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { type AuditEvent, appendAuditEvents } from "@/lib/audit/writer";
+import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { getEnv } from "@/lib/env";
+import { currentContext } from "@/lib/request-context";
 import { PrismaClient } from "./generated/client";
+import { type PhiCryptoConfig, phiExtension } from "./phi-extension";
+import { inTransaction } from "./transaction";
 
-export function createPrismaClient(
-  databaseUrl: string,
-  poolSize: number,
-  connectTimeoutMs: number,
-): PrismaClient {
+export interface DatabaseOptions {
+  url: string;
+  poolSize: number;
+  connectTimeoutMs: number;
+}
+
+/** The plain client: no encryption, no audit. Only for lib/db itself and maintenance scripts. */
+export function createBaseClient({ url, poolSize, connectTimeoutMs }: DatabaseOptions): PrismaClient {
   const adapter = new PrismaPg({
-    connectionString: databaseUrl,
+    connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
@@ -17,24 +27,53 @@ export function createPrismaClient(
   return new PrismaClient({ adapter });
 }
 
-// One pool per process; the global survives Next's hot reloads in development.
-const globalForPrisma = globalThis as unknown as { havenPrisma?: PrismaClient };
-
-export function getPrisma(): PrismaClient {
-  if (!globalForPrisma.havenPrisma) {
-    const env = getEnv();
-    globalForPrisma.havenPrisma = createPrismaClient(
-      env.DATABASE_URL,
-      env.DATABASE_POOL_SIZE,
-      env.DATABASE_CONNECT_TIMEOUT_MS,
-    );
-  }
-  return globalForPrisma.havenPrisma;
+export function createDb(base: PrismaClient, crypto: PhiCryptoConfig) {
+  return base.$extends(phiExtension(base, crypto));
 }
 
-/** Closes the pool; the next getPrisma() opens a new one with the current configuration. */
-export async function disconnectPrisma(): Promise<void> {
-  const client = globalForPrisma.havenPrisma;
-  globalForPrisma.havenPrisma = undefined;
-  await client?.$disconnect();
+export type Db = ReturnType<typeof createDb>;
+
+interface Connection {
+  base: PrismaClient;
+  db: Db;
+}
+
+// One pool per process; the global survives Next's hot reloads in development.
+const globalForDb = globalThis as unknown as { havenDb?: Connection };
+
+function connection(): Connection {
+  if (!globalForDb.havenDb) {
+    const env = getEnv();
+    const base = createBaseClient({
+      url: env.DATABASE_URL,
+      poolSize: env.DATABASE_POOL_SIZE,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    });
+    globalForDb.havenDb = { base, db: createDb(base, phiCryptoConfigFromEnv()) };
+  }
+  return globalForDb.havenDb;
+}
+
+export function getDb(): Db {
+  return connection().db;
+}
+
+/** Runs fn in one transaction; every `getDb()` query inside it (and its audit rows) joins it. */
+export function transaction<T>(fn: () => Promise<T>): Promise<T> {
+  return inTransaction(connection().base, async () => await fn());
+}
+
+/** Closes the pool; the next getDb() opens a new one with the current configuration. */
+export async function disconnectDb(): Promise<void> {
+  const current = globalForDb.havenDb;
+  globalForDb.havenDb = undefined;
+  await current?.base.$disconnect();
+}
+
+/**
+ * Records a non-data event (sign-in, sign-out, export, denial…) on the audit
+ * chain, inside the current transaction when there is one.
+ */
+export function recordAuditEvent(event: AuditEvent): Promise<void> {
+  return inTransaction(connection().base, (tx) => appendAuditEvents(tx, [event], currentContext()));
 }

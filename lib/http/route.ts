@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { describeError, logger } from "@/lib/logger";
+import { runWithContext } from "@/lib/request-context";
 import { AppError, toErrorBody } from "./errors";
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
@@ -18,12 +19,24 @@ export interface RouteContext<Params> {
 
 type Handler<Params> = (request: Request, context: RouteContext<Params>) => Promise<Response>;
 
-/** Wraps a route handler: request id on every response, AppError → status, anything else → logged generic 500. */
+/**
+ * Wraps a route handler: opens the request context (anonymous until the
+ * handler authenticates), puts the request id on every response, maps AppError
+ * to its status and anything else to a logged, generic 500.
+ */
 export function route<Params = Record<string, never>>(handler: Handler<Params>) {
   return async (request: Request, nextContext: { params: Promise<Params> }): Promise<Response> => {
     const requestId = requestIdOf(request);
     try {
-      const response = await handler(request, { requestId, params: await nextContext.params });
+      const params = await nextContext.params;
+      const context = {
+        actor: { kind: "anonymous" as const },
+        requestId,
+        // Next exposes no socket address: the client IP can only come from a trusted proxy header.
+        ip: null,
+        userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
+      };
+      const response = await runWithContext(context, () => handler(request, { requestId, params }));
       response.headers.set("x-request-id", requestId);
       return response;
     } catch (error) {

@@ -35,6 +35,11 @@ function findBinDir(): string {
   return path.join(root, newest, "bin");
 }
 
+/** A PostgreSQL client program (pg_dump, psql…) of the installed server version. */
+export function postgresBinary(name: string): string {
+  return path.join(findBinDir(), name);
+}
+
 const isRoot = process.getuid?.() === 0;
 
 function run(binDir: string, command: string, args: string[]): void {

@@ -43,6 +43,26 @@ async function loadBindings(): Promise<WasmBindings> {
   return glue;
 }
 
+type PgConnection = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+/**
+ * The pg adapter runs a migration script by splitting it on every ";", which
+ * breaks PL/pgSQL bodies and DO blocks in hand-written SQL. Send the script
+ * whole instead (PostgreSQL's simple query protocol runs many statements), as
+ * `prisma migrate deploy` with the native engine does.
+ */
+function wholeScripts(connection: PgConnection): PgConnection {
+  const errors = connection as unknown as { onError(error: unknown): never };
+  connection.executeScript = async (script: string) => {
+    try {
+      await connection.underlyingDriver().query(script);
+    } catch (error) {
+      errors.onError(error);
+    }
+  };
+  return connection;
+}
+
 export interface SchemaEngineHandle {
   engine: SchemaEngineType;
   close(): Promise<void>;
@@ -62,12 +82,12 @@ export async function openSchemaEngine(
     provider: "postgres",
     adapterName: pgFactory.adapterName,
     connect: async () => {
-      const connection = await pgFactory.connect();
+      const connection = wholeScripts(await pgFactory.connect());
       opened.push(connection);
       return connection;
     },
     connectToShadowDb: async () => {
-      const connection = await pgFactory.connectToShadowDb();
+      const connection = wholeScripts(await pgFactory.connectToShadowDb());
       opened.push(connection);
       return connection;
     },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/health/route";
-import { disconnectPrisma } from "@/lib/db/client";
+import { disconnectDb } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
 import { APP_VERSION } from "@/lib/version";
 import { type PostgresServer, startPostgres } from "@/scripts/lib/postgres-server";
@@ -19,11 +19,11 @@ describe("GET /api/health", () => {
     server = await startPostgres({ database: "haven_health" });
     process.env.DATABASE_URL = server.url;
     resetEnvCache();
-    await disconnectPrisma();
+    await disconnectDb();
   });
 
   afterAll(async () => {
-    await disconnectPrisma();
+    await disconnectDb();
     server?.stop();
     process.env.DATABASE_URL = originalUrl;
     resetEnvCache();

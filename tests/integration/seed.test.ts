@@ -1,23 +1,29 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { disconnectPrisma, getPrisma } from "@/lib/db/client";
+import { disconnectDb, getDb } from "@/lib/db/client";
+import { runAsSystem } from "@/lib/request-context";
 import { DEMO_ACCOUNTS, seedDemoData } from "@/prisma/seed";
 
-afterAll(disconnectPrisma);
+afterAll(disconnectDb);
 
 describe("demo seed", () => {
-  it("creates one admin, two doctors with specialties and three patients, idempotently", async () => {
-    const prisma = getPrisma();
-    await seedDemoData(prisma);
-    await seedDemoData(prisma);
-    const emails = DEMO_ACCOUNTS.map((a) => a.email);
-    const users = await prisma.user.findMany({
-      where: { email: { in: emails } },
-      include: { doctorProfile: true },
-    });
+  it("creates one admin, two doctors with specialties and three patients with profiles, idempotently", async () => {
+    const db = getDb();
+    await seedDemoData(db);
+    await seedDemoData(db);
+    const users = await runAsSystem("test", () =>
+      db.user.findMany({
+        where: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } },
+        include: { doctorProfile: true, patientProfile: true },
+      }),
+    );
     expect(users).toHaveLength(6);
     const byRole = (role: string) => users.filter((u) => u.role === role);
     expect(byRole("ADMIN")).toHaveLength(1);
-    expect(byRole("PATIENT")).toHaveLength(3);
+    expect(
+      byRole("PATIENT")
+        .map((p) => p.patientProfile?.fullName)
+        .sort(),
+    ).toEqual(["Jonas Weber", "Lucia Romero", "Maya Patel"]);
     expect(
       byRole("DOCTOR")
         .map((d) => d.doctorProfile?.specialty)
@@ -28,7 +34,7 @@ describe("demo seed", () => {
   it("refuses to run in production", async () => {
     vi.stubEnv("NODE_ENV", "production");
     try {
-      await expect(seedDemoData(getPrisma())).rejects.toThrow(/production/);
+      await expect(seedDemoData(getDb())).rejects.toThrow(/production/);
     } finally {
       vi.stubEnv("NODE_ENV", "test");
     }

@@ -5,6 +5,8 @@ import { inject, vi } from "vitest";
 vi.stubEnv("NODE_ENV", "test");
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
+process.env.PHI_ENCRYPTION_KEYS ??= `test1:${randomBytes(32).toString("base64")}`;
+process.env.PHI_BLIND_INDEX_KEY ??= randomBytes(32).toString("base64");
 process.env.LOG_LEVEL ??= "error";
 
 declare module "vitest" {

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { ConfigurationError, parseEnv } from "@/lib/env";
 
 const STRONG = "q8Zr3vN1xL0pW7sK2mB5tY9cF4hJ6dG1aE8uR3oI";
-const base = { DATABASE_URL: "postgresql://haven@db:5432/haven", AUTH_SECRET: STRONG };
+const KEY = Buffer.alloc(32, 7).toString("base64");
+const base = {
+  DATABASE_URL: "postgresql://haven@db:5432/haven",
+  AUTH_SECRET: STRONG,
+  PHI_ENCRYPTION_KEYS: `k2:${KEY}`,
+  PHI_BLIND_INDEX_KEY: KEY,
+};
 
 function problemsOf(raw: Record<string, string | undefined>): string {
   try {
@@ -52,6 +58,19 @@ describe("parseEnv", () => {
   });
 
   it("requires DATABASE_URL", () => {
-    expect(problemsOf({ AUTH_SECRET: STRONG })).toMatch(/DATABASE_URL is required/);
+    expect(problemsOf({ ...base, DATABASE_URL: undefined })).toMatch(/DATABASE_URL is required/);
+  });
+
+  it("validates the PHI key ring and blind index key lengths", () => {
+    const short = Buffer.alloc(16, 1).toString("base64");
+    expect(problemsOf({ ...base, PHI_ENCRYPTION_KEYS: `k1:${short}` })).toMatch(
+      /PHI_ENCRYPTION_KEYS key k1 must be exactly 32 bytes/,
+    );
+    expect(problemsOf({ ...base, PHI_ENCRYPTION_KEYS: "not-a-ring" })).toMatch(
+      /PHI_ENCRYPTION_KEYS each entry/,
+    );
+    expect(problemsOf({ ...base, PHI_BLIND_INDEX_KEY: short })).toMatch(
+      /PHI_BLIND_INDEX_KEY the key must be exactly 32/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import { getPrisma } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 import { APP_VERSION } from "@/lib/version";
 
 export interface HealthReport {
@@ -16,7 +16,7 @@ async function probeDatabase(): Promise<"ok" | "down"> {
   const timeout = new Promise<"down">((resolve) => {
     timer = setTimeout(() => resolve("down"), DATABASE_PROBE_TIMEOUT_MS);
   });
-  const probe = getPrisma().$queryRaw`SELECT 1`.then(() => "ok" as const).catch(() => "down" as const);
+  const probe = getDb().$queryRaw`SELECT 1`.then(() => "ok" as const).catch(() => "down" as const);
   try {
     return await Promise.race([probe, timeout]);
   } finally {

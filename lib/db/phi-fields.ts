@@ -1,0 +1,39 @@
+// The one declaration of which columns hold PHI. The data layer encrypts and
+// decrypts exactly these, keeps their blind indexes, and audits their access.
+// Every entry says why it is PHI. A PHI model needs a String `id` primary key:
+// the row id is part of each value's associated data.
+import { type Normalizer, normalizeEmail, normalizePhone } from "@/lib/crypto/blind-index";
+
+export interface PhiFieldSpec {
+  reason: string;
+  /** Equality lookups go through this HMAC column instead of the ciphertext. */
+  blindIndex?: { field: string; normalize: Normalizer };
+}
+
+export const PHI_MODELS = {
+  User: {
+    email: {
+      reason: "identifies a person and links them to their care; needed to sign in and to contact them",
+      blindIndex: { field: "emailIndex", normalize: normalizeEmail },
+    },
+  },
+  PatientProfile: {
+    fullName: { reason: "identifies the patient" },
+    dateOfBirth: { reason: "identifies the patient (HIPAA identifier)" },
+    phone: {
+      reason: "contact identifier (HIPAA identifier)",
+      blindIndex: { field: "phoneIndex", normalize: normalizePhone },
+    },
+    address: { reason: "geographic identifier smaller than a state (HIPAA identifier)" },
+    medicalHistory: { reason: "clinical information" },
+    allergies: { reason: "clinical information" },
+    currentMedications: { reason: "clinical information" },
+    emergencyContact: { reason: "identifies a third person and their relation to the patient" },
+  },
+} as const satisfies Record<string, Record<string, PhiFieldSpec>>;
+
+export type PhiModelName = keyof typeof PHI_MODELS;
+
+export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec>> | undefined {
+  return (PHI_MODELS as Record<string, Record<string, PhiFieldSpec>>)[model];
+}

@@ -1,0 +1,39 @@
+// `npm run keys:rotate`: re-encrypts every PHI value to the active key (the
+// first entry of PHI_ENCRYPTION_KEYS) while the app keeps serving. Safe to stop
+// and run again. Afterwards the older keys can be removed from the ring.
+import { parseKeyRing } from "@/lib/crypto/keyring";
+import { createBaseClient } from "@/lib/db/client";
+import { rotateEncryptionKeys } from "@/lib/db/key-rotation";
+import { getEnv } from "@/lib/env";
+import { runAsSystem } from "@/lib/request-context";
+import { loadProjectEnv } from "./lib/load-env";
+
+loadProjectEnv();
+const env = getEnv();
+const keyRing = parseKeyRing(env.PHI_ENCRYPTION_KEYS);
+const batchSize = Number(process.argv.find((arg) => arg.startsWith("--batch="))?.slice(8) ?? 200);
+const base = createBaseClient({ url: env.DATABASE_URL, poolSize: 2, connectTimeoutMs: 5_000 });
+
+console.log(`Rotating PHI to key ${keyRing.activeKeyId} (batches of ${batchSize})…`);
+try {
+  const reports = await runAsSystem("keys:rotate", () =>
+    rotateEncryptionKeys(base, keyRing, {
+      batchSize,
+      onBatch: (r) => process.stdout.write(`  ${r.model}: ${r.scanned} scanned, ${r.rotated} re-encrypted\r`),
+    }),
+  );
+  process.stdout.write("\n");
+  for (const r of reports) {
+    console.log(
+      `  ${r.model.padEnd(16)} scanned ${r.scanned}, re-encrypted ${r.rotated}, already current ${r.alreadyCurrent}, retried ${r.retried}`,
+    );
+  }
+  const older = [...keyRing.keys.keys()].filter((id) => id !== keyRing.activeKeyId);
+  console.log(
+    older.length
+      ? `Done. Every value now uses ${keyRing.activeKeyId}; ${older.join(", ")} can be removed from PHI_ENCRYPTION_KEYS.`
+      : `Done. Every value uses ${keyRing.activeKeyId}.`,
+  );
+} finally {
+  await base.$disconnect();
+}
