@@ -1,7 +1,6 @@
 import "server-only";
 import { Prisma } from "@/lib/db/generated/client";
 import { type RequestContext, actorRoleLabel } from "@/lib/request-context";
-import { type ChainedFields, GENESIS_HASH, chainHash } from "./chain";
 
 export type AuditOutcome = "SUCCESS" | "FAILURE" | "DENIED";
 /** Ids, names, counts and flags only: audit rows never hold PHI values. */
@@ -15,57 +14,38 @@ export interface AuditEvent {
   details?: AuditDetails;
 }
 
-// Every writer takes this transaction-scoped lock before reading the chain's
-// head, so concurrent transactions append one after another and never fork it.
-const AUDIT_CHAIN_LOCK_KEY = 7_244_913_551;
-
-function detailsOf(event: AuditEvent, actor: RequestContext["actor"]): AuditDetails | null {
+function detailsOf(event: AuditEvent, actor: RequestContext["actor"]): string | null {
   const details = { ...(actor.kind === "system" ? { system: actor.name } : {}), ...event.details };
-  return Object.keys(details).length ? details : null;
+  return Object.keys(details).length ? JSON.stringify(details) : null;
 }
 
-/** Appends events to the chain inside the caller's transaction: if this fails, the caller's work rolls back. */
+/**
+ * Appends events to the audit chain inside the caller's transaction: if this
+ * fails, the caller's work rolls back. The database numbers, stamps and hashes
+ * each row (trigger audit_log_chain) and holds the chain lock until commit.
+ */
 export async function appendAuditEvents(
   tx: Prisma.TransactionClient,
   events: readonly AuditEvent[],
   context: RequestContext | undefined,
 ): Promise<void> {
   if (events.length === 0) return;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY}::bigint)`;
-  const head = await tx.auditLog.findFirst({
-    orderBy: { sequence: "desc" },
-    select: { sequence: true, hash: true },
-  });
-  let sequence = head?.sequence ?? 0n;
-  let prevHash = head?.hash ?? GENESIS_HASH;
-  const occurredAt = new Date();
   const actor = context?.actor ?? { kind: "anonymous" as const };
-  const rows = events.map((event) => {
-    sequence += 1n;
-    const fields: ChainedFields = {
-      sequence,
-      occurredAt,
-      actorId: actor.kind === "user" ? actor.userId : null,
-      actorRole: actorRoleLabel(actor),
-      action: event.action,
-      resourceType: event.resourceType,
-      resourceId: event.resourceId ?? null,
-      outcome: event.outcome ?? "SUCCESS",
-      requestId: context?.requestId ?? null,
-      ip: context?.ip ?? null,
-      userAgent: context?.userAgent ?? null,
-      details: detailsOf(event, actor),
-    };
-    const hash = chainHash(prevHash, fields);
-    const row = {
-      ...fields,
-      outcome: fields.outcome as AuditOutcome,
-      details: fields.details === null ? Prisma.DbNull : (fields.details as Prisma.InputJsonValue),
-      prevHash,
-      hash,
-    };
-    prevHash = hash;
-    return row;
-  });
-  await tx.auditLog.createMany({ data: rows });
+  const rows = events.map(
+    (event) => Prisma.sql`(
+      ${actor.kind === "user" ? actor.userId : null}::uuid,
+      ${actorRoleLabel(actor)},
+      ${event.action},
+      ${event.resourceType},
+      ${event.resourceId ?? null},
+      ${event.outcome ?? "SUCCESS"}::"AuditOutcome",
+      ${context?.requestId ?? null},
+      ${context?.ip ?? null},
+      ${context?.userAgent ?? null},
+      ${detailsOf(event, actor)}::jsonb
+    )`,
+  );
+  await tx.$executeRaw`
+    INSERT INTO audit_log (actor_id, actor_role, action, resource_type, resource_id, outcome, request_id, ip, user_agent, details)
+    VALUES ${Prisma.join(rows)}`;
 }

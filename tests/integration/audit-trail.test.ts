@@ -85,6 +85,19 @@ describe("the hash chain", () => {
     expect(await verifyAuditChain(layer.base)).toEqual({ ok: true, count: 40 });
   });
 
+  it("numbers, stamps and hashes rows in the database, whatever a writer supplies", async () => {
+    await runSql(
+      layer.database.url,
+      `INSERT INTO audit_log (sequence, occurred_at, actor_role, action, resource_type, outcome, prev_hash, hash)
+       VALUES (999, '2000-01-01', 'SYSTEM', 'forged', 'Test', 'SUCCESS', repeat('a', 64), repeat('b', 64))`,
+    );
+    const [last] = await layer.base.auditLog.findMany({ orderBy: { sequence: "desc" }, take: 1 });
+    expect(last).toMatchObject({ sequence: 41n, action: "forged" });
+    expect(last!.hash).not.toBe("b".repeat(64));
+    expect(last!.occurredAt.getFullYear()).toBeGreaterThan(2000);
+    expect(await verifyAuditChain(layer.base)).toEqual({ ok: true, count: 41 });
+  });
+
   it("names the row a superuser edited behind the triggers' back, in code and in `npm run audit:verify`", async () => {
     await runSql(
       layer.database.url,

@@ -87,6 +87,53 @@ ALTER TABLE "patient_profiles" ADD CONSTRAINT "patient_profiles_user_id_fkey" FO
 -- types leave it optional so callers never have to compute it.
 ALTER TABLE "users" ADD CONSTRAINT "users_email_index_present" CHECK ("email_index" IS NOT NULL);
 
+-- Hand-written: the database extends the audit hash chain itself. A BEFORE
+-- INSERT trigger takes a transaction-scoped lock (so concurrent writers append
+-- in turn and never fork the chain), numbers the row, stamps the time and sets
+-- hash = SHA-256(prev_hash || canonical row). Writers cannot choose these values.
+-- The canonical row is each field's text, length-prefixed in UTF-8 bytes ("-" for
+-- NULL), joined by "|"; lib/audit/chain.ts rebuilds it to verify.
+CREATE FUNCTION "audit_log_field"(value text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN value IS NULL THEN '-' ELSE octet_length(value)::text || ':' || value END
+$$;
+
+CREATE FUNCTION "audit_log_canonical"(r "audit_log") RETURNS text
+LANGUAGE sql STABLE AS $$
+  SELECT concat_ws('|',
+    audit_log_field(r.sequence::text),
+    audit_log_field(to_char(r.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+    audit_log_field(r.actor_id::text),
+    audit_log_field(r.actor_role),
+    audit_log_field(r.action),
+    audit_log_field(r.resource_type),
+    audit_log_field(r.resource_id),
+    audit_log_field(r.outcome::text),
+    audit_log_field(r.request_id),
+    audit_log_field(r.ip),
+    audit_log_field(r.user_agent),
+    audit_log_field(r.details::text))
+$$;
+
+CREATE FUNCTION "audit_log_chain"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  head RECORD;
+BEGIN
+  PERFORM pg_advisory_xact_lock(7244913551);
+  SELECT "sequence", "hash" INTO head FROM "audit_log" ORDER BY "sequence" DESC LIMIT 1;
+  NEW."sequence" := COALESCE(head."sequence", 0) + 1;
+  NEW."occurred_at" := date_trunc('milliseconds', clock_timestamp());
+  NEW."prev_hash" := COALESCE(head."hash", repeat('0', 64));
+  NEW."hash" := encode(sha256(convert_to(NEW."prev_hash" || audit_log_canonical(NEW), 'UTF8')), 'hex');
+  RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER "audit_log_chain"
+  BEFORE INSERT ON "audit_log"
+  FOR EACH ROW EXECUTE FUNCTION "audit_log_chain"();
+
 -- Hand-written: the audit trail is append-only for every role, the owner included.
 CREATE FUNCTION "audit_log_refuse_change"() RETURNS trigger
 LANGUAGE plpgsql AS $$
