@@ -1,34 +1,90 @@
-// Haven's middleware (Next 16 calls the file proxy.ts). It is a fast first
-// layer only: per-request CSP nonce, security headers and a request id. Every
-// page, action and route handler still authorizes on the server itself.
+// Haven's middleware (Next 16 calls the file proxy.ts). A fast first layer
+// only: per-request CSP nonce, security headers, request id, CORS for the API,
+// and redirects for the obviously signed-out or wrong-role visitor. Every page,
+// action and route handler still authorizes on the server itself.
+import { getToken } from "next-auth/jwt";
 import { type NextRequest, NextResponse } from "next/server";
+import { SESSION_COOKIE, cookieName, secureCookiesEnabled } from "@/lib/auth/cookies";
 import { createNonce, securityHeaders } from "@/lib/security/headers";
 
-export function proxy(request: NextRequest) {
+const PORTAL_ROLE: Record<string, string> = { "/patient": "PATIENT", "/doctor": "DOCTOR", "/admin": "ADMIN" };
+const ROLE_PORTAL: Record<string, string> = { PATIENT: "/patient", DOCTOR: "/doctor", ADMIN: "/admin" };
+const SIGNED_IN_AREAS = ["/patient", "/doctor", "/admin", "/account", "/portal"];
+
+const isProduction = process.env.NODE_ENV === "production";
+const appUrl = process.env.APP_URL ?? "";
+const allowedOrigins = new Set(
+  (process.env.CORS_ALLOWED_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean),
+);
+
+function areaOf(pathname: string): string | undefined {
+  return SIGNED_IN_AREAS.find((area) => pathname === area || pathname.startsWith(`${area}/`));
+}
+
+async function redirectFor(request: NextRequest): Promise<URL | null> {
+  const area = areaOf(request.nextUrl.pathname);
+  if (!area) return null;
+  const token = await getToken({
+    req: request,
+    secret: process.env.AUTH_SECRET ?? "",
+    cookieName: cookieName(SESSION_COOKIE),
+    secureCookie: secureCookiesEnabled(),
+  }).catch(() => null);
+  if (!token?.role) return new URL("/sign-in", request.url);
+  const required = PORTAL_ROLE[area];
+  if (required && token.role !== required) return new URL(ROLE_PORTAL[token.role] ?? "/sign-in", request.url);
+  return null;
+}
+
+function applyCors(request: NextRequest, response: NextResponse): NextResponse {
+  const origin = request.headers.get("origin");
+  if (origin && allowedOrigins.has(origin)) {
+    response.headers.set("Access-Control-Allow-Origin", origin);
+    response.headers.set("Access-Control-Allow-Credentials", "true");
+    response.headers.set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+    response.headers.set("Access-Control-Allow-Headers", "content-type, x-request-id");
+    response.headers.append("Vary", "Origin");
+  }
+  return response;
+}
+
+export async function proxy(request: NextRequest) {
   const nonce = createNonce();
   const requestId = crypto.randomUUID();
   const headers = securityHeaders({
     nonce,
     isDevelopment: process.env.NODE_ENV === "development",
-    isProduction: process.env.NODE_ENV === "production",
-    servedOverHttps: (process.env.APP_URL ?? "").startsWith("https://"),
+    isProduction,
+    servedOverHttps: appUrl.startsWith("https://"),
   });
+  const isApi = request.nextUrl.pathname.startsWith("/api/");
 
-  const requestHeaders = new Headers(request.headers);
-  requestHeaders.set("x-nonce", nonce);
-  requestHeaders.set("x-request-id", requestId);
-  // Next reads the policy on the request to put the nonce on its own scripts.
-  requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"] ?? "");
-
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  let response: NextResponse;
+  const redirectTo = isApi ? null : await redirectFor(request);
+  if (isApi && request.method === "OPTIONS") {
+    const origin = request.headers.get("origin");
+    response = new NextResponse(null, { status: origin && allowedOrigins.has(origin) ? 204 : 403 });
+  } else if (redirectTo) {
+    response = NextResponse.redirect(redirectTo);
+  } else {
+    const requestHeaders = new Headers(request.headers);
+    requestHeaders.set("x-nonce", nonce);
+    requestHeaders.set("x-request-id", requestId);
+    // Next reads the policy on the request to put the nonce on its own scripts.
+    requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"] ?? "");
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+  }
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   response.headers.set("x-request-id", requestId);
-  return response;
+  return isApi ? applyCors(request, response) : response;
 }
 
 export const config = {
   matcher: [
     // Everything except immutable build assets and static files.
-    { source: "/((?!_next/static|_next/image|favicon.ico|robots.txt).*)" },
+    { source: "/((?!_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)" },
   ],
 };

@@ -61,6 +61,40 @@ const envSchema = z.object({
     .url({ error: "must be the public URL of the app, e.g. https://haven.example-clinic.org" })
     .default("http://localhost:3000"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  SESSION_IDLE_TIMEOUT_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  SIGN_IN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  SIGN_IN_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
+  TRUST_PROXY: z
+    .enum(["true", "false"], {
+      error: 'must be "true" (behind a reverse proxy that sets X-Forwarded-For) or "false"',
+    })
+    .default("false")
+    .transform((value) => value === "true"),
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+  RATE_LIMIT_STORE: z.enum(["postgres", "memory"]).default("postgres"),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("Haven <no-reply@localhost>"),
   AUTH_SECRET: z.string().optional(),
   PHI_ENCRYPTION_KEYS: z.string().optional(),
   PHI_BLIND_INDEX_KEY: z.string().optional(),
@@ -98,6 +132,12 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
     else if (isProduction && PLACEHOLDER_PATTERN.test(value)) {
       problems.push(`${spec.name} is a placeholder value; production needs a real random secret`);
     }
+  }
+
+  if (isProduction && !raw.SMTP_URL) {
+    problems.push(
+      "SMTP_URL is missing: production sends verification and reset emails over SMTP (smtp://user:pass@host:587)",
+    );
   }
 
   if (!result.success || problems.length > 0) {

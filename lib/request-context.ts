@@ -19,7 +19,10 @@ export interface RequestContext {
   userAgent: string | null;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
+// One instance per process: Next bundles server code into several module graphs
+// (pages, route handlers, actions), and they must all see the same context.
+const globalForContext = globalThis as unknown as { havenRequestContext?: AsyncLocalStorage<RequestContext> };
+const storage = (globalForContext.havenRequestContext ??= new AsyncLocalStorage<RequestContext>());
 
 // Prisma queries are lazy: they run when awaited. Awaiting inside the scope
 // keeps the context for queries returned (not yet awaited) by fn.

@@ -1,8 +1,12 @@
 // Demo accounts for development and end-to-end tests, written through the
 // encrypted, audited data layer. Idempotent: running it twice changes nothing.
 // Refuses to run in production. Every person here is fictional.
+import { hashPassword } from "@/lib/auth/password";
 import type { Db } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
+
+/** Every demo account's password (development only). Doctors and admins set up an authenticator at first sign-in. */
+export const DEMO_PASSWORD = "haven-demo-visit-2026";
 
 export interface DemoAccount {
   email: string;
@@ -69,10 +73,12 @@ export function assertSeedingAllowed(nodeEnv: string | undefined): void {
 
 export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
   assertSeedingAllowed(process.env.NODE_ENV);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const credentials = { passwordHash, passwordChangedAt: new Date(), emailVerifiedAt: new Date() };
   return runAsSystem("seed", async () => {
     const exists = async (email: string) => (await db.user.count({ where: { email } })) > 0;
     if (!(await exists(DEMO_ADMIN.email))) {
-      await db.user.create({ data: { email: DEMO_ADMIN.email, role: "ADMIN" } });
+      await db.user.create({ data: { email: DEMO_ADMIN.email, role: "ADMIN", ...credentials } });
     }
     for (const doctor of DEMO_DOCTORS) {
       if (await exists(doctor.email)) continue;
@@ -80,6 +86,7 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
         data: {
           email: doctor.email,
           role: "DOCTOR",
+          ...credentials,
           doctorProfile: { create: { displayName: doctor.displayName, specialty: doctor.specialty } },
         },
       });
@@ -87,7 +94,12 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
     for (const patient of DEMO_PATIENTS) {
       if (await exists(patient.email)) continue;
       await db.user.create({
-        data: { email: patient.email, role: "PATIENT", patientProfile: { create: patient.profile } },
+        data: {
+          email: patient.email,
+          role: "PATIENT",
+          ...credentials,
+          patientProfile: { create: patient.profile },
+        },
       });
     }
     return DEMO_ACCOUNTS;
@@ -96,5 +108,10 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
 
 export function formatDemoAccounts(accounts: readonly DemoAccount[]): string {
   const width = Math.max(...accounts.map((a) => a.email.length));
-  return accounts.map((a) => `  ${a.role.padEnd(8)} ${a.email.padEnd(width)}  ${a.label}`).join("\n");
+  const rows = accounts.map((a) => `  ${a.role.padEnd(8)} ${a.email.padEnd(width)}  ${a.label}`);
+  return [
+    ...rows,
+    `  Password for every demo account: ${DEMO_PASSWORD}`,
+    "  Doctors and the admin set up an authenticator app (TOTP) at their first sign-in.",
+  ].join("\n");
 }

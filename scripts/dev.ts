@@ -42,6 +42,8 @@ if (!process.env.DATABASE_URL) {
   embedded = await startEmbeddedDatabase({ dataDir, port });
   process.env.DATABASE_URL = embedded.url;
   process.env.DATABASE_POOL_SIZE = "1";
+  // A second pool (the rate limiter's) would share PGlite's single session.
+  process.env.RATE_LIMIT_STORE ??= "memory";
   console.log(`[haven] Embedded database (PGlite) in .data/pglite, listening on 127.0.0.1:${port}.`);
 }
 

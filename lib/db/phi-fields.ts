@@ -16,6 +16,9 @@ export const PHI_MODELS = {
       reason: "identifies a person and links them to their care; needed to sign in and to contact them",
       blindIndex: { field: "emailIndex", normalize: normalizeEmail },
     },
+    mfaSecret: {
+      reason: "not PHI but a credential: encrypted so a dump cannot be used to mint sign-in codes",
+    },
   },
   PatientProfile: {
     fullName: { reason: "identifies the patient" },

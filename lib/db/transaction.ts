@@ -2,7 +2,12 @@ import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Prisma, PrismaClient } from "./generated/client";
 
-const activeTransaction = new AsyncLocalStorage<Prisma.TransactionClient>();
+// Shared by every module graph Next builds (see lib/request-context.ts).
+const globalForTransaction = globalThis as unknown as {
+  havenTransaction?: AsyncLocalStorage<Prisma.TransactionClient>;
+};
+const activeTransaction = (globalForTransaction.havenTransaction ??=
+  new AsyncLocalStorage<Prisma.TransactionClient>());
 
 export function currentTransaction(): Prisma.TransactionClient | undefined {
   return activeTransaction.getStore();

@@ -8,6 +8,7 @@ const base = {
   AUTH_SECRET: STRONG,
   PHI_ENCRYPTION_KEYS: `k2:${KEY}`,
   PHI_BLIND_INDEX_KEY: KEY,
+  SMTP_URL: "smtp://mail.internal:587",
 };
 
 function problemsOf(raw: Record<string, string | undefined>): string {

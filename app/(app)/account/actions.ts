@@ -1,0 +1,71 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { requireActor, runAs } from "@/lib/auth/current";
+import { beginMfaSetup, endMfaSetup, pendingMfaSecret } from "@/lib/auth/mfa-setup";
+import { revokeAllSessions } from "@/lib/auth/sessions";
+import { recordAuditEvent } from "@/lib/db/client";
+import { changePasswordSchema, codeSchema } from "@/lib/domain/accounts/schemas";
+import { changePassword, disableMfa, enableMfa } from "@/lib/domain/accounts/service";
+import { AppError } from "@/lib/http/errors";
+import { type FormState, failure } from "@/lib/http/form-state";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
+
+export async function changePasswordAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const actor = await requireActor("account:manage-own");
+  try {
+    await consumeRateLimit("sensitive", `password:${actor.userId}`);
+    const { currentPassword, newPassword } = changePasswordSchema.parse(Object.fromEntries(form));
+    await runAs(actor, () => changePassword(actor, currentPassword, newPassword));
+  } catch (error) {
+    return failure(error, {});
+  }
+  revalidatePath("/account");
+  return { ok: true, message: "Password changed. Your other sessions were signed out." };
+}
+
+export async function startMfaSetupAction(): Promise<void> {
+  const actor = await requireActor("account:manage-own");
+  await beginMfaSetup(actor.userId);
+  redirect("/account?mfa=setup");
+}
+
+export async function confirmMfaSetupAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const actor = await requireActor("account:manage-own");
+  try {
+    await consumeRateLimit("sensitive", `mfa:${actor.userId}`);
+    const { code } = codeSchema.parse(Object.fromEntries(form));
+    const secret = await pendingMfaSecret(actor.userId);
+    if (!secret) throw new AppError("BAD_REQUEST", "The setup expired. Start it again.");
+    const recoveryCodes = await runAs(actor, () => enableMfa(actor, secret, code));
+    await endMfaSetup();
+    return {
+      ok: true,
+      message: "Two-step sign-in is on. Save your recovery codes now: they are not shown again.",
+      data: { recoveryCodes },
+    };
+  } catch (error) {
+    return failure(error, {});
+  }
+}
+
+export async function disableMfaAction(): Promise<void> {
+  const actor = await requireActor("account:manage-own");
+  await runAs(actor, () => disableMfa(actor));
+  revalidatePath("/account");
+}
+
+export async function signOutEverywhereAction(): Promise<void> {
+  const actor = await requireActor("account:manage-own");
+  await runAs(actor, async () => {
+    const ended = await revokeAllSessions(actor.userId, "signed-out-everywhere");
+    await recordAuditEvent({
+      action: "auth.sign-out-everywhere",
+      resourceType: "User",
+      resourceId: actor.userId,
+      details: { sessionsEnded: ended },
+    });
+  });
+  redirect("/sign-in?reason=signed-out");
+}

@@ -1,0 +1,72 @@
+import type { Metadata } from "next";
+import { ActionForm } from "@/components/ui/action-form";
+import { Button, Card } from "@/components/ui/form";
+import { requireActor, runAs } from "@/lib/auth/current";
+import { listDoctors } from "@/lib/domain/accounts/service";
+import { deactivateUserAction, inviteDoctorAction } from "./actions";
+
+export const metadata: Metadata = { title: "Clinic admin" };
+
+const STATUS_LABEL = { INVITED: "Invited", ACTIVE: "Active", DEACTIVATED: "Deactivated" } as const;
+
+export default async function AdminHome() {
+  const actor = await requireActor("portal:admin");
+  const doctors = await runAs(actor, () => listDoctors());
+  return (
+    <>
+      <h1 className="text-2xl font-bold text-brand-900">Clinic admin</h1>
+      <Card title="Invite a doctor">
+        <ActionForm
+          action={inviteDoctorAction}
+          submitLabel="Send invitation"
+          fields={[
+            { name: "displayName", label: "Name as patients see it", hint: "For example: Dr. Amara Okafor" },
+            { name: "specialty", label: "Specialty" },
+            { name: "email", label: "Email", type: "email" },
+          ]}
+        />
+      </Card>
+      <Card title="Doctors">
+        <table className="w-full text-left text-sm">
+          <thead className="text-slate-600">
+            <tr>
+              <th className="py-2">Name</th>
+              <th>Specialty</th>
+              <th>Email</th>
+              <th>Status</th>
+              <th>Two-step</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {doctors.map((doctor) => (
+              <tr key={doctor.id} className="border-t border-slate-100">
+                <td className="py-2">{doctor.doctorProfile?.displayName}</td>
+                <td>{doctor.doctorProfile?.specialty}</td>
+                <td>{doctor.email}</td>
+                <td>{STATUS_LABEL[doctor.status]}</td>
+                <td>{doctor.mfaEnabledAt ? "On" : "Not yet"}</td>
+                <td className="text-right">
+                  {doctor.status !== "DEACTIVATED" ? (
+                    <form action={deactivateUserAction}>
+                      <input type="hidden" name="userId" value={doctor.id} />
+                      <Button
+                        variant="danger"
+                        type="submit"
+                        aria-label={`Deactivate ${doctor.doctorProfile?.displayName ?? "doctor"}`}
+                      >
+                        Deactivate
+                      </Button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { IdleWarning } from "@/components/layout/idle-warning";
+import { SignOutButton } from "@/components/layout/sign-out-button";
+import { PORTAL_OF } from "@/lib/authz/permissions";
+import { requireActor } from "@/lib/auth/current";
+
+const PORTAL_LABEL = { PATIENT: "My care", DOCTOR: "My practice", ADMIN: "Clinic admin" } as const;
+
+export default async function SignedInLayout({ children }: { children: ReactNode }) {
+  const actor = await requireActor();
+  return (
+    <div className="min-h-screen bg-slate-50">
+      <header className="border-b border-slate-200 bg-white">
+        <nav className="mx-auto flex max-w-5xl items-center gap-6 px-6 py-3" aria-label="Main">
+          <Link href={PORTAL_OF[actor.role]} className="font-semibold text-brand-700">
+            Haven
+          </Link>
+          <Link href={PORTAL_OF[actor.role]} className="text-sm text-slate-700 hover:text-brand-700">
+            {PORTAL_LABEL[actor.role]}
+          </Link>
+          <Link href="/account" className="text-sm text-slate-700 hover:text-brand-700">
+            Account
+          </Link>
+          <div className="ml-auto">
+            <SignOutButton />
+          </div>
+        </nav>
+      </header>
+      <main className="mx-auto max-w-5xl space-y-6 px-6 py-8">{children}</main>
+      <IdleWarning idleExpiresAt={actor.idleExpiresAt.toISOString()} />
+    </div>
+  );
+}

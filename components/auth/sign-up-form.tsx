@@ -1,0 +1,60 @@
+"use client";
+
+import { useActionState } from "react";
+import { signUpAction } from "@/app/(auth)/sign-up/actions";
+import { Alert, Button, Checkbox, Field } from "@/components/ui/form";
+import { INITIAL_FORM_STATE } from "@/lib/http/form-state";
+
+export function SignUpForm() {
+  const [state, action, pending] = useActionState(signUpAction, INITIAL_FORM_STATE);
+  const errors = state.fieldErrors ?? {};
+  const value = (name: string) => state.values?.[name];
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      {state.message ? <Alert>{state.message}</Alert> : null}
+      <Field
+        label="Full name"
+        name="fullName"
+        autoComplete="name"
+        defaultValue={value("fullName")}
+        error={errors.fullName}
+      />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        defaultValue={value("email")}
+        error={errors.email}
+      />
+      <Field
+        label="Date of birth"
+        name="dateOfBirth"
+        type="date"
+        defaultValue={value("dateOfBirth")}
+        error={errors.dateOfBirth}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 12 characters. Common or breached passwords are refused."
+        error={errors.password}
+      />
+      <Checkbox
+        name="acceptTelehealth"
+        label="I consent to receive care by video and messaging (telehealth consent, version 2026-11)."
+        error={errors.acceptTelehealth}
+      />
+      <Checkbox
+        name="acceptPrivacy"
+        label="I have read the privacy notice (version 2026-11): my health information is encrypted and every access is logged."
+        error={errors.acceptPrivacy}
+      />
+      <Button type="submit" disabled={pending} className="w-full">
+        {pending ? "Creating your account…" : "Create account"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,59 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { Button } from "@/components/ui/form";
+
+const WARNING_MS = 2 * 60 * 1000;
+
+/**
+ * Two minutes before the server will end an idle session, offers to stay
+ * signed in; at the deadline, goes to sign-in with the reason. The server
+ * enforces the timeout either way: this only keeps the person informed.
+ */
+export function IdleWarning({ idleExpiresAt }: { idleExpiresAt: string }) {
+  const router = useRouter();
+  const [deadline, setDeadline] = useState(() => new Date(idleExpiresAt).getTime());
+  const [now, setNow] = useState(() => Date.now());
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  useEffect(() => {
+    if (now >= deadline) router.replace("/sign-in?reason=idle");
+  }, [now, deadline, router]);
+
+  const remaining = deadline - now;
+  if (remaining > WARNING_MS || remaining <= 0) return null;
+
+  async function staySignedIn() {
+    const response = await fetch("/api/auth/keep-alive", { method: "POST" });
+    if (!response.ok) {
+      router.replace("/sign-in?reason=idle");
+      return;
+    }
+    const { idleExpiresAt: next } = (await response.json()) as { idleExpiresAt: string };
+    setDeadline(new Date(next).getTime());
+  }
+
+  const seconds = Math.ceil(remaining / 1000);
+  return (
+    <div
+      role="alertdialog"
+      aria-labelledby="idle-title"
+      className="fixed inset-x-0 bottom-6 z-50 mx-auto w-full max-w-md rounded-lg border border-amber-300 bg-amber-50 p-5 shadow-lg"
+    >
+      <h2 id="idle-title" className="font-semibold text-amber-900">
+        You will be signed out in {Math.floor(seconds / 60)}:{String(seconds % 60).padStart(2, "0")}
+      </h2>
+      <p className="mt-1 text-sm text-amber-900">
+        For your privacy, Haven signs you out after a period without activity.
+      </p>
+      <Button type="button" className="mt-3" onClick={() => void staySignedIn()}>
+        Stay signed in
+      </Button>
+    </div>
+  );
+}

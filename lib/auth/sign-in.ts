@@ -1,0 +1,202 @@
+// Signing in: password, then (doctors, admins, and patients who enabled it) a
+// second factor, then a single-use ticket that next-auth exchanges for a
+// server-side session. Every attempt is audited; failures say nothing about
+// whether the email has an account.
+import "server-only";
+import { getDb, recordAuditEvent } from "@/lib/db/client";
+import type { Role } from "@/lib/db/generated/enums";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/http/errors";
+import { runAsActor, runAsSystem } from "@/lib/request-context";
+import { consumeAuthToken, issueAuthToken } from "./auth-tokens";
+import { burnPasswordCheck, verifyPassword } from "./password";
+import { replaceRecoveryCodes, useRecoveryCode } from "./recovery-codes";
+import { createSession } from "./sessions";
+import { verifyTotp } from "./totp";
+
+export const SIGN_IN_FAILED = "Email or password is incorrect.";
+const MFA_REQUIRED_ROLES: readonly Role[] = ["DOCTOR", "ADMIN"];
+
+export type PasswordStepResult =
+  { next: "ticket"; ticket: string } | { next: "mfa"; userId: string } | { next: "enrol"; userId: string };
+
+function lockedError(until: Date): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+  return new AppError(
+    "LOCKED",
+    `Too many failed attempts: this account is locked until ${until.toISOString().slice(11, 16)} UTC. Try again then, or reset your password.`,
+    { retryAfterSeconds },
+  );
+}
+
+const signInAudit = (outcome: "SUCCESS" | "FAILURE" | "DENIED", userId: string | null, reason: string) =>
+  recordAuditEvent({
+    action: "auth.sign-in",
+    resourceType: "User",
+    resourceId: userId,
+    outcome,
+    details: { reason },
+  });
+
+/** Counts a failed attempt against the account and locks it at the threshold. Returns the lock end, if locked. */
+async function recordFailure(userId: string, failedCount: number): Promise<Date | null> {
+  const env = getEnv();
+  const failures = failedCount + 1;
+  const lockedUntil =
+    failures >= env.SIGN_IN_LOCKOUT_THRESHOLD
+      ? new Date(Date.now() + env.SIGN_IN_LOCKOUT_MINUTES * 60_000)
+      : null;
+  await getDb().user.update({
+    where: { id: userId },
+    data: lockedUntil ? { failedSignInCount: 0, lockedUntil } : { failedSignInCount: failures },
+  });
+  if (lockedUntil) {
+    await recordAuditEvent({
+      action: "auth.lockout",
+      resourceType: "User",
+      resourceId: userId,
+      outcome: "DENIED",
+    });
+  }
+  return lockedUntil;
+}
+
+export async function passwordStep(email: string, password: string): Promise<PasswordStepResult> {
+  return runAsSystem("auth.sign-in", async () => {
+    const user = await getDb().user.findFirst({
+      where: { email },
+      select: {
+        id: true,
+        role: true,
+        status: true,
+        passwordHash: true,
+        emailVerifiedAt: true,
+        failedSignInCount: true,
+        lockedUntil: true,
+        mfaEnabledAt: true,
+      },
+    });
+    if (!user?.passwordHash || user.status !== "ACTIVE") {
+      await burnPasswordCheck(password);
+      await signInAudit("FAILURE", user?.id ?? null, user ? "inactive" : "unknown-email");
+      throw new AppError("UNAUTHENTICATED", SIGN_IN_FAILED);
+    }
+    if (user.lockedUntil && user.lockedUntil > new Date()) {
+      await signInAudit("DENIED", user.id, "locked");
+      throw lockedError(user.lockedUntil);
+    }
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      const lockedUntil = await recordFailure(user.id, user.failedSignInCount);
+      await signInAudit("FAILURE", user.id, "wrong-password");
+      throw lockedUntil ? lockedError(lockedUntil) : new AppError("UNAUTHENTICATED", SIGN_IN_FAILED);
+    }
+    if (!user.emailVerifiedAt) {
+      await signInAudit("DENIED", user.id, "email-unverified");
+      throw new AppError("FORBIDDEN", "Confirm your email address first: open the link we sent you.");
+    }
+    if (user.failedSignInCount > 0 || user.lockedUntil) {
+      await getDb().user.update({
+        where: { id: user.id },
+        data: { failedSignInCount: 0, lockedUntil: null },
+      });
+    }
+    if (user.mfaEnabledAt) return { next: "mfa", userId: user.id };
+    if (MFA_REQUIRED_ROLES.includes(user.role)) return { next: "enrol", userId: user.id };
+    return { next: "ticket", ticket: await issueAuthToken("SIGN_IN_TICKET", user.id) };
+  });
+}
+
+/** Second step: a TOTP code (accepted once) or an unused recovery code. */
+export async function secondFactorStep(userId: string, code: string): Promise<string> {
+  return runAsSystem("auth.sign-in", async () => {
+    const user = await getDb().user.findUnique({
+      where: { id: userId },
+      select: {
+        id: true,
+        status: true,
+        mfaSecret: true,
+        mfaLastTimeStep: true,
+        failedSignInCount: true,
+        lockedUntil: true,
+      },
+    });
+    if (!user?.mfaSecret || user.status !== "ACTIVE")
+      throw new AppError("UNAUTHENTICATED", "Start signing in again.");
+    if (user.lockedUntil && user.lockedUntil > new Date()) throw lockedError(user.lockedUntil);
+
+    const trimmed = code.replace(/\s+/g, "");
+    const step = await verifyTotp(user.mfaSecret, trimmed, user.mfaLastTimeStep);
+    // Only one request can advance the last used step: a replayed code loses the race.
+    const accepted =
+      step !== null
+        ? (
+            await getDb().user.updateMany({
+              where: {
+                id: user.id,
+                OR: [{ mfaLastTimeStep: null }, { mfaLastTimeStep: { lt: step } }],
+              },
+              data: { mfaLastTimeStep: step, failedSignInCount: 0 },
+            })
+          ).count === 1
+        : /^[a-z0-9]{5}-?[a-z0-9]{5}$/i.test(trimmed) && (await useRecoveryCode(user.id, trimmed));
+    if (!accepted) {
+      const lockedUntil = await recordFailure(user.id, user.failedSignInCount);
+      await signInAudit("FAILURE", user.id, "wrong-code");
+      throw lockedUntil
+        ? lockedError(lockedUntil)
+        : new AppError("UNAUTHENTICATED", "That code is not valid. Codes work once.");
+    }
+    return issueAuthToken("SIGN_IN_TICKET", user.id);
+  });
+}
+
+/** Forced enrolment at first sign-in: the code proves the authenticator works; returns a ticket and recovery codes. */
+export async function enrolmentStep(userId: string, secret: string, code: string) {
+  const step = await verifyTotp(secret, code.replace(/\s+/g, ""), null);
+  if (step === null)
+    throw new AppError(
+      "VALIDATION_FAILED",
+      "That code does not match. Check the time on your phone and try again.",
+    );
+  return runAsSystem("auth.mfa-enrolment", async () => {
+    await getDb().user.update({
+      where: { id: userId },
+      data: { mfaSecret: secret, mfaEnabledAt: new Date(), mfaLastTimeStep: step },
+    });
+    const recoveryCodes = await replaceRecoveryCodes(userId);
+    await recordAuditEvent({ action: "auth.mfa.enrolled", resourceType: "User", resourceId: userId });
+    return { ticket: await issueAuthToken("SIGN_IN_TICKET", userId), recoveryCodes };
+  });
+}
+
+export interface SignedInUser {
+  id: string;
+  role: Role;
+  sessionId: string;
+}
+
+/** next-auth's authorize(): a valid ticket becomes a server-side session. */
+export async function exchangeTicket(
+  ticket: string,
+  client: { ip: string | null; userAgent: string | null },
+): Promise<SignedInUser | null> {
+  return runAsSystem("auth.sign-in", async () => {
+    const userId = await consumeAuthToken("SIGN_IN_TICKET", ticket);
+    if (!userId) return null;
+    const user = await getDb().user.findUnique({
+      where: { id: userId },
+      select: { id: true, role: true, status: true },
+    });
+    if (!user || user.status !== "ACTIVE") return null;
+    const session = await createSession(user.id, client);
+    await runAsActor({ kind: "user", userId: user.id, role: user.role }, () =>
+      recordAuditEvent({
+        action: "auth.sign-in",
+        resourceType: "Session",
+        resourceId: session.id,
+        details: { reason: "ok" },
+      }),
+    );
+    return { id: user.id, role: user.role, sessionId: session.id };
+  });
+}

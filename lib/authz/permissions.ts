@@ -1,0 +1,28 @@
+// Roles → permissions: the one table every page, action and route handler
+// checks (through lib/auth/current.ts). Data-level scoping (a patient sees only
+// their rows, a doctor only their patients) lives in each domain service.
+import type { Role } from "@/lib/db/generated/enums";
+
+export const PERMISSIONS = {
+  "portal:patient": ["PATIENT"],
+  "portal:doctor": ["DOCTOR"],
+  "portal:admin": ["ADMIN"],
+  "account:manage-own": ["PATIENT", "DOCTOR", "ADMIN"],
+  "profile:read-own": ["PATIENT"],
+  "doctors:invite": ["ADMIN"],
+  "doctors:list": ["ADMIN"],
+  "users:deactivate": ["ADMIN"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleCan(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** Where each role lands after signing in. */
+export const PORTAL_OF: Record<Role, "/patient" | "/doctor" | "/admin"> = {
+  PATIENT: "/patient",
+  DOCTOR: "/doctor",
+  ADMIN: "/admin",
+};

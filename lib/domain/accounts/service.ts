@@ -1,0 +1,361 @@
+// Accounts: patient sign-up and email verification, doctor invitations, password
+// changes and resets, MFA on the account page, deactivation. Callers run inside
+// a request context (lib/auth/current.ts runAs) and have already authorized.
+import "server-only";
+import { consumeAuthToken, issueAuthToken, peekAuthToken } from "@/lib/auth/auth-tokens";
+import { hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
+import { replaceRecoveryCodes, useRecoveryCode } from "@/lib/auth/recovery-codes";
+import { revokeAllSessions } from "@/lib/auth/sessions";
+import { verifyTotp } from "@/lib/auth/totp";
+import type { AuthenticatedActor } from "@/lib/auth/current";
+import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/http/errors";
+import { sendMail } from "@/lib/mail/mailer";
+import { runAsSystem } from "@/lib/request-context";
+
+export const CONSENT_VERSIONS = { TELEHEALTH: "2026-11", PRIVACY: "2026-11" } as const;
+
+function assertPassword(password: string, email?: string): void {
+  const problem = passwordProblem(password, email);
+  if (problem)
+    throw new AppError("VALIDATION_FAILED", problem, { fields: [{ field: "password", message: problem }] });
+}
+
+const link = (path: string, token: string) => `${getEnv().APP_URL}${path}?token=${encodeURIComponent(token)}`;
+
+export interface PatientSignUp {
+  email: string;
+  password: string;
+  fullName: string;
+  dateOfBirth: string;
+}
+
+/** Creates an unverified patient and emails a verification link. An existing email gets a notice instead, so the response never reveals it. */
+export async function signUpPatient(input: PatientSignUp): Promise<void> {
+  assertPassword(input.password, input.email);
+  const passwordHash = await hashPassword(input.password);
+  await runAsSystem("auth.sign-up", async () => {
+    const existing = await getDb().user.findFirst({ where: { email: input.email }, select: { id: true } });
+    if (existing) {
+      await sendMail({
+        to: input.email,
+        subject: "Someone tried to create a Haven account with your email",
+        text: `An account already exists for this address. If this was you, sign in or reset your password at ${getEnv().APP_URL}/forgot-password.`,
+      });
+      await recordAuditEvent({
+        action: "auth.sign-up",
+        resourceType: "User",
+        resourceId: existing.id,
+        outcome: "FAILURE",
+        details: { reason: "email-taken" },
+      });
+      return;
+    }
+    const user = await transaction(async () => {
+      const created = await getDb().user.create({
+        data: {
+          email: input.email,
+          role: "PATIENT",
+          passwordHash,
+          passwordChangedAt: new Date(),
+          patientProfile: { create: { fullName: input.fullName, dateOfBirth: input.dateOfBirth } },
+          consents: {
+            create: [
+              { kind: "TELEHEALTH", version: CONSENT_VERSIONS.TELEHEALTH },
+              { kind: "PRIVACY", version: CONSENT_VERSIONS.PRIVACY },
+            ],
+          },
+        },
+        select: { id: true },
+      });
+      await recordAuditEvent({ action: "auth.sign-up", resourceType: "User", resourceId: created.id });
+      return created;
+    });
+    const token = await issueAuthToken("EMAIL_VERIFICATION", user.id);
+    await sendMail({
+      to: input.email,
+      subject: "Confirm your email for Haven",
+      text: `Welcome to Haven. Confirm your email address to finish creating your account:\n\n${link("/verify-email", token)}\n\nThe link works once and expires in 24 hours.`,
+    });
+  });
+}
+
+export async function verifyEmail(token: string): Promise<boolean> {
+  return runAsSystem("auth.verify-email", async () => {
+    const userId = await consumeAuthToken("EMAIL_VERIFICATION", token);
+    if (!userId) return false;
+    await getDb().user.update({ where: { id: userId }, data: { emailVerifiedAt: new Date() } });
+    await recordAuditEvent({ action: "auth.email-verified", resourceType: "User", resourceId: userId });
+    return true;
+  });
+}
+
+export interface DoctorInvitation {
+  email: string;
+  displayName: string;
+  specialty: string;
+}
+
+export async function inviteDoctor(admin: AuthenticatedActor, input: DoctorInvitation): Promise<void> {
+  const db = getDb();
+  if ((await db.user.count({ where: { email: input.email } })) > 0) {
+    throw new AppError("CONFLICT", "An account with this email already exists.", {
+      fields: [{ field: "email", message: "An account with this email already exists." }],
+    });
+  }
+  const doctor = await transaction(async () => {
+    const created = await db.user.create({
+      data: {
+        email: input.email,
+        role: "DOCTOR",
+        status: "INVITED",
+        doctorProfile: { create: { displayName: input.displayName, specialty: input.specialty } },
+      },
+      select: { id: true },
+    });
+    await recordAuditEvent({
+      action: "admin.doctor.invited",
+      resourceType: "User",
+      resourceId: created.id,
+      details: { by: admin.userId },
+    });
+    return created;
+  });
+  const token = await issueAuthToken("DOCTOR_INVITATION", doctor.id);
+  await sendMail({
+    to: input.email,
+    subject: "You are invited to Haven",
+    text: `${input.displayName}, your clinic invited you to Haven. Set your password here (the link works once, for 72 hours):\n\n${link("/invite", token)}\n\nAt your first sign-in you will set up an authenticator app.`,
+  });
+}
+
+/** What the invitation page shows, or null for a used or expired link. */
+export async function describeInvitation(token: string): Promise<{ displayName: string } | null> {
+  const userId = await peekAuthToken("DOCTOR_INVITATION", token);
+  if (!userId) return null;
+  const profile = await getDb().doctorProfile.findUnique({
+    where: { userId },
+    select: { displayName: true },
+  });
+  return profile ?? null;
+}
+
+export async function acceptInvitation(token: string, password: string): Promise<void> {
+  assertPassword(password);
+  const passwordHash = await hashPassword(password);
+  await runAsSystem("auth.invitation", async () => {
+    const userId = await consumeAuthToken("DOCTOR_INVITATION", token);
+    if (!userId)
+      throw new AppError(
+        "NOT_FOUND",
+        "This invitation link was already used or has expired. Ask your clinic for a new one.",
+      );
+    await getDb().user.update({
+      where: { id: userId },
+      data: { passwordHash, passwordChangedAt: new Date(), status: "ACTIVE", emailVerifiedAt: new Date() },
+    });
+    await recordAuditEvent({ action: "auth.invitation.accepted", resourceType: "User", resourceId: userId });
+  });
+}
+
+export async function changePassword(
+  actor: AuthenticatedActor,
+  current: string,
+  next: string,
+): Promise<void> {
+  const user = await getDb().user.findUniqueOrThrow({
+    where: { id: actor.userId },
+    select: { passwordHash: true, email: true },
+  });
+  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, current))) {
+    await recordAuditEvent({
+      action: "auth.password.changed",
+      resourceType: "User",
+      resourceId: actor.userId,
+      outcome: "FAILURE",
+    });
+    throw new AppError("VALIDATION_FAILED", "Your current password is not correct.", {
+      fields: [{ field: "currentPassword", message: "Your current password is not correct." }],
+    });
+  }
+  assertPassword(next, user.email);
+  await getDb().user.update({
+    where: { id: actor.userId },
+    data: { passwordHash: await hashPassword(next), passwordChangedAt: new Date() },
+  });
+  const ended = await revokeAllSessions(actor.userId, "password-changed", actor.sessionId);
+  await recordAuditEvent({
+    action: "auth.password.changed",
+    resourceType: "User",
+    resourceId: actor.userId,
+    details: { sessionsEnded: ended },
+  });
+}
+
+/** Always answers the same way; only an active account with a password gets a link. */
+export async function requestPasswordReset(email: string): Promise<void> {
+  await runAsSystem("auth.password-reset", async () => {
+    const user = await getDb().user.findFirst({
+      where: { email },
+      select: { id: true, status: true, passwordHash: true },
+    });
+    if (!user || user.status !== "ACTIVE" || !user.passwordHash) return;
+    const token = await issueAuthToken("PASSWORD_RESET", user.id);
+    await recordAuditEvent({
+      action: "auth.password-reset.requested",
+      resourceType: "User",
+      resourceId: user.id,
+    });
+    await sendMail({
+      to: email,
+      subject: "Reset your Haven password",
+      text: `Someone asked to reset the password of your Haven account. If it was you, choose a new password here (the link works once, for 30 minutes):\n\n${link("/reset-password", token)}\n\nIf it was not you, ignore this email: your password stays as it is.`,
+    });
+  });
+}
+
+export async function passwordResetNeedsCode(token: string): Promise<boolean | null> {
+  return runAsSystem("auth.password-reset", async () => {
+    const userId = await peekAuthToken("PASSWORD_RESET", token);
+    if (!userId) return null;
+    const user = await getDb().user.findUnique({ where: { id: userId }, select: { mfaEnabledAt: true } });
+    return Boolean(user?.mfaEnabledAt);
+  });
+}
+
+/** Sets a new password from a reset link; accounts with MFA must also give a code. Ends every session. */
+export async function resetPassword(
+  token: string,
+  password: string,
+  code: string | undefined,
+): Promise<void> {
+  await runAsSystem("auth.password-reset", async () => {
+    const userId = await peekAuthToken("PASSWORD_RESET", token);
+    const expired = new AppError(
+      "NOT_FOUND",
+      "This reset link was already used or has expired. Ask for a new one.",
+    );
+    if (!userId) throw expired;
+    const user = await getDb().user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { email: true, mfaSecret: true, mfaEnabledAt: true, mfaLastTimeStep: true },
+    });
+    assertPassword(password, user.email);
+    if (user.mfaEnabledAt && user.mfaSecret) {
+      const given = (code ?? "").replace(/\s+/g, "");
+      const step = await verifyTotp(user.mfaSecret, given, user.mfaLastTimeStep);
+      const ok =
+        step !== null
+          ? (
+              await getDb().user.updateMany({
+                where: { id: userId, OR: [{ mfaLastTimeStep: null }, { mfaLastTimeStep: { lt: step } }] },
+                data: { mfaLastTimeStep: step },
+              })
+            ).count === 1
+          : given.length > 0 && (await useRecoveryCode(userId, given));
+      if (!ok) {
+        throw new AppError(
+          "VALIDATION_FAILED",
+          "Enter a current code from your authenticator app, or a recovery code.",
+          {
+            fields: [{ field: "code", message: "That code is not valid." }],
+          },
+        );
+      }
+    }
+    if ((await consumeAuthToken("PASSWORD_RESET", token)) !== userId) throw expired;
+    await getDb().user.update({
+      where: { id: userId },
+      data: {
+        passwordHash: await hashPassword(password),
+        passwordChangedAt: new Date(),
+        failedSignInCount: 0,
+        lockedUntil: null,
+      },
+    });
+    const ended = await revokeAllSessions(userId, "password-reset");
+    await recordAuditEvent({
+      action: "auth.password-reset",
+      resourceType: "User",
+      resourceId: userId,
+      details: { sessionsEnded: ended },
+    });
+  });
+}
+
+/** Account page MFA for a signed-in user: confirm a new authenticator, replace recovery codes. */
+export async function enableMfa(actor: AuthenticatedActor, secret: string, code: string): Promise<string[]> {
+  const step = await verifyTotp(secret, code.replace(/\s+/g, ""), null);
+  if (step === null)
+    throw new AppError(
+      "VALIDATION_FAILED",
+      "That code does not match. Check the time on your phone and try again.",
+    );
+  await getDb().user.update({
+    where: { id: actor.userId },
+    data: { mfaSecret: secret, mfaEnabledAt: new Date(), mfaLastTimeStep: step },
+  });
+  const codes = await replaceRecoveryCodes(actor.userId);
+  await revokeAllSessions(actor.userId, "mfa-changed", actor.sessionId);
+  await recordAuditEvent({ action: "auth.mfa.enrolled", resourceType: "User", resourceId: actor.userId });
+  return codes;
+}
+
+/** Patients may turn MFA off; doctors and admins may not. Ends the other sessions. */
+export async function disableMfa(actor: AuthenticatedActor): Promise<void> {
+  if (actor.role !== "PATIENT")
+    throw new AppError("FORBIDDEN", "Doctors and admins must keep two-step sign-in on.");
+  await getDb().user.update({
+    where: { id: actor.userId },
+    data: { mfaSecret: null, mfaEnabledAt: null, mfaLastTimeStep: null },
+  });
+  await getDb().recoveryCode.deleteMany({ where: { userId: actor.userId } });
+  await revokeAllSessions(actor.userId, "mfa-changed", actor.sessionId);
+  await recordAuditEvent({ action: "auth.mfa.disabled", resourceType: "User", resourceId: actor.userId });
+}
+
+export async function deactivateUser(admin: AuthenticatedActor, userId: string): Promise<void> {
+  if (userId === admin.userId) throw new AppError("BAD_REQUEST", "You cannot deactivate your own account.");
+  const { count } = await getDb().user.updateMany({
+    where: { id: userId, role: { not: "ADMIN" }, status: { not: "DEACTIVATED" } },
+    data: { status: "DEACTIVATED" },
+  });
+  if (count === 0) throw new AppError("NOT_FOUND", "No such active account.");
+  const ended = await revokeAllSessions(userId, "deactivated");
+  await recordAuditEvent({
+    action: "admin.user.deactivated",
+    resourceType: "User",
+    resourceId: userId,
+    details: { sessionsEnded: ended },
+  });
+}
+
+export async function listDoctors() {
+  return getDb().user.findMany({
+    where: { role: "DOCTOR" },
+    select: {
+      id: true,
+      email: true,
+      status: true,
+      mfaEnabledAt: true,
+      doctorProfile: { select: { displayName: true, specialty: true } },
+    },
+    orderBy: { createdAt: "asc" },
+  });
+}
+
+export async function accountOverview(actor: AuthenticatedActor) {
+  return getDb().user.findUniqueOrThrow({
+    where: { id: actor.userId },
+    select: {
+      email: true,
+      role: true,
+      createdAt: true,
+      mfaEnabledAt: true,
+      passwordChangedAt: true,
+      patientProfile: { select: { fullName: true } },
+      doctorProfile: { select: { displayName: true, specialty: true } },
+    },
+  });
+}

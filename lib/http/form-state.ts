@@ -1,0 +1,38 @@
+// The result of a server action behind a form: a message and per-field errors,
+// plus the values to put back so bad input loses nothing.
+import { z } from "zod";
+import { AppError } from "./errors";
+import { describeError, logger } from "@/lib/logger";
+
+export interface FormState {
+  ok: boolean;
+  message?: string;
+  fieldErrors?: Record<string, string>;
+  values?: Record<string, string>;
+  data?: Record<string, unknown>;
+}
+
+export const INITIAL_FORM_STATE: FormState = { ok: false };
+
+/** Form fields as strings, minus secrets that must never be echoed back. */
+export function formValues(form: FormData, omit: readonly string[] = []): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value === "string" && !omit.includes(key) && !key.startsWith("$")) values[key] = value;
+  }
+  return values;
+}
+
+export function failure(error: unknown, values: Record<string, string>): FormState {
+  if (error instanceof z.ZodError) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
+    return { ok: false, message: "Please correct the highlighted fields.", fieldErrors, values };
+  }
+  if (error instanceof AppError) {
+    const fieldErrors = Object.fromEntries((error.details.fields ?? []).map((f) => [f.field, f.message]));
+    return { ok: false, message: error.message, fieldErrors, values };
+  }
+  logger.error("unhandled error in server action", describeError(error));
+  return { ok: false, message: "Something went wrong on our side. Please try again.", values };
+}
