@@ -5,8 +5,7 @@ import { hashPassword } from "@/lib/auth/password";
 import type { Db } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
 
-/** Every demo account's password (development only). Doctors and admins set up an authenticator at first sign-in. */
-export const DEMO_PASSWORD = "haven-demo-visit-2026";
+import { DEMO_EMAILS, DEMO_PASSWORD } from "./demo-accounts";
 
 export interface DemoAccount {
   email: string;
@@ -14,14 +13,14 @@ export interface DemoAccount {
   label: string;
 }
 
-const DEMO_ADMIN = { email: "admin@demo.haven.local", label: "Clinic admin" };
+const DEMO_ADMIN = { email: DEMO_EMAILS.admin, label: "Clinic admin" };
 const DEMO_DOCTORS = [
-  { email: "dr.okafor@demo.haven.local", displayName: "Dr. Amara Okafor", specialty: "Family Medicine" },
-  { email: "dr.lindqvist@demo.haven.local", displayName: "Dr. Erik Lindqvist", specialty: "Dermatology" },
+  { email: DEMO_EMAILS.doctors[0], displayName: "Dr. Amara Okafor", specialty: "Family Medicine" },
+  { email: DEMO_EMAILS.doctors[1], displayName: "Dr. Erik Lindqvist", specialty: "Dermatology" },
 ];
 const DEMO_PATIENTS = [
   {
-    email: "maya.patel@demo.haven.local",
+    email: DEMO_EMAILS.patients[0],
     profile: {
       fullName: "Maya Patel",
       dateOfBirth: "1988-04-12",
@@ -32,7 +31,7 @@ const DEMO_PATIENTS = [
     },
   },
   {
-    email: "jonas.weber@demo.haven.local",
+    email: DEMO_EMAILS.patients[1],
     profile: {
       fullName: "Jonas Weber",
       dateOfBirth: "1975-09-30",
@@ -41,7 +40,7 @@ const DEMO_PATIENTS = [
     },
   },
   {
-    email: "lucia.romero@demo.haven.local",
+    email: DEMO_EMAILS.patients[2],
     profile: {
       fullName: "Lucia Romero",
       dateOfBirth: "2001-01-23",

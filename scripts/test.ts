@@ -1,7 +1,7 @@
 // `npm test`: every test, against a real PostgreSQL this script starts itself
 // (or TEST_DATABASE_URL), then a production build in Debian's Chromium.
 // Ends with one line: `tests: N passed, M failed`, summed over Vitest and Playwright.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -10,6 +10,7 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { seedDemoData } from "@/prisma/seed";
 import { findFreePort } from "./lib/free-port";
 import { type PostgresServer, startPostgres } from "./lib/postgres-server";
+import { startSmtpCapture } from "./lib/smtp-capture";
 import { applyMigrations } from "./lib/schema-engine";
 
 const ARTIFACTS = path.resolve("tests/.artifacts");
@@ -17,9 +18,13 @@ const args = new Set(process.argv.slice(2));
 const runUnit = !args.has("--e2e-only");
 const runE2e = !args.has("--skip-e2e");
 
-function run(command: string, argv: string[], env: Record<string, string>): number {
-  const result = spawnSync(command, argv, { stdio: "inherit", env: { ...process.env, ...env } });
-  return result.status ?? 1;
+/** Runs a command with inherited output; async so this process keeps serving (the SMTP capture) meanwhile. */
+function run(command: string, argv: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, argv, { stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("exit", (code) => resolve(code ?? 1));
+    child.on("error", () => resolve(1));
+  });
 }
 
 function readJson<T>(file: string): T | undefined {
@@ -65,7 +70,7 @@ let exitCode = 0;
 try {
   if (runUnit) {
     const vitestReport = path.join(ARTIFACTS, "vitest.json");
-    const code = run(
+    const code = await run(
       "npx",
       [
         "--no-install",
@@ -94,22 +99,32 @@ try {
     Object.assign(process.env, serverEnv);
     await seedDemoData(getDb());
     await disconnectDb();
-    const buildCode = run("npx", ["--no-install", "next", "build"], { ...serverEnv, NODE_ENV: "production" });
+    const buildCode = await run("npx", ["--no-install", "next", "build"], {
+      ...serverEnv,
+      NODE_ENV: "production",
+    });
     if (buildCode !== 0) {
       failed += 1;
       exitCode = 1;
       console.error("[test] next build failed; end-to-end tests not run.");
     } else {
       const port = String(await findFreePort());
-      const code = run(
+      const mailFile = path.join(ARTIFACTS, "mail.jsonl");
+      const smtp = await startSmtpCapture(mailFile);
+      const code = await run(
         "npx",
         ["--no-install", "playwright", "test", "--config", "tests/playwright.config.ts"],
         {
           ...serverEnv,
           E2E_PORT: port,
           E2E_DATABASE_URL: e2eUrl,
+          E2E_MAIL_FILE: mailFile,
+          SMTP_URL: smtp.url,
+          // Each test sends its own X-Forwarded-For, so per-address limits do not collide.
+          TRUST_PROXY: "true",
         },
       );
+      await smtp.stop();
       type Stats = { stats: { expected: number; unexpected: number; flaky: number } };
       const report = readJson<Stats>(path.join(ARTIFACTS, "playwright.json"));
       passed += report?.stats.expected ?? 0;

@@ -26,9 +26,8 @@ export async function startPendingSignIn(
   await session.save();
 }
 
-export async function readPendingSignIn(): Promise<PendingSignIn & { save(): Promise<void> }> {
-  const session = await pendingSession();
-  return Object.assign(session, { save: () => session.save() });
+export function readPendingSignIn() {
+  return pendingSession();
 }
 
 export async function clearPendingSignIn(): Promise<void> {

@@ -30,8 +30,11 @@ export function failure(error: unknown, values: Record<string, string>): FormSta
     return { ok: false, message: "Please correct the highlighted fields.", fieldErrors, values };
   }
   if (error instanceof AppError) {
-    const fieldErrors = Object.fromEntries((error.details.fields ?? []).map((f) => [f.field, f.message]));
-    return { ok: false, message: error.message, fieldErrors, values };
+    const fields = error.details.fields ?? [];
+    const fieldErrors = Object.fromEntries(fields.map((f) => [f.field, f.message]));
+    // Field messages stand beside their fields; the summary only points at them.
+    const message = fields.length ? "Please correct the highlighted fields." : error.message;
+    return { ok: false, message, fieldErrors, values };
   }
   logger.error("unhandled error in server action", describeError(error));
   return { ok: false, message: "Something went wrong on our side. Please try again.", values };

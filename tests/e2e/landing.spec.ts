@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { watchForPageProblems } from "./support";
+import { expect, test, watchForPageProblems } from "./fixtures";
 
 test("the landing page says what Haven is and for whom, with no blocked script", async ({ page }) => {
   const assertNoProblems = watchForPageProblems(page);
@@ -34,4 +33,26 @@ test("the health endpoint reports the database as ok", async ({ request }) => {
   expect(response.status()).toBe(200);
   expect(response.headers()["cache-control"]).toBe("no-store");
   expect(await response.json()).toMatchObject({ status: "ok", database: "ok" });
+});
+
+test("security headers are on every response", async ({ request }) => {
+  for (const path of ["/", "/sign-in", "/api/health"]) {
+    const headers = (await request.get(path)).headers();
+    expect(headers["strict-transport-security"], path).toMatch(/max-age=\d+; includeSubDomains/);
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+    expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+    expect(headers["content-security-policy"], path).not.toMatch(/script-src[^;]*unsafe-(inline|eval)/);
+    expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+    expect(headers["permissions-policy"], path).toContain("camera=()");
+    expect(headers["cache-control"], path).toBe("no-store");
+  }
+});
+
+test("the API answers CORS preflights only for configured origins", async ({ request }) => {
+  const preflight = await request.fetch("/api/health", {
+    method: "OPTIONS",
+    headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+  });
+  expect(preflight.status()).toBe(403);
+  expect(preflight.headers()["access-control-allow-origin"]).toBeUndefined();
 });

@@ -33,7 +33,12 @@ const profileInput = (tag: string) => ({
 async function createPatient(tag: string, email = uniqueEmail()) {
   return asUser("ADMIN", () =>
     getDb().user.create({
-      data: { email, role: "PATIENT", mfaSecret: `${CANARY}SECRET`, patientProfile: { create: profileInput(tag) } },
+      data: {
+        email,
+        role: "PATIENT",
+        mfaSecret: `${CANARY}SECRET`,
+        patientProfile: { create: profileInput(tag) },
+      },
       include: { patientProfile: true },
     }),
   );

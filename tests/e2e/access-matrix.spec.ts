@@ -1,0 +1,88 @@
+// Every protected page and API route, as anonymous, patient, doctor and admin,
+// checked against the permission table in lib/authz/permissions.ts.
+import type { Page } from "@playwright/test";
+import { PERMISSIONS, PORTAL_OF, type Permission } from "@/lib/authz/permissions";
+import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import {
+  enrolAuthenticator,
+  enterPassword,
+  expect,
+  resetAdminMfa,
+  resetDoctorMfa,
+  sql,
+  test,
+} from "./fixtures";
+
+type Role = "PATIENT" | "DOCTOR" | "ADMIN";
+const PAGES: Record<string, Permission> = {
+  "/patient": "portal:patient",
+  "/doctor": "portal:doctor",
+  "/admin": "portal:admin",
+  "/account": "account:manage-own",
+};
+
+async function signInAs(page: Page, role: Role): Promise<void> {
+  if (role === "PATIENT") {
+    await enterPassword(page, DEMO_EMAILS.patients[2], DEMO_PASSWORD);
+  } else if (role === "DOCTOR") {
+    await resetDoctorMfa("Dr. Erik Lindqvist");
+    await enterPassword(page, DEMO_EMAILS.doctors[1], DEMO_PASSWORD);
+    await enrolAuthenticator(page);
+  } else {
+    await resetAdminMfa();
+    await enterPassword(page, DEMO_EMAILS.admin, DEMO_PASSWORD);
+    await enrolAuthenticator(page);
+  }
+  await page.waitForURL(`**${PORTAL_OF[role]}`);
+}
+
+test("anonymous visitors are sent to sign-in from every protected page and refused by the API", async ({
+  page,
+}) => {
+  for (const path of Object.keys(PAGES)) {
+    await page.goto(path);
+    expect(new URL(page.url()).pathname, path).toBe("/sign-in");
+  }
+  expect((await page.request.post("/api/auth/keep-alive")).status()).toBe(401);
+});
+
+for (const role of ["PATIENT", "DOCTOR", "ADMIN"] as const) {
+  test(`${role.toLowerCase()}: allowed pages open, others lead back to the own portal`, async ({ page }) => {
+    await signInAs(page, role);
+    for (const [path, permission] of Object.entries(PAGES)) {
+      const allowed = (PERMISSIONS[permission] as readonly string[]).includes(role);
+      const response = await page.goto(path);
+      const landed = new URL(page.url()).pathname;
+      if (allowed) {
+        expect(landed, `${role} ${path}`).toBe(path);
+        expect(response?.status()).toBe(200);
+        expect(response?.headers()["cache-control"]).toBe("no-store");
+      } else {
+        expect(landed, `${role} ${path}`).toBe(PORTAL_OF[role]);
+      }
+    }
+    expect((await page.request.post("/api/auth/keep-alive")).status()).toBe(200);
+  });
+}
+
+test("the server checks the role itself: a stale role in the cookie does not open a portal", async ({
+  page,
+}) => {
+  await signInAs(page, "PATIENT");
+  const [session] = await sql<{ user_id: string }>(
+    "SELECT user_id FROM sessions WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1",
+  );
+  await sql("UPDATE users SET role = 'DOCTOR' WHERE id = $1", [session!.user_id]);
+  try {
+    // The proxy still sees PATIENT in the cookie and lets the request through; the page refuses.
+    const response = await page.goto("/patient");
+    expect(response?.status()).toBe(404);
+    const denied = await sql<{ count: string }>(
+      "SELECT count(*) FROM audit_log WHERE action = 'authz.denied' AND actor_id = $1 AND resource_id = 'portal:patient'",
+      [session!.user_id],
+    );
+    expect(Number(denied[0]!.count)).toBeGreaterThan(0);
+  } finally {
+    await sql("UPDATE users SET role = 'PATIENT' WHERE id = $1", [session!.user_id]);
+  }
+});

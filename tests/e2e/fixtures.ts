@@ -1,0 +1,112 @@
+// Shared end-to-end helpers: a distinct client address per test (the server
+// trusts X-Forwarded-For here, so per-address limits do not collide), the mail
+// the app sent over SMTP, TOTP codes, and direct database access for setting
+// up states that take real time (an idle session).
+import { existsSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { type Page, test as base, expect } from "@playwright/test";
+import { generate } from "otplib";
+import pg from "pg";
+
+export { expect };
+
+export const test = base.extend({
+  extraHTTPHeaders: async ({}, provide) => {
+    await provide({ "x-forwarded-for": `10.${[...randomBytes(3)].map((b) => b % 250).join(".")}` });
+  },
+});
+
+export function watchForPageProblems(page: Page): () => void {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    // A 4xx answer to bad input is the expected outcome; 5xx, CSP and script errors are not.
+    const expectedRefusal = /Failed to load resource: the server responded with a status of 4\d\d/.test(
+      message.text(),
+    );
+    if (message.type() === "error" && !expectedRefusal) problems.push(message.text());
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  return () => expect(problems, "console errors, CSP violations or script failures").toEqual([]);
+}
+
+interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export async function waitForMail(to: string, subject: RegExp): Promise<Mail> {
+  const file = process.env.E2E_MAIL_FILE!;
+  for (let i = 0; i < 50; i += 1) {
+    if (existsSync(file)) {
+      const mails = readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Mail)
+        .filter((mail) => mail.to === to && subject.test(mail.subject));
+      const last = mails.at(-1);
+      if (last) return last;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no mail to ${to} matching ${subject}`);
+}
+
+export function linkIn(mail: Mail): string {
+  const link = /https?:\/\/\S+token=[A-Za-z0-9_%-]+/.exec(mail.text)?.[0];
+  if (!link) throw new Error("the mail holds no link");
+  return new URL(link).pathname + new URL(link).search;
+}
+
+export function totp(secret: string, stepsAhead = 0): Promise<string> {
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30 });
+}
+
+export async function sql<T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export const uniqueEmail = (label: string) => `${label}.${randomBytes(4).toString("hex")}@example.test`;
+
+/** Email and password; returns once the next step (code, enrolment or portal) is shown. */
+export async function enterPassword(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Completes the forced authenticator enrolment; returns the secret. */
+export async function enrolAuthenticator(page: Page): Promise<string> {
+  const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+  await page.getByLabel("6-digit code").fill(await totp(secret));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+  await page.getByRole("button", { name: /saved them/ }).click();
+  return secret;
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/sign-in\?reason=signed-out/);
+}
+
+const RESET_MFA = "SET mfa_secret = NULL, mfa_enabled_at = NULL, mfa_last_time_step = NULL";
+
+/** Resets the (single) admin's authenticator so a test can enrol one it knows. */
+export async function resetAdminMfa(): Promise<void> {
+  await sql(`UPDATE users ${RESET_MFA} WHERE role = 'ADMIN'`);
+}
+
+export async function resetDoctorMfa(displayName: string): Promise<void> {
+  await sql(
+    `UPDATE users ${RESET_MFA} WHERE id IN (SELECT user_id FROM doctor_profiles WHERE display_name = $1)`,
+    [displayName],
+  );
+}

@@ -1,0 +1,103 @@
+import {
+  enterPassword,
+  expect,
+  linkIn,
+  signOut,
+  test,
+  uniqueEmail,
+  waitForMail,
+  watchForPageProblems,
+} from "./fixtures";
+
+const PASSWORD = "sunlit-harbour-walk-42";
+
+test("a new patient signs up, confirms the email, signs out and signs in again", async ({ page }) => {
+  const assertNoProblems = watchForPageProblems(page);
+  const email = uniqueEmail("newpatient");
+
+  await page.goto("/sign-up");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter your full name.")).toBeVisible();
+  await expect(page.getByText("You need to accept the telehealth consent to use Haven.")).toBeVisible();
+
+  await page.getByLabel("Full name").fill("Noor Haddad");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Date of birth").fill("1992-06-15");
+  await page.getByLabel("Password").fill("short");
+  await page.getByLabel(/telehealth consent/).check();
+  await page.getByLabel(/privacy notice/).check();
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
+  // What was typed is kept, except the password.
+  await expect(page.getByLabel("Full name")).toHaveValue("Noor Haddad");
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+  await expect(page.getByLabel("Password")).toHaveValue("");
+
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel(/telehealth consent/).check();
+  await page.getByLabel(/privacy notice/).check();
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/sign-in\?reason=verify-email/);
+  await expect(page.getByText("we sent you a link to confirm")).toBeVisible();
+
+  // Not confirmed yet: signing in says what to do.
+  await enterPassword(page, email, PASSWORD);
+  await expect(page.getByText("Confirm your email address first")).toBeVisible();
+
+  const mail = await waitForMail(email, /Confirm your email/);
+  await page.goto(linkIn(mail));
+  await page.getByRole("button", { name: "Confirm my email" }).click();
+  await page.waitForURL(/\/sign-in\?reason=verified/);
+
+  await enterPassword(page, email, PASSWORD);
+  await page.waitForURL("**/patient");
+  await expect(page.getByRole("heading", { name: "Hello, Noor Haddad" })).toBeVisible();
+  await signOut(page);
+
+  // The old session is gone on the server too.
+  await page.goto("/patient");
+  await page.waitForURL(/\/sign-in/);
+
+  await enterPassword(page, email, PASSWORD);
+  await page.waitForURL("**/patient");
+  await expect(page.getByText("1992-06-15")).toBeVisible();
+  assertNoProblems();
+});
+
+test("a patient changes the password and other sessions end", async ({ browser, page }) => {
+  const email = uniqueEmail("changer");
+  await page.goto("/sign-up");
+  await page.getByLabel("Full name").fill("Ilse Janssen");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Date of birth").fill("1980-01-31");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel(/telehealth consent/).check();
+  await page.getByLabel(/privacy notice/).check();
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/reason=verify-email/);
+  await page.goto(linkIn(await waitForMail(email, /Confirm your email/)));
+  await page.getByRole("button", { name: "Confirm my email" }).click();
+
+  const other = await browser.newPage({ extraHTTPHeaders: { "x-forwarded-for": "10.200.0.9" } });
+  for (const p of [page, other]) {
+    await enterPassword(p, email, PASSWORD);
+    await p.waitForURL("**/patient");
+  }
+
+  await page.goto("/account");
+  await page.getByLabel("Current password").fill("not-my-password-x");
+  await page.getByLabel("New password").fill("a-brand-new-long-phrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Your current password is not correct.")).toBeVisible();
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByLabel("New password").fill("a-brand-new-long-phrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Password changed. Your other sessions were signed out.")).toBeVisible();
+
+  await other.goto("/patient");
+  await other.waitForURL(/\/sign-in\?reason=revoked/);
+  await page.goto("/patient");
+  await expect(page.getByRole("heading", { name: "Hello, Ilse Janssen" })).toBeVisible();
+  await other.close();
+});

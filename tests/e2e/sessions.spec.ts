@@ -1,0 +1,36 @@
+import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { enterPassword, expect, sql, test } from "./fixtures";
+
+test("after the idle timeout the old cookie is refused and the browser lands on sign-in with the reason", async ({
+  page,
+}) => {
+  await enterPassword(page, DEMO_EMAILS.patients[0], DEMO_PASSWORD);
+  await page.waitForURL("**/patient");
+  // Sixteen minutes without activity, without waiting sixteen minutes.
+  await sql(
+    `UPDATE sessions SET last_seen_at = now() - interval '16 minutes'
+      WHERE id = (SELECT id FROM sessions WHERE revoked_at IS NULL ORDER BY created_at DESC LIMIT 1)`,
+  );
+  await page.reload();
+  await page.waitForURL(/\/sign-in\?reason=idle/);
+  await expect(page.getByText("You were signed out after a period without activity")).toBeVisible();
+
+  const keepAlive = await page.request.post("/api/auth/keep-alive");
+  expect(keepAlive.status()).toBe(401);
+});
+
+test("signing out everywhere ends the other browser's session immediately", async ({ browser, page }) => {
+  const other = await browser.newPage({ extraHTTPHeaders: { "x-forwarded-for": "10.201.0.3" } });
+  for (const p of [page, other]) {
+    await enterPassword(p, DEMO_EMAILS.patients[1], DEMO_PASSWORD);
+    await p.waitForURL("**/patient");
+  }
+  await page.goto("/account");
+  await expect(page.getByTestId("sessions").locator("li")).toHaveCount(2);
+  await page.getByRole("button", { name: "Sign out everywhere" }).click();
+  await page.waitForURL(/\/sign-in/);
+  await other.goto("/account");
+  await other.waitForURL(/\/sign-in\?reason=revoked/);
+  await expect(other.getByText("Your session was ended")).toBeVisible();
+  await other.close();
+});
