@@ -11,6 +11,7 @@ import { AppError } from "@/lib/http/errors";
 import { requestIdOf } from "@/lib/http/route";
 import { runWithContext } from "@/lib/request-context";
 import { clientIp } from "@/lib/security/client-ip";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { authOptions } from "./options";
 import { type SessionEndReason, checkSession } from "./sessions";
 
@@ -94,6 +95,7 @@ export async function requireApiActor(
         : "Sign in first.",
     );
   }
+  await consumeRateLimit("api", `user:${resolution.actor.userId}`);
   if (permission && !roleCan(resolution.actor.role, permission)) {
     await auditDenied(resolution.actor, permission);
     throw new AppError("FORBIDDEN", "You do not have access to this.");

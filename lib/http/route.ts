@@ -1,7 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { SESSION_COOKIE, cookieName } from "@/lib/auth/cookies";
 import { describeError, logger } from "@/lib/logger";
 import { runWithContext } from "@/lib/request-context";
+import { clientIp } from "@/lib/security/client-ip";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { AppError, toErrorBody } from "./errors";
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
@@ -19,15 +22,28 @@ export interface RouteContext<Params> {
 
 type Handler<Params> = (request: Request, context: RouteContext<Params>) => Promise<Response>;
 
+export interface RouteOptions {
+  /** The general API limit; off only for endpoints that monitors poll (health). */
+  rateLimited?: boolean;
+}
+
+// Requests that carry a session are limited per user once authenticated
+// (requireApiActor); a forged cookie gains nothing, as it is then refused.
+const hasSessionCookie = (request: Request) =>
+  (request.headers.get("cookie") ?? "").includes(`${cookieName(SESSION_COOKIE)}=`);
+
 /**
  * Wraps a route handler: opens the request context (anonymous until the
  * handler authenticates), puts the request id on every response, maps AppError
  * to its status and anything else to a logged, generic 500.
  */
-export function route<Params = Record<string, never>>(handler: Handler<Params>) {
+export function route<Params = Record<string, never>>(handler: Handler<Params>, options: RouteOptions = {}) {
   return async (request: Request, nextContext: { params: Promise<Params> }): Promise<Response> => {
     const requestId = requestIdOf(request);
     try {
+      if (options.rateLimited !== false && !hasSessionCookie(request)) {
+        await consumeRateLimit("api", `ip:${clientIp(request.headers) ?? "unknown-client"}`);
+      }
       const params = await nextContext.params;
       const context = {
         actor: { kind: "anonymous" as const },

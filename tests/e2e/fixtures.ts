@@ -110,3 +110,25 @@ export async function resetDoctorMfa(displayName: string): Promise<void> {
     [displayName],
   );
 }
+
+/** A new patient through the real sign-up and email confirmation; returns the email. */
+export async function signUpConfirmedPatient(
+  page: Page,
+  fullName: string,
+  password: string,
+): Promise<string> {
+  const email = uniqueEmail(fullName.split(" ")[0]!.toLowerCase());
+  await page.goto("/sign-up");
+  await page.getByLabel("Full name").fill(fullName);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Date of birth").fill("1980-01-31");
+  await page.getByLabel("Password").fill(password);
+  await page.getByLabel(/telehealth consent/).check();
+  await page.getByLabel(/privacy notice/).check();
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/reason=verify-email/);
+  await page.goto(linkIn(await waitForMail(email, /Confirm your email/)));
+  await page.getByRole("button", { name: "Confirm my email" }).click();
+  await page.waitForURL(/reason=verified/);
+  return email;
+}

@@ -3,6 +3,7 @@ import {
   expect,
   linkIn,
   signOut,
+  signUpConfirmedPatient,
   test,
   uniqueEmail,
   waitForMail,
@@ -65,18 +66,7 @@ test("a new patient signs up, confirms the email, signs out and signs in again",
 });
 
 test("a patient changes the password and other sessions end", async ({ browser, page }) => {
-  const email = uniqueEmail("changer");
-  await page.goto("/sign-up");
-  await page.getByLabel("Full name").fill("Ilse Janssen");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Date of birth").fill("1980-01-31");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByLabel(/telehealth consent/).check();
-  await page.getByLabel(/privacy notice/).check();
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(/reason=verify-email/);
-  await page.goto(linkIn(await waitForMail(email, /Confirm your email/)));
-  await page.getByRole("button", { name: "Confirm my email" }).click();
+  const email = await signUpConfirmedPatient(page, "Ilse Janssen", PASSWORD);
 
   const other = await browser.newPage({ extraHTTPHeaders: { "x-forwarded-for": "10.200.0.9" } });
   for (const p of [page, other]) {
@@ -100,4 +90,28 @@ test("a patient changes the password and other sessions end", async ({ browser, 
   await page.goto("/patient");
   await expect(page.getByRole("heading", { name: "Hello, Ilse Janssen" })).toBeVisible();
   await other.close();
+});
+
+test("a patient who forgot the password resets it by email and every session ends", async ({ page }) => {
+  const email = await signUpConfirmedPatient(page, "Tomas Novak", PASSWORD);
+  await page.goto("/forgot-password");
+  await page.getByLabel("Email").fill("not an email");
+  await page.getByRole("button", { name: "Email me a reset link" }).click();
+  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Email me a reset link" }).click();
+  await expect(page.getByText("If an account exists for that address")).toBeVisible();
+
+  const link = linkIn(await waitForMail(email, /Reset your Haven password/));
+  await page.goto(link);
+  await page.getByLabel("New password").fill("harbour-lights-evening-5");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await page.waitForURL(/reason=reset/);
+
+  await page.goto(link);
+  await expect(page.getByText("This reset link was already used or has expired")).toBeVisible();
+
+  await enterPassword(page, email, "harbour-lights-evening-5");
+  await page.waitForURL("**/patient");
+  await expect(page.getByRole("heading", { name: "Hello, Tomas Novak" })).toBeVisible();
 });

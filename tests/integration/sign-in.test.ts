@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { consumeAuthToken, issueAuthToken } from "@/lib/auth/auth-tokens";
 import { checkSession, revokeAllSessions } from "@/lib/auth/sessions";
+import { resetPassword } from "@/lib/domain/accounts/service";
 import {
   SIGN_IN_FAILED,
   enrolmentStep,
@@ -188,5 +189,31 @@ describe("single-use tokens", () => {
     expect(
       await consumeAuthToken("EMAIL_VERIFICATION", await issueAuthToken("PASSWORD_RESET", patient.id)),
     ).toBeNull();
+  });
+});
+
+describe("password reset", () => {
+  it("needs a current code for accounts with MFA, uses the link once and ends every session", async () => {
+    const admin = await createAccount("ADMIN", { mfa: true });
+    const session = await exchangeTicket(
+      await secondFactorStep(admin.id, await totpCode(admin.mfaSecret!)),
+      client,
+    );
+    const token = await issueAuthToken("PASSWORD_RESET", admin.id);
+
+    const withoutCode = await failureOf(resetPassword(token, "a-fresh-long-password", undefined));
+    expect(withoutCode.message).toMatch(/authenticator app, or a recovery code/);
+    expect(
+      (await failureOf(resetPassword(token, "short", await totpCode(admin.mfaSecret!, 1)))).message,
+    ).toMatch(/12/);
+
+    await resetPassword(token, "a-fresh-long-password", await totpCode(admin.mfaSecret!, 1));
+    expect(await checkSession(session!.sessionId)).toEqual({ ok: false, reason: "revoked" });
+    expect((await passwordStep(admin.email, "a-fresh-long-password")).next).toBe("mfa");
+    await expect(passwordStep(admin.email, TEST_PASSWORD)).rejects.toThrow(SIGN_IN_FAILED);
+    expect(
+      (await failureOf(resetPassword(token, "another-long-password", await totpCode(admin.mfaSecret!, 2))))
+        .code,
+    ).toBe("NOT_FOUND");
   });
 });

@@ -3,10 +3,13 @@ import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => {
-  const report = await checkHealth();
-  return Response.json(report, {
-    status: report.database === "ok" ? 200 : 503,
-    headers: { "cache-control": "no-store" },
-  });
-});
+export const GET = route(
+  async () => {
+    const report = await checkHealth();
+    return Response.json(report, {
+      status: report.database === "ok" ? 200 : 503,
+      headers: { "cache-control": "no-store" },
+    });
+  },
+  { rateLimited: false },
+);
