@@ -1,3 +1,5 @@
+import Link from "next/link";
+
 const PORTALS = [
   {
     title: "For patients",
@@ -50,6 +52,20 @@ export default function LandingPage() {
             Haven is an open-source telehealth application for clinics: patients book and attend video visits,
             doctors keep notes and write prescriptions, and administrators can prove who saw what and when.
           </p>
+          <div className="mt-8 flex gap-4">
+            <Link
+              href="/sign-in"
+              className="rounded-md bg-brand-600 px-5 py-2.5 font-semibold text-white hover:bg-brand-700"
+            >
+              Sign in
+            </Link>
+            <Link
+              href="/sign-up"
+              className="rounded-md border border-brand-600 px-5 py-2.5 font-semibold text-brand-700 hover:bg-brand-100"
+            >
+              Create a patient account
+            </Link>
+          </div>
         </div>
       </section>
 

@@ -120,7 +120,7 @@ export function SignInForm({ notice }: { notice?: string | undefined }) {
 
   return (
     <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate>
-      {notice ? <Alert tone="info">{notice}</Alert> : null}
+      {notice && step === "password" ? <Alert tone="info">{notice}</Alert> : null}
       {error ? <Alert>{error}</Alert> : null}
       {step === "password" ? (
         <>

@@ -20,7 +20,17 @@ export default async function DevOutboxPage() {
             To {mail.to} · {mail.createdAt.toISOString()}
           </p>
           <h2 className="font-semibold">{mail.subject}</h2>
-          <pre className="mt-2 whitespace-pre-wrap font-sans">{mail.text}</pre>
+          <p className="mt-2 whitespace-pre-wrap">
+            {mail.text.split(/(https?:\/\/\S+)/).map((part, index) =>
+              /^https?:\/\//.test(part) ? (
+                <a key={index} href={part} className="break-all text-brand-700 underline">
+                  {part}
+                </a>
+              ) : (
+                part
+              ),
+            )}
+          </p>
         </article>
       ))}
     </main>
