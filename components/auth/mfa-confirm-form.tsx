@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { confirmMfaSetupAction } from "@/app/(app)/account/actions";
+import { RecoveryCodeList } from "@/components/auth/totp-setup";
 import { Alert, Button, Field } from "@/components/ui/form";
 import { INITIAL_FORM_STATE } from "@/lib/http/form-state";
 
@@ -12,13 +13,7 @@ export function MfaConfirmForm() {
     return (
       <div className="space-y-3">
         <Alert tone="success">{state.message}</Alert>
-        <ul className="grid grid-cols-2 gap-2 font-mono text-sm" data-testid="recovery-codes">
-          {codes.map((code) => (
-            <li key={code} className="rounded bg-slate-100 px-2 py-1">
-              {code}
-            </li>
-          ))}
-        </ul>
+        <RecoveryCodeList codes={codes} />
       </div>
     );
   }

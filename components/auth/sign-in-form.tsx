@@ -1,9 +1,9 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import Image from "next/image";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
+import { RecoveryCodeList, TotpSetupKey } from "@/components/auth/totp-setup";
 import { Alert, Button, Field } from "@/components/ui/form";
 
 type Step = "password" | "mfa" | "enrol" | "recovery-codes";
@@ -104,13 +104,7 @@ export function SignInForm({ notice }: { notice?: string | undefined }) {
           Keep these recovery codes somewhere safe. Each works once if you lose your phone. They are not shown
           again.
         </p>
-        <ul className="grid grid-cols-2 gap-2 font-mono text-sm" data-testid="recovery-codes">
-          {recoveryCodes.map((code) => (
-            <li key={code} className="rounded bg-slate-100 px-2 py-1">
-              {code}
-            </li>
-          ))}
-        </ul>
+        <RecoveryCodeList codes={recoveryCodes} />
         <Button type="button" onClick={() => pendingTicket && void finish(pendingTicket)}>
           I have saved them, continue
         </Button>
@@ -162,21 +156,7 @@ export function SignInForm({ notice }: { notice?: string | undefined }) {
             the key), then enter the 6-digit code it shows.
           </p>
           {enrolment ? (
-            <>
-              <Image
-                src={enrolment.qrDataUrl}
-                alt="QR code for your authenticator app"
-                width={220}
-                height={220}
-                unoptimized
-              />
-              <p className="text-sm">
-                Setup key:{" "}
-                <code data-testid="totp-secret" className="rounded bg-slate-100 px-1 font-mono">
-                  {enrolment.secret}
-                </code>
-              </p>
-            </>
+            <TotpSetupKey qrDataUrl={enrolment.qrDataUrl} secret={enrolment.secret} />
           ) : (
             <p className="text-sm text-slate-500">Loading the setup key…</p>
           )}

@@ -24,7 +24,7 @@ export async function replaceRecoveryCodes(userId: string): Promise<string[]> {
 }
 
 /** Uses a recovery code once; true when it was valid and unused. */
-export async function useRecoveryCode(userId: string, code: string): Promise<boolean> {
+export async function redeemRecoveryCode(userId: string, code: string): Promise<boolean> {
   const { count } = await getDb().recoveryCode.updateMany({
     where: { userId, codeHash: hashToken(normalizeRecoveryCode(code)), usedAt: null },
     data: { usedAt: new Date() },

@@ -10,9 +10,8 @@ import { AppError } from "@/lib/http/errors";
 import { runAsActor, runAsSystem } from "@/lib/request-context";
 import { consumeAuthToken, issueAuthToken } from "./auth-tokens";
 import { burnPasswordCheck, verifyPassword } from "./password";
-import { replaceRecoveryCodes, useRecoveryCode } from "./recovery-codes";
+import { acceptSecondFactor, activateAuthenticator } from "./second-factor";
 import { createSession } from "./sessions";
-import { verifyTotp } from "./totp";
 
 export const SIGN_IN_FAILED = "Email or password is incorrect.";
 const MFA_REQUIRED_ROLES: readonly Role[] = ["DOCTOR", "ADMIN"];
@@ -124,21 +123,7 @@ export async function secondFactorStep(userId: string, code: string): Promise<st
       throw new AppError("UNAUTHENTICATED", "Start signing in again.");
     if (user.lockedUntil && user.lockedUntil > new Date()) throw lockedError(user.lockedUntil);
 
-    const trimmed = code.replace(/\s+/g, "");
-    const step = await verifyTotp(user.mfaSecret, trimmed, user.mfaLastTimeStep);
-    // Only one request can advance the last used step: a replayed code loses the race.
-    const accepted =
-      step !== null
-        ? (
-            await getDb().user.updateMany({
-              where: {
-                id: user.id,
-                OR: [{ mfaLastTimeStep: null }, { mfaLastTimeStep: { lt: step } }],
-              },
-              data: { mfaLastTimeStep: step, failedSignInCount: 0 },
-            })
-          ).count === 1
-        : /^[a-z0-9]{5}-?[a-z0-9]{5}$/i.test(trimmed) && (await useRecoveryCode(user.id, trimmed));
+    const accepted = await acceptSecondFactor({ ...user, mfaSecret: user.mfaSecret }, code);
     if (!accepted) {
       const lockedUntil = await recordFailure(user.id, user.failedSignInCount);
       await signInAudit("FAILURE", user.id, "wrong-code");
@@ -146,25 +131,17 @@ export async function secondFactorStep(userId: string, code: string): Promise<st
         ? lockedError(lockedUntil)
         : new AppError("UNAUTHENTICATED", "That code is not valid. Codes work once.");
     }
+    if (user.failedSignInCount > 0) {
+      await getDb().user.update({ where: { id: user.id }, data: { failedSignInCount: 0 } });
+    }
     return issueAuthToken("SIGN_IN_TICKET", user.id);
   });
 }
 
 /** Forced enrolment at first sign-in: the code proves the authenticator works; returns a ticket and recovery codes. */
 export async function enrolmentStep(userId: string, secret: string, code: string) {
-  const step = await verifyTotp(secret, code.replace(/\s+/g, ""), null);
-  if (step === null)
-    throw new AppError(
-      "VALIDATION_FAILED",
-      "That code does not match. Check the time on your phone and try again.",
-    );
   return runAsSystem("auth.mfa-enrolment", async () => {
-    await getDb().user.update({
-      where: { id: userId },
-      data: { mfaSecret: secret, mfaEnabledAt: new Date(), mfaLastTimeStep: step },
-    });
-    const recoveryCodes = await replaceRecoveryCodes(userId);
-    await recordAuditEvent({ action: "auth.mfa.enrolled", resourceType: "User", resourceId: userId });
+    const recoveryCodes = await activateAuthenticator(userId, secret, code);
     return { ticket: await issueAuthToken("SIGN_IN_TICKET", userId), recoveryCodes };
   });
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Image from "next/image";
 import { MfaConfirmForm } from "@/components/auth/mfa-confirm-form";
+import { TotpSetupKey } from "@/components/auth/totp-setup";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button, Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
@@ -93,19 +93,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         ) : enrolment ? (
           <div className="space-y-3 text-sm">
             <p>Scan the QR code with an authenticator app, or type the key, then enter the code it shows.</p>
-            <Image
-              src={enrolment.qrDataUrl}
-              alt="QR code for your authenticator app"
-              width={220}
-              height={220}
-              unoptimized
-            />
-            <p>
-              Setup key:{" "}
-              <code data-testid="totp-secret" className="rounded bg-slate-100 px-1 font-mono">
-                {enrolment.secret}
-              </code>
-            </p>
+            <TotpSetupKey qrDataUrl={enrolment.qrDataUrl} secret={enrolment.secret} />
             <MfaConfirmForm />
           </div>
         ) : (

@@ -4,9 +4,8 @@
 import "server-only";
 import { consumeAuthToken, issueAuthToken, peekAuthToken } from "@/lib/auth/auth-tokens";
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
-import { replaceRecoveryCodes, useRecoveryCode } from "@/lib/auth/recovery-codes";
 import { revokeAllSessions } from "@/lib/auth/sessions";
-import { verifyTotp } from "@/lib/auth/totp";
+import { acceptSecondFactor, activateAuthenticator } from "@/lib/auth/second-factor";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
@@ -243,17 +242,7 @@ export async function resetPassword(
     });
     assertPassword(password, user.email);
     if (user.mfaEnabledAt && user.mfaSecret) {
-      const given = (code ?? "").replace(/\s+/g, "");
-      const step = await verifyTotp(user.mfaSecret, given, user.mfaLastTimeStep);
-      const ok =
-        step !== null
-          ? (
-              await getDb().user.updateMany({
-                where: { id: userId, OR: [{ mfaLastTimeStep: null }, { mfaLastTimeStep: { lt: step } }] },
-                data: { mfaLastTimeStep: step },
-              })
-            ).count === 1
-          : given.length > 0 && (await useRecoveryCode(userId, given));
+      const ok = await acceptSecondFactor({ ...user, id: userId, mfaSecret: user.mfaSecret }, code ?? "");
       if (!ok) {
         throw new AppError(
           "VALIDATION_FAILED",
@@ -286,19 +275,8 @@ export async function resetPassword(
 
 /** Account page MFA for a signed-in user: confirm a new authenticator, replace recovery codes. */
 export async function enableMfa(actor: AuthenticatedActor, secret: string, code: string): Promise<string[]> {
-  const step = await verifyTotp(secret, code.replace(/\s+/g, ""), null);
-  if (step === null)
-    throw new AppError(
-      "VALIDATION_FAILED",
-      "That code does not match. Check the time on your phone and try again.",
-    );
-  await getDb().user.update({
-    where: { id: actor.userId },
-    data: { mfaSecret: secret, mfaEnabledAt: new Date(), mfaLastTimeStep: step },
-  });
-  const codes = await replaceRecoveryCodes(actor.userId);
+  const codes = await activateAuthenticator(actor.userId, secret, code);
   await revokeAllSessions(actor.userId, "mfa-changed", actor.sessionId);
-  await recordAuditEvent({ action: "auth.mfa.enrolled", resourceType: "User", resourceId: actor.userId });
   return codes;
 }
 
