@@ -28,7 +28,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
         </nav>
       </header>
       <main className="mx-auto max-w-5xl space-y-6 px-6 py-8">{children}</main>
-      <IdleWarning idleExpiresAt={actor.idleExpiresAt.toISOString()} />
+      <IdleWarning secondsLeft={Math.floor((actor.idleExpiresAt.getTime() - Date.now()) / 1000)} />
     </div>
   );
 }

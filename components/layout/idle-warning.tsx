@@ -11,9 +11,10 @@ const WARNING_MS = 2 * 60 * 1000;
  * signed in; at the deadline, goes to sign-in with the reason. The server
  * enforces the timeout either way: this only keeps the person informed.
  */
-export function IdleWarning({ idleExpiresAt }: { idleExpiresAt: string }) {
+// The server sends time left, not a timestamp: the browser's clock may be off.
+export function IdleWarning({ secondsLeft }: { secondsLeft: number }) {
   const router = useRouter();
-  const [deadline, setDeadline] = useState(() => new Date(idleExpiresAt).getTime());
+  const [deadline, setDeadline] = useState(() => Date.now() + secondsLeft * 1000);
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
@@ -34,8 +35,8 @@ export function IdleWarning({ idleExpiresAt }: { idleExpiresAt: string }) {
       router.replace("/sign-in?reason=idle");
       return;
     }
-    const { idleExpiresAt: next } = (await response.json()) as { idleExpiresAt: string };
-    setDeadline(new Date(next).getTime());
+    const { secondsLeft: next } = (await response.json()) as { secondsLeft: number };
+    setDeadline(Date.now() + next * 1000);
   }
 
   const seconds = Math.ceil(remaining / 1000);

@@ -34,3 +34,22 @@ test("signing out everywhere ends the other browser's session immediately", asyn
   await expect(other.getByText("Your session was ended")).toBeVisible();
   await other.close();
 });
+
+test("two minutes before the idle timeout the page offers to stay signed in; at the timeout it goes to sign-in", async ({
+  page,
+}) => {
+  await page.clock.install();
+  await enterPassword(page, DEMO_EMAILS.patients[0], DEMO_PASSWORD);
+  await page.waitForURL("**/patient");
+  const warning = page.getByRole("alertdialog");
+  await expect(warning).toHaveCount(0);
+
+  await page.clock.fastForward("13:30");
+  await expect(warning).toContainText("You will be signed out in 1:");
+  await warning.getByRole("button", { name: "Stay signed in" }).click();
+  // The server moved the deadline 15 minutes past its own clock: the warning goes away.
+  await expect(warning).toHaveCount(0);
+
+  await page.clock.fastForward("15:30");
+  await page.waitForURL(/\/sign-in\?reason=idle/);
+});

@@ -4,9 +4,9 @@ import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-/** "Stay signed in": counts as activity and returns the new idle deadline. */
+/** "Stay signed in": counts as activity and returns the seconds until the idle timeout. */
 export const POST = route(async () => {
   const actor = await requireApiActor();
   await extendSession(actor.sessionId);
-  return Response.json({ idleExpiresAt: new Date(Date.now() + sessionPolicy().idleMs).toISOString() });
+  return Response.json({ secondsLeft: Math.floor(sessionPolicy().idleMs / 1000) });
 });
