@@ -45,7 +45,7 @@ export async function runAs<T>(actor: AuthenticatedActor | null, fn: () => Promi
   return runWithContext(
     {
       actor: actor ? { kind: "user", userId: actor.userId, role: actor.role } : { kind: "anonymous" },
-      requestId: requestIdOf(new Request("http://internal", { headers: requestHeaders })),
+      requestId: requestIdOf(requestHeaders),
       ip: clientIp(requestHeaders),
       userAgent: requestHeaders.get("user-agent")?.slice(0, 512) ?? null,
     },

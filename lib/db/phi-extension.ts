@@ -57,7 +57,7 @@ const PROTECTED_AUDIT_OPERATIONS = new Set([
   "delete",
   "deleteMany",
 ]);
-// Relation-filter and nested-write keywords: walking through them stays on the same model.
+// Filters a blind index can answer: equality only.
 const ALLOWED_INDEX_FILTERS = new Set(["equals", "in", "not"]);
 
 const isObject = (value: unknown): value is Json =>

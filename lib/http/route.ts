@@ -10,8 +10,8 @@ import { AppError, toErrorBody } from "./errors";
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
 
 /** The proxy stamps every request with an id; direct calls (tests) get a fresh one. */
-export function requestIdOf(request: Request): string {
-  const given = request.headers.get("x-request-id");
+export function requestIdOf(headers: Headers): string {
+  const given = headers.get("x-request-id");
   return given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
 }
 
@@ -39,7 +39,7 @@ const hasSessionCookie = (request: Request) =>
  */
 export function route<Params = Record<string, never>>(handler: Handler<Params>, options: RouteOptions = {}) {
   return async (request: Request, nextContext: { params: Promise<Params> }): Promise<Response> => {
-    const requestId = requestIdOf(request);
+    const requestId = requestIdOf(request.headers);
     try {
       if (options.rateLimited !== false && !hasSessionCookie(request)) {
         await consumeRateLimit("api", `ip:${clientIp(request.headers) ?? "unknown-client"}`);
@@ -48,8 +48,7 @@ export function route<Params = Record<string, never>>(handler: Handler<Params>, 
       const context = {
         actor: { kind: "anonymous" as const },
         requestId,
-        // Next exposes no socket address: the client IP can only come from a trusted proxy header.
-        ip: null,
+        ip: clientIp(request.headers),
         userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
       };
       const response = await runWithContext(context, () => handler(request, { requestId, params }));
