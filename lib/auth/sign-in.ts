@@ -5,10 +5,10 @@
 import "server-only";
 import { getDb, recordAuditEvent } from "@/lib/db/client";
 import type { Role } from "@/lib/db/generated/enums";
-import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { runAsActor, runAsSystem } from "@/lib/request-context";
 import { consumeAuthToken, issueAuthToken } from "./auth-tokens";
+import { assertNotLocked, clearFailedAttempts, lockedError, registerFailedAttempt } from "./lockout";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { acceptSecondFactor, activateAuthenticator } from "./second-factor";
 import { createSession } from "./sessions";
@@ -19,15 +19,6 @@ const MFA_REQUIRED_ROLES: readonly Role[] = ["DOCTOR", "ADMIN"];
 export type PasswordStepResult =
   { next: "ticket"; ticket: string } | { next: "mfa"; userId: string } | { next: "enrol"; userId: string };
 
-function lockedError(until: Date): AppError {
-  const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
-  return new AppError(
-    "LOCKED",
-    `Too many failed attempts: this account is locked until ${until.toISOString().slice(11, 16)} UTC. Try again then, or reset your password.`,
-    { retryAfterSeconds },
-  );
-}
-
 const signInAudit = (outcome: "SUCCESS" | "FAILURE" | "DENIED", userId: string | null, reason: string) =>
   recordAuditEvent({
     action: "auth.sign-in",
@@ -36,29 +27,6 @@ const signInAudit = (outcome: "SUCCESS" | "FAILURE" | "DENIED", userId: string |
     outcome,
     details: { reason },
   });
-
-/** Counts a failed attempt against the account and locks it at the threshold. Returns the lock end, if locked. */
-async function recordFailure(userId: string, failedCount: number): Promise<Date | null> {
-  const env = getEnv();
-  const failures = failedCount + 1;
-  const lockedUntil =
-    failures >= env.SIGN_IN_LOCKOUT_THRESHOLD
-      ? new Date(Date.now() + env.SIGN_IN_LOCKOUT_MINUTES * 60_000)
-      : null;
-  await getDb().user.update({
-    where: { id: userId },
-    data: lockedUntil ? { failedSignInCount: 0, lockedUntil } : { failedSignInCount: failures },
-  });
-  if (lockedUntil) {
-    await recordAuditEvent({
-      action: "auth.lockout",
-      resourceType: "User",
-      resourceId: userId,
-      outcome: "DENIED",
-    });
-  }
-  return lockedUntil;
-}
 
 export async function passwordStep(email: string, password: string): Promise<PasswordStepResult> {
   return runAsSystem("auth.sign-in", async () => {
@@ -85,7 +53,7 @@ export async function passwordStep(email: string, password: string): Promise<Pas
       throw lockedError(user.lockedUntil);
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
-      const lockedUntil = await recordFailure(user.id, user.failedSignInCount);
+      const lockedUntil = await registerFailedAttempt(user.id);
       await signInAudit("FAILURE", user.id, "wrong-password");
       throw lockedUntil ? lockedError(lockedUntil) : new AppError("UNAUTHENTICATED", SIGN_IN_FAILED);
     }
@@ -93,12 +61,7 @@ export async function passwordStep(email: string, password: string): Promise<Pas
       await signInAudit("DENIED", user.id, "email-unverified");
       throw new AppError("FORBIDDEN", "Confirm your email address first: open the link we sent you.");
     }
-    if (user.failedSignInCount > 0 || user.lockedUntil) {
-      await getDb().user.update({
-        where: { id: user.id },
-        data: { failedSignInCount: 0, lockedUntil: null },
-      });
-    }
+    await clearFailedAttempts(user);
     if (user.mfaEnabledAt) return { next: "mfa", userId: user.id };
     if (MFA_REQUIRED_ROLES.includes(user.role)) return { next: "enrol", userId: user.id };
     return { next: "ticket", ticket: await issueAuthToken("SIGN_IN_TICKET", user.id) };
@@ -121,19 +84,17 @@ export async function secondFactorStep(userId: string, code: string): Promise<st
     });
     if (!user?.mfaSecret || user.status !== "ACTIVE")
       throw new AppError("UNAUTHENTICATED", "Start signing in again.");
-    if (user.lockedUntil && user.lockedUntil > new Date()) throw lockedError(user.lockedUntil);
+    assertNotLocked(user);
 
     const accepted = await acceptSecondFactor({ ...user, mfaSecret: user.mfaSecret }, code);
     if (!accepted) {
-      const lockedUntil = await recordFailure(user.id, user.failedSignInCount);
+      const lockedUntil = await registerFailedAttempt(user.id);
       await signInAudit("FAILURE", user.id, "wrong-code");
       throw lockedUntil
         ? lockedError(lockedUntil)
         : new AppError("UNAUTHENTICATED", "That code is not valid. Codes work once.");
     }
-    if (user.failedSignInCount > 0) {
-      await getDb().user.update({ where: { id: user.id }, data: { failedSignInCount: 0 } });
-    }
+    await clearFailedAttempts(user);
     return issueAuthToken("SIGN_IN_TICKET", user.id);
   });
 }

@@ -217,3 +217,20 @@ describe("password reset", () => {
     ).toBe("NOT_FOUND");
   });
 });
+
+describe("password reset with a second factor", () => {
+  it("counts wrong codes toward the lockout, so a reset link cannot be used to guess codes", async () => {
+    const patient = await createAccount("PATIENT", { mfa: true });
+    const token = await issueAuthToken("PASSWORD_RESET", patient.id);
+    for (let i = 0; i < 4; i += 1) {
+      expect((await failureOf(resetPassword(token, "a-fresh-long-password", "000000"))).code).toBe(
+        "VALIDATION_FAILED",
+      );
+    }
+    expect((await failureOf(resetPassword(token, "a-fresh-long-password", "000000"))).code).toBe("LOCKED");
+    const withRightCode = await failureOf(
+      resetPassword(token, "a-fresh-long-password", await totpCode(patient.mfaSecret!)),
+    );
+    expect(withRightCode.code).toBe("LOCKED");
+  });
+});

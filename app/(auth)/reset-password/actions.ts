@@ -1,6 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { throttleAnonymous } from "@/lib/auth/action-guard";
 import { runAs } from "@/lib/auth/current";
 import { resetPasswordSchema } from "@/lib/domain/accounts/schemas";
 import { resetPassword } from "@/lib/domain/accounts/service";
@@ -8,6 +9,7 @@ import { type FormState, failure } from "@/lib/http/form-state";
 
 export async function resetPasswordAction(_previous: FormState, form: FormData): Promise<FormState> {
   try {
+    await throttleAnonymous("auth", "password-reset-confirm");
     const { token, password, code } = resetPasswordSchema.parse(Object.fromEntries(form));
     await runAs(null, () => resetPassword(token, password, code));
   } catch (error) {

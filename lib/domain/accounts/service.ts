@@ -5,6 +5,7 @@ import "server-only";
 import { consumeAuthToken, issueAuthToken, peekAuthToken } from "@/lib/auth/auth-tokens";
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
 import { revokeAllSessions } from "@/lib/auth/sessions";
+import { assertNotLocked, lockedError, registerFailedAttempt } from "@/lib/auth/lockout";
 import { acceptSecondFactor, activateAuthenticator } from "@/lib/auth/second-factor";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
@@ -238,12 +239,16 @@ export async function resetPassword(
     if (!userId) throw expired;
     const user = await getDb().user.findUniqueOrThrow({
       where: { id: userId },
-      select: { email: true, mfaSecret: true, mfaEnabledAt: true, mfaLastTimeStep: true },
+      select: { email: true, mfaSecret: true, mfaEnabledAt: true, mfaLastTimeStep: true, lockedUntil: true },
     });
     assertPassword(password, user.email);
     if (user.mfaEnabledAt && user.mfaSecret) {
+      // Wrong codes count toward the lockout: a reset link must not open unlimited guessing.
+      assertNotLocked(user);
       const ok = await acceptSecondFactor({ ...user, id: userId, mfaSecret: user.mfaSecret }, code ?? "");
       if (!ok) {
+        const lockedUntil = await registerFailedAttempt(userId);
+        if (lockedUntil) throw lockedError(lockedUntil);
         throw new AppError(
           "VALIDATION_FAILED",
           "Enter a current code from your authenticator app, or a recovery code.",
