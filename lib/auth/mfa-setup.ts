@@ -23,7 +23,3 @@ export async function pendingMfaSecret(userId: string): Promise<string | null> {
   const setup = await setupCookie();
   return setup.userId === userId && setup.secret ? setup.secret : null;
 }
-
-export async function endMfaSetup(): Promise<void> {
-  (await setupCookie()).destroy();
-}

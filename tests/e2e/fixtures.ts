@@ -93,7 +93,7 @@ export async function enrolAuthenticator(page: Page): Promise<string> {
 }
 
 export async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await page.waitForURL(/\/sign-in\?reason=signed-out/);
 }
 

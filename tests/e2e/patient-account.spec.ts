@@ -5,6 +5,7 @@ import {
   signOut,
   signUpConfirmedPatient,
   test,
+  totp,
   uniqueEmail,
   waitForMail,
   watchForPageProblems,
@@ -114,4 +115,33 @@ test("a patient who forgot the password resets it by email and every session end
   await enterPassword(page, email, "harbour-lights-evening-5");
   await page.waitForURL("**/patient");
   await expect(page.getByRole("heading", { name: "Hello, Tomas Novak" })).toBeVisible();
+});
+
+test("a patient turns on two-step sign-in from the account page, then signs in with a code", async ({
+  page,
+}) => {
+  const email = await signUpConfirmedPatient(page, "Amina Diallo", PASSWORD);
+  await enterPassword(page, email, PASSWORD);
+  await page.waitForURL("**/patient");
+
+  await page.goto("/account");
+  await page.getByRole("button", { name: "Set up two-step sign-in" }).click();
+  const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+  await page.getByLabel("6-digit code").fill("123456");
+  await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+  await expect(page.getByText("That code does not match").first()).toBeVisible();
+  await page.getByLabel("6-digit code").fill(await totp(secret));
+  await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+  await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+  const recoveryCode = (await page.getByTestId("recovery-codes").locator("li").first().textContent())!.trim();
+  await signOut(page);
+
+  await enterPassword(page, email, PASSWORD);
+  await page.getByLabel("Code from your authenticator app").fill(recoveryCode);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL("**/patient");
+
+  await page.goto("/account");
+  await page.getByRole("button", { name: "Turn off two-step sign-in" }).click();
+  await expect(page.getByRole("button", { name: "Set up two-step sign-in" })).toBeVisible();
 });

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireActor, runAs } from "@/lib/auth/current";
-import { beginMfaSetup, endMfaSetup, pendingMfaSecret } from "@/lib/auth/mfa-setup";
+import { beginMfaSetup, pendingMfaSecret } from "@/lib/auth/mfa-setup";
 import { revokeAllSessions } from "@/lib/auth/sessions";
 import { recordAuditEvent } from "@/lib/db/client";
 import { changePasswordSchema, codeSchema } from "@/lib/domain/accounts/schemas";
@@ -38,8 +38,9 @@ export async function confirmMfaSetupAction(_previous: FormState, form: FormData
     const { code } = codeSchema.parse(Object.fromEntries(form));
     const secret = await pendingMfaSecret(actor.userId);
     if (!secret) throw new AppError("BAD_REQUEST", "The setup expired. Start it again.");
+    // The setup cookie is left to expire (10 minutes): changing a cookie here would
+    // re-render the page and lose the recovery codes this form must show once.
     const recoveryCodes = await runAs(actor, () => enableMfa(actor, secret, code));
-    await endMfaSetup();
     return {
       ok: true,
       message: "Two-step sign-in is on. Save your recovery codes now: they are not shown again.",
