@@ -7,19 +7,11 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { formatDemoAccounts, seedDemoData } from "@/prisma/seed";
 import { ensureDevelopmentSecrets } from "./lib/dev-secrets";
 import { type EmbeddedDatabase, startEmbeddedDatabase } from "./lib/embedded-database";
-import { findFreePort } from "./lib/free-port";
+import { findFreePort, isPortFree } from "./lib/free-port";
 import { loadProjectEnv } from "./lib/load-env";
 import { applyMigrations } from "./lib/schema-engine";
 
 const DEFAULT_EMBEDDED_PORT = 54329;
-
-async function portIsFree(port: number): Promise<boolean> {
-  const net = await import("node:net");
-  return new Promise((resolve) => {
-    const server = net.createServer().once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
 
 // Next types NODE_ENV as read-only; this script is where it is decided.
 const writableEnv = process.env as Record<string, string | undefined>;
@@ -38,7 +30,7 @@ if (generated.length)
 let embedded: EmbeddedDatabase | undefined;
 if (!process.env.DATABASE_URL) {
   const dataDir = path.resolve(".data/pglite");
-  const port = (await portIsFree(DEFAULT_EMBEDDED_PORT)) ? DEFAULT_EMBEDDED_PORT : await findFreePort();
+  const port = (await isPortFree(DEFAULT_EMBEDDED_PORT)) ? DEFAULT_EMBEDDED_PORT : await findFreePort();
   embedded = await startEmbeddedDatabase({ dataDir, port });
   process.env.DATABASE_URL = embedded.url;
   process.env.DATABASE_POOL_SIZE = "1";

@@ -4,6 +4,7 @@ import "server-only";
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
 import { type Permission, roleCan } from "@/lib/authz/permissions";
 import { recordAuditEvent } from "@/lib/db/client";
 import type { Role } from "@/lib/db/generated/enums";
@@ -24,7 +25,8 @@ export interface AuthenticatedActor {
 
 type Resolution = { actor: AuthenticatedActor } | { actor: null; reason: SessionEndReason | "none" };
 
-async function resolveActor(touch: boolean): Promise<Resolution> {
+// Once per request: the layout and the page both ask, and each check is a query.
+const resolveActor = cache(async (touch: boolean): Promise<Resolution> => {
   const session = await getServerSession(authOptions());
   if (!session?.sessionId) return { actor: null, reason: "none" };
   const check = await checkSession(session.sessionId, { touch });
@@ -37,7 +39,7 @@ async function resolveActor(touch: boolean): Promise<Resolution> {
       idleExpiresAt: check.idleExpiresAt,
     },
   };
-}
+});
 
 /** Runs fn with this actor and the current request (id, address, browser) as the data layer's context. */
 export async function runAs<T>(actor: AuthenticatedActor | null, fn: () => Promise<T>): Promise<T> {

@@ -76,12 +76,15 @@ export async function checkSession(
   return { ok: true, sessionId: session.id, userId: session.userId, role: session.user.role, idleExpiresAt };
 }
 
-/** Forces activity now (the "stay signed in" button). */
-export async function extendSession(sessionId: string): Promise<void> {
-  await getDb().session.updateMany({
-    where: { id: sessionId, revokedAt: null },
-    data: { lastSeenAt: new Date() },
+/** Forces activity now (the "stay signed in" button); returns the new idle deadline (never past the lifetime). */
+export async function extendSession(sessionId: string): Promise<Date> {
+  const now = new Date();
+  const { expiresAt } = await getDb().session.update({
+    where: { id: sessionId },
+    data: { lastSeenAt: now },
+    select: { expiresAt: true },
   });
+  return new Date(Math.min(now.getTime() + sessionPolicy().idleMs, expiresAt.getTime()));
 }
 
 export async function revokeSession(sessionId: string, reason: string): Promise<void> {

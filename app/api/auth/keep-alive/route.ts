@@ -1,12 +1,12 @@
 import { requireApiActor } from "@/lib/auth/current";
-import { extendSession, sessionPolicy } from "@/lib/auth/sessions";
+import { extendSession } from "@/lib/auth/sessions";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-/** "Stay signed in": counts as activity and returns the seconds until the idle timeout. */
+/** "Stay signed in": counts as activity and returns the seconds until the session would end. */
 export const POST = route(async () => {
   const actor = await requireApiActor();
-  await extendSession(actor.sessionId);
-  return Response.json({ secondsLeft: Math.floor(sessionPolicy().idleMs / 1000) });
+  const idleExpiresAt = await extendSession(actor.sessionId);
+  return Response.json({ secondsLeft: Math.floor((idleExpiresAt.getTime() - Date.now()) / 1000) });
 });
