@@ -79,10 +79,6 @@ export async function requireActor(permission?: Permission): Promise<Authenticat
   return resolution.actor;
 }
 
-export async function optionalActor(): Promise<AuthenticatedActor | null> {
-  return (await resolveActor(false)).actor;
-}
-
 /** Route handlers: the actor, or a 401/403 AppError. */
 export async function requireApiActor(
   permission?: Permission,

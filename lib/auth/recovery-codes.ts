@@ -31,7 +31,3 @@ export async function redeemRecoveryCode(userId: string, code: string): Promise<
   });
   return count === 1;
 }
-
-export async function remainingRecoveryCodes(userId: string): Promise<number> {
-  return getDb().recoveryCode.count({ where: { userId, usedAt: null } });
-}

@@ -35,8 +35,6 @@ export const PHI_MODELS = {
   },
 } as const satisfies Record<string, Record<string, PhiFieldSpec>>;
 
-export type PhiModelName = keyof typeof PHI_MODELS;
-
 export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec>> | undefined {
   return (PHI_MODELS as Record<string, Record<string, PhiFieldSpec>>)[model];
 }

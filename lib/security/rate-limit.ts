@@ -66,7 +66,7 @@ export async function refundRateLimit(name: RateLimitName, key: string): Promise
   await limiter(name).reward(key, 1);
 }
 
-export function formatWait(seconds: number): string {
+function formatWait(seconds: number): string {
   if (seconds < 90) return `${seconds} seconds`;
   return `${Math.ceil(seconds / 60)} minutes`;
 }
