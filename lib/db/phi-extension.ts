@@ -395,7 +395,17 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
     return out;
   }
 
+  /** Does this update data set a PHI field (which must then be encrypted row by row)? */
+  function writesPhi(model: string, data: Json): boolean {
+    const phi = phiFieldsOf(model);
+    return (
+      Boolean(phi) &&
+      Object.keys(data).some((key) => phi![key] !== undefined || blindIndexFields(model).has(key))
+    );
+  }
+
   return {
+    writesPhi,
     involvesPhi,
     translateWhere,
     assertNotOrderedByPhi,
@@ -487,7 +497,7 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig) {
           existing.id,
           log,
         );
-        result = await delegate.update!({ ...projected, where: { id: existing.id }, data });
+        result = await delegate.update!({ ...projected, where: { id: existing.id, AND: [where] }, data });
       } else if (operation === "upsert") {
         const data = codec.encryptWrite(model, args.create as Json, null, log);
         result = await delegate.create!({ ...projected, data });
@@ -501,19 +511,36 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig) {
       codec.decryptRecords(model, result, plan, null);
     } else if (operation === "updateMany" || operation === "updateManyAndReturn") {
       const where = codec.translateWhere(model, args.where, log);
-      const rows = (await delegate.findMany!({
-        where,
-        select: { id: true },
-        ...(args.limit ? { take: args.limit } : {}),
-      })) as { id: string }[];
       const { args: projected, plan } = codec.prepareRead(model, pickProjection(args), log);
-      const updated: unknown[] = [];
-      for (const { id } of rows) {
-        const data = codec.encryptWrite(model, args.data as Json, id, log);
-        updated.push(await delegate.update!({ ...projected, where: { id }, data }));
+      if (!codec.writesPhi(model, args.data as Json)) {
+        // One statement, so a compare-and-set (where on the old value) stays atomic.
+        result = await delegate[operation]!({ ...args, ...projected, where });
+        codec.decryptRecords(model, result, plan, null);
+      } else {
+        // Each row's ciphertext is bound to its id: update row by row, keeping the
+        // caller's conditions so a row changed meanwhile is skipped, not overwritten.
+        const rows = (await delegate.findMany!({
+          where,
+          select: { id: true },
+          ...(args.limit ? { take: args.limit } : {}),
+        })) as { id: string }[];
+        let count = 0;
+        const updated: unknown[] = [];
+        for (const { id } of rows) {
+          const rowLog: OperationLog = { events: [], filterFields: log.filterFields };
+          const data = codec.encryptWrite(model, args.data as Json, id, rowLog);
+          const changed = (await delegate.updateMany!({ where: { id, AND: [where] }, data })) as {
+            count: number;
+          };
+          if (changed.count === 0) continue;
+          count += 1;
+          log.events.push(...rowLog.events);
+          if (operation === "updateManyAndReturn")
+            updated.push(await delegate.findUnique!({ ...projected, where: { id } }));
+        }
+        codec.decryptRecords(model, updated, plan, null);
+        result = operation === "updateMany" ? { count } : updated;
       }
-      codec.decryptRecords(model, updated, plan, null);
-      result = operation === "updateMany" ? { count: rows.length } : updated;
     } else if (operation === "delete" || operation === "deleteMany") {
       const where = codec.translateWhere(model, args.where, log);
       const rows = (await delegate.findMany!({ where, select: { id: true } })) as { id: string }[];
@@ -522,7 +549,9 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig) {
         result = await delegate.delete!({ ...projected, where });
         codec.decryptRecords(model, result, plan, null);
       } else {
-        result = await delegate.deleteMany!({ where: { id: { in: rows.map((row) => row.id) } } });
+        result = await delegate.deleteMany!({
+          where: { id: { in: rows.map((row) => row.id) }, AND: [where] },
+        });
       }
       for (const { id } of rows)
         log.events.push({ action: "phi.delete", resourceType: model, resourceId: id });

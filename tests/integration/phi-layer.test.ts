@@ -192,6 +192,44 @@ describe("operations that cannot work on ciphertext fail loudly", () => {
   });
 });
 
+describe("conditional updates stay atomic", () => {
+  it("lets exactly one of many concurrent compare-and-set updates win", async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const user = await createPatient(`cas${round}`);
+      const counts = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          asUser("ADMIN", () =>
+            getDb().user.updateMany({
+              where: { id: user.id, failedSignInCount: 0 },
+              data: { failedSignInCount: i + 1 },
+            }),
+          ),
+        ),
+      );
+      expect(counts.reduce((sum, r) => sum + r.count, 0)).toBe(1);
+    }
+  });
+
+  it("keeps the caller's conditions when it encrypts row by row", async () => {
+    const user = await createPatient("conditional");
+    const missed = await asUser("DOCTOR", () =>
+      getDb().patientProfile.updateMany({
+        where: { userId: user.id, updatedAt: { lt: new Date(0) } },
+        data: { allergies: "should not be written" },
+      }),
+    );
+    expect(missed.count).toBe(0);
+    const hit = await asUser("DOCTOR", () =>
+      getDb().patientProfile.updateManyAndReturn({
+        where: { userId: user.id },
+        data: { allergies: "Pollen" },
+        select: { allergies: true },
+      }),
+    );
+    expect(hit).toEqual([{ allergies: "Pollen" }]);
+  });
+});
+
 describe("audit rows written with every PHI access", () => {
   it("writes exactly the expected rows for create, read, update, updateMany, upsert and delete", async () => {
     const adminId = randomUUID();
