@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { decodeKey, generateKeyId, generateKeyMaterial, parseKeyRing } from "@/lib/crypto/keyring";
+import { keyMaterialWeakness, textSecretWeakness } from "@/lib/crypto/secret-strength";
 
 /** Values shipped in .env.example and docs: never acceptable as a production secret. */
 const PLACEHOLDER_PATTERN = /change[-_ ]?me|example|placeholder|secret123|^x+$|^0+$/i;
@@ -10,44 +11,108 @@ const PLACEHOLDER_PATTERN = /change[-_ ]?me|example|placeholder|secret123|^x+$|^
 export interface SecretSpec {
   name: string;
   purpose: string;
+  /** The command that prints a good value, quoted in every message about this secret. */
+  howToGenerate: string;
   generate(): string;
   /** Returns a reason when the value is unusable, else null. */
   problem(value: string): string | null;
+  /** The raw key material, to refuse one key serving two purposes. */
+  material(value: string): Buffer[];
 }
 
-function textSecret(name: string, purpose: string, minLength: number): SecretSpec {
-  return {
-    name,
-    purpose,
-    generate: () => randomBytes(48).toString("base64url"),
-    problem: (value) => (value.length < minLength ? `must be at least ${minLength} characters` : null),
-  };
+function checked(check: () => string | null): string | null {
+  try {
+    return check();
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** Every secret the app needs; `npm run dev` generates the missing ones into .env.local. */
 export const SECRET_SPECS: readonly SecretSpec[] = [
-  textSecret("AUTH_SECRET", "signs and seals session cookies", 32),
+  {
+    name: "AUTH_SECRET",
+    purpose: "signs and seals session cookies",
+    howToGenerate: "openssl rand -base64 48",
+    generate: () => randomBytes(48).toString("base64url"),
+    problem: (value) => (value.length < 32 ? "must be at least 32 characters" : textSecretWeakness(value)),
+    // A copied key (base64) counts as that key.
+    material: (value) => [
+      Buffer.from(value, "utf8"),
+      ...[decodeKeyQuietly(value)].filter((key) => key !== null),
+    ],
+  },
   {
     name: "PHI_ENCRYPTION_KEYS",
     purpose: "AES-256 key ring for PHI fields: id:base64key,… with the active key first",
+    howToGenerate: "npm run keys:generate",
     generate: () => `${generateKeyId()}:${generateKeyMaterial()}`,
-    problem: (value) => checked(() => parseKeyRing(value)),
+    problem: (value) =>
+      checked(() => {
+        const ring = parseKeyRing(value);
+        const seen = new Map<string, string>();
+        for (const [id, key] of ring.keys) {
+          const weakness = keyMaterialWeakness(key);
+          if (weakness) return `key ${id} ${weakness}`;
+          const twin = seen.get(key.toString("base64"));
+          if (twin) return `lists the same key twice (ids ${twin} and ${id}); every entry needs its own key`;
+          seen.set(key.toString("base64"), id);
+        }
+        return null;
+      }),
+    material: parseKeyRingQuietly,
   },
   {
     name: "PHI_BLIND_INDEX_KEY",
     purpose: "HMAC key for blind indexes of encrypted fields (email, phone); base64, 32 bytes",
+    howToGenerate: "openssl rand -base64 32",
     generate: generateKeyMaterial,
-    problem: (value) => checked(() => decodeKey(value, "the key")),
+    problem: (value) =>
+      checked(() => {
+        const weakness = keyMaterialWeakness(decodeKey(value, "the key"));
+        return weakness ? `key ${weakness}` : null;
+      }),
+    material: (value) => {
+      const key = decodeKeyQuietly(value);
+      return key ? [key] : [];
+    },
   },
 ];
 
-function checked(parse: () => unknown): string | null {
+function parseKeyRingQuietly(value: string): Buffer[] {
   try {
-    parse();
-    return null;
-  } catch (error) {
-    return (error as Error).message;
+    return [...parseKeyRing(value).keys.values()];
+  } catch {
+    return [];
   }
+}
+
+function decodeKeyQuietly(value: string): Buffer | null {
+  try {
+    return decodeKey(value, "the key");
+  } catch {
+    return null;
+  }
+}
+
+/** One key must not serve two purposes: a leak of one would then break both. */
+function sharedMaterialProblems(raw: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const owners = new Map<string, string>();
+  for (const spec of SECRET_SPECS) {
+    const value = raw[spec.name];
+    if (!value) continue;
+    for (const key of spec.material(value)) {
+      const owner = owners.get(key.toString("base64"));
+      if (owner && owner !== spec.name) {
+        problems.push(
+          `${spec.name} uses the same key as ${owner}; give each its own (${spec.name}: \`${spec.howToGenerate}\`)`,
+        );
+      }
+      owners.set(key.toString("base64"), spec.name);
+    }
+  }
+  return problems;
 }
 
 const envSchema = z.object({
@@ -122,17 +187,20 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
     if (!value) {
       problems.push(
         isProduction
-          ? `${spec.name} is missing (${spec.purpose}); set a long random value, e.g. \`openssl rand -base64 48\``
+          ? `${spec.name} is missing (${spec.purpose}); generate one with \`${spec.howToGenerate}\``
           : `${spec.name} is missing (${spec.purpose}); \`npm run dev\` generates it into .env.local`,
       );
       continue;
     }
     const problem = spec.problem(value);
-    if (problem) problems.push(`${spec.name} ${problem}`);
+    if (problem) problems.push(`${spec.name} ${problem}; generate one with \`${spec.howToGenerate}\``);
     else if (isProduction && PLACEHOLDER_PATTERN.test(value)) {
-      problems.push(`${spec.name} is a placeholder value; production needs a real random secret`);
+      problems.push(
+        `${spec.name} is a placeholder value; production needs a real random secret: \`${spec.howToGenerate}\``,
+      );
     }
   }
+  problems.push(...sharedMaterialProblems(raw));
 
   if (isProduction && !raw.SMTP_URL) {
     problems.push(

@@ -1,12 +1,14 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, parseEnv } from "@/lib/env";
+import { ConfigurationError, SECRET_SPECS, parseEnv } from "@/lib/env";
 
 const STRONG = "q8Zr3vN1xL0pW7sK2mB5tY9cF4hJ6dG1aE8uR3oI";
-const KEY = Buffer.alloc(32, 7).toString("base64");
+const KEY = randomBytes(32).toString("base64");
+const OTHER_KEY = randomBytes(32).toString("base64");
 const base = {
   DATABASE_URL: "postgresql://haven@db:5432/haven",
   AUTH_SECRET: STRONG,
-  PHI_ENCRYPTION_KEYS: `k2:${KEY}`,
+  PHI_ENCRYPTION_KEYS: `k2:${OTHER_KEY}`,
   PHI_BLIND_INDEX_KEY: KEY,
   SMTP_URL: "smtp://mail.internal:587",
 };
@@ -31,7 +33,7 @@ describe("parseEnv", () => {
   it("names a missing secret and how to fix it, in production", () => {
     const message = problemsOf({ ...base, AUTH_SECRET: undefined, NODE_ENV: "production" });
     expect(message).toMatch(/AUTH_SECRET is missing/);
-    expect(message).toMatch(/openssl rand/);
+    expect(message).toMatch(/openssl rand -base64 48/);
   });
 
   it("points developers at npm run dev for a missing secret", () => {
@@ -43,7 +45,7 @@ describe("parseEnv", () => {
       /AUTH_SECRET must be at least 32 characters/,
     );
     expect(
-      problemsOf({ ...base, AUTH_SECRET: "change-me-change-me-change-me-change-me", NODE_ENV: "production" }),
+      problemsOf({ ...base, AUTH_SECRET: "change-me-9f8Kq2LmZx7Rt4Wv1Ny6Pb3Hs", NODE_ENV: "production" }),
     ).toMatch(/AUTH_SECRET is a placeholder/);
   });
 
@@ -73,5 +75,53 @@ describe("parseEnv", () => {
     expect(problemsOf({ ...base, PHI_BLIND_INDEX_KEY: short })).toMatch(
       /PHI_BLIND_INDEX_KEY the key must be exactly 32/,
     );
+  });
+
+  it("refuses secrets that are long but not random, naming the variable and the command that makes a good one", () => {
+    const production = { ...base, NODE_ENV: "production" };
+    expect(problemsOf({ ...production, AUTH_SECRET: "a".repeat(32) })).toMatch(
+      /AUTH_SECRET repeats a single character; generate one with `openssl rand -base64 48`/,
+    );
+    expect(problemsOf({ ...production, AUTH_SECRET: "password".repeat(4) })).toMatch(
+      /AUTH_SECRET repeats a pattern/,
+    );
+    expect(problemsOf({ ...production, AUTH_SECRET: "Password1Password2Password3Passw" })).toMatch(
+      /AUTH_SECRET repeats a pattern/,
+    );
+    const zeros = Buffer.alloc(32).toString("base64");
+    expect(problemsOf({ ...production, PHI_ENCRYPTION_KEYS: `k1:${zeros}` })).toMatch(
+      /PHI_ENCRYPTION_KEYS key k1 is all zeros; generate one with `npm run keys:generate`/,
+    );
+    expect(problemsOf({ ...production, PHI_BLIND_INDEX_KEY: zeros })).toMatch(
+      /PHI_BLIND_INDEX_KEY key is all zeros; generate one with `openssl rand -base64 32`/,
+    );
+    const counting = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString("base64");
+    expect(problemsOf({ ...production, PHI_BLIND_INDEX_KEY: counting })).toMatch(/counting sequence/);
+    const patterned = Buffer.from(Array.from({ length: 32 }, (_, i) => [7, 99, 23, 180][i % 4]!));
+    expect(problemsOf({ ...production, PHI_BLIND_INDEX_KEY: patterned.toString("base64") })).toMatch(
+      /PHI_BLIND_INDEX_KEY key repeats a pattern/,
+    );
+  });
+
+  it("refuses one key serving two purposes", () => {
+    expect(problemsOf({ ...base, PHI_BLIND_INDEX_KEY: OTHER_KEY })).toMatch(
+      /PHI_BLIND_INDEX_KEY uses the same key as PHI_ENCRYPTION_KEYS/,
+    );
+    expect(problemsOf({ ...base, AUTH_SECRET: KEY })).toMatch(/uses the same key as AUTH_SECRET/);
+    expect(problemsOf({ ...base, PHI_ENCRYPTION_KEYS: `k2:${OTHER_KEY},k1:${OTHER_KEY}` })).toMatch(
+      /PHI_ENCRYPTION_KEYS lists the same key twice \(ids k2 and k1\)/,
+    );
+  });
+
+  it("accepts every value the documented commands generate", () => {
+    for (let i = 0; i < 300; i += 1) {
+      const generated = Object.fromEntries(SECRET_SPECS.map((spec) => [spec.name, spec.generate()]));
+      expect(() => parseEnv({ ...base, ...generated, NODE_ENV: "production" })).not.toThrow();
+      // `openssl rand -hex 32` and `-hex 16` style secrets are random too.
+      for (const bytes of [16, 32]) {
+        const hex = randomBytes(bytes).toString("hex");
+        expect(() => parseEnv({ ...base, AUTH_SECRET: hex, NODE_ENV: "production" })).not.toThrow();
+      }
+    }
   });
 });
