@@ -5,6 +5,8 @@
 import { getToken } from "next-auth/jwt";
 import { type NextRequest, NextResponse } from "next/server";
 import { SESSION_COOKIE, cookieName, secureCookiesEnabled } from "@/lib/auth/cookies";
+import { isPossibleServerAction, refuseBadFormPost } from "@/lib/security/form-post-gate";
+import { stripUntrustedForwarding, trustedProxyHops } from "@/lib/security/forwarded";
 import { createNonce, securityHeaders } from "@/lib/security/headers";
 
 const PORTAL_ROLE: Record<string, string> = { "/patient": "PATIENT", "/doctor": "DOCTOR", "/admin": "ADMIN" };
@@ -12,6 +14,7 @@ const ROLE_PORTAL: Record<string, string> = { PATIENT: "/patient", DOCTOR: "/doc
 const SIGNED_IN_AREAS = ["/patient", "/doctor", "/admin", "/account", "/portal"];
 
 const isProduction = process.env.NODE_ENV === "production";
+const proxyHops = trustedProxyHops(process.env.TRUST_PROXY);
 const appUrl = process.env.APP_URL ?? "";
 const allowedOrigins = new Set(
   (process.env.CORS_ALLOWED_ORIGINS ?? "")
@@ -62,15 +65,23 @@ export async function proxy(request: NextRequest) {
   });
   const isApi = request.nextUrl.pathname.startsWith("/api/");
 
-  let response: NextResponse;
-  const redirectTo = isApi ? null : await redirectFor(request);
-  if (isApi && request.method === "OPTIONS") {
+  let response: NextResponse | Response;
+  const refusedPost =
+    !isApi && isPossibleServerAction(request)
+      ? await refuseBadFormPost(request, { trustForwardedHost: proxyHops > 0 })
+      : null;
+  const redirectTo = isApi || refusedPost ? null : await redirectFor(request);
+  if (refusedPost) {
+    response = refusedPost;
+  } else if (isApi && request.method === "OPTIONS") {
     const origin = request.headers.get("origin");
     response = new NextResponse(null, { status: origin && allowedOrigins.has(origin) ? 204 : 403 });
   } else if (redirectTo) {
     response = NextResponse.redirect(redirectTo);
   } else {
     const requestHeaders = new Headers(request.headers);
+    // Without a trusted proxy, Next then fills X-Forwarded-For with the socket address.
+    stripUntrustedForwarding(requestHeaders, proxyHops);
     requestHeaders.set("x-nonce", nonce);
     requestHeaders.set("x-request-id", requestId);
     // Next reads the policy on the request to put the nonce on its own scripts.
@@ -79,7 +90,7 @@ export async function proxy(request: NextRequest) {
   }
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   response.headers.set("x-request-id", requestId);
-  return isApi ? applyCors(request, response) : response;
+  return isApi && response instanceof NextResponse ? applyCors(request, response) : response;
 }
 
 export const config = {

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { decodeKey, generateKeyId, generateKeyMaterial, parseKeyRing } from "@/lib/crypto/keyring";
 import { keyMaterialWeakness, textSecretWeakness } from "@/lib/crypto/secret-strength";
+import { trustedProxyHops } from "@/lib/security/forwarded";
 
 /** Values shipped in .env.example and docs: never acceptable as a production secret. */
 const PLACEHOLDER_PATTERN = /change[-_ ]?me|example|placeholder|secret123|^x+$|^0+$/i;
@@ -143,11 +144,13 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(30),
   TRUST_PROXY: z
-    .enum(["true", "false"], {
-      error: 'must be "true" (behind a reverse proxy that sets X-Forwarded-For) or "false"',
+    .string()
+    .regex(/^(true|false|[1-9])$/, {
+      error:
+        'must be "false" (no reverse proxy), "true" (one proxy that appends to X-Forwarded-For) or the number of proxies in front (e.g. 2 for a CDN and a load balancer)',
     })
     .default("false")
-    .transform((value) => value === "true"),
+    .transform(trustedProxyHops),
   CORS_ALLOWED_ORIGINS: z
     .string()
     .default("")

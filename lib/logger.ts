@@ -21,7 +21,9 @@ function write(level: Level, message: string, fields: LogFields = {}): void {
 /** Only the class and message of an error: messages from Haven never carry PHI, stack traces can. */
 export function describeError(error: unknown): LogFields {
   if (error instanceof Error) return { errorName: error.name, errorMessage: error.message };
-  return { errorName: typeof error };
+  // Something thrown that is not an Error (a library's result object): its class name only.
+  const className = typeof error === "object" && error !== null ? error.constructor?.name : undefined;
+  return { errorName: className ? `${className} (not an Error)` : typeof error };
 }
 
 export const logger = {

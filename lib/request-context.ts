@@ -17,6 +17,8 @@ export interface RequestContext {
   requestId: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** Per-request results computed once (the session check of a route handler). */
+  memo?: Map<string, Promise<unknown>>;
 }
 
 // One instance per process: Next bundles server code into several module graphs
@@ -42,6 +44,7 @@ export function runAsActor<T>(actor: Actor, fn: () => T | Promise<T>): Promise<T
       requestId: context?.requestId ?? null,
       ip: context?.ip ?? null,
       userAgent: context?.userAgent ?? null,
+      ...(context?.memo ? { memo: context.memo } : {}),
       actor,
     },
     fn,
@@ -51,6 +54,18 @@ export function runAsActor<T>(actor: Actor, fn: () => T | Promise<T>): Promise<T
 /** For scripts and background work: a named system actor. */
 export function runAsSystem<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   return runAsActor({ kind: "system", name }, fn);
+}
+
+/** Computes a value once per request context (or every time outside one). */
+export function memoInContext<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  const memo = storage.getStore()?.memo;
+  if (!memo) return compute();
+  let value = memo.get(key) as Promise<T> | undefined;
+  if (!value) {
+    value = compute();
+    memo.set(key, value);
+  }
+  return value;
 }
 
 export function actorRoleLabel(actor: Actor): string {

@@ -109,6 +109,8 @@ try {
       console.error("[test] next build failed; end-to-end tests not run.");
     } else {
       const port = String(await findFreePort());
+      let noProxyPort = String(await findFreePort());
+      while (noProxyPort === port) noProxyPort = String(await findFreePort());
       const mailFile = path.join(ARTIFACTS, "mail.jsonl");
       const smtp = await startSmtpCapture(mailFile);
       const code = await run(
@@ -117,11 +119,10 @@ try {
         {
           ...serverEnv,
           E2E_PORT: port,
+          E2E_NO_PROXY_PORT: noProxyPort,
           E2E_DATABASE_URL: e2eUrl,
           E2E_MAIL_FILE: mailFile,
           SMTP_URL: smtp.url,
-          // Each test sends its own X-Forwarded-For, so per-address limits do not collide.
-          TRUST_PROXY: "true",
         },
       );
       await smtp.stop();

@@ -5,6 +5,10 @@ import { defineConfig, devices } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
+// A second server of the same build and database, deployed without a reverse proxy
+// (TRUST_PROXY=false), for what depends on how the client address is found.
+const noProxyPort = Number(process.env.E2E_NO_PROXY_PORT ?? 3101);
+const NO_PROXY_BASE_URL = `http://localhost:${noProxyPort}`;
 const root = path.resolve(import.meta.dirname, "..");
 
 export default defineConfig({
@@ -31,14 +35,27 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
-    command: `npx --no-install next start --port ${port}`,
-    cwd: root,
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: { APP_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1" },
-  },
+  webServer: [
+    {
+      command: `npx --no-install next start --port ${port}`,
+      cwd: root,
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      // Each test sends its own X-Forwarded-For, so per-address limits do not collide.
+      env: { APP_URL: baseURL, NEXT_TELEMETRY_DISABLED: "1", TRUST_PROXY: "true" },
+    },
+    {
+      command: `npx --no-install next start --port ${noProxyPort}`,
+      cwd: root,
+      url: `${NO_PROXY_BASE_URL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: { APP_URL: NO_PROXY_BASE_URL, NEXT_TELEMETRY_DISABLED: "1", TRUST_PROXY: "false" },
+    },
+  ],
 });

@@ -4,6 +4,7 @@ import { IdleWarning } from "@/components/layout/idle-warning";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { PORTAL_OF } from "@/lib/authz/permissions";
 import { requireActor } from "@/lib/auth/current";
+import { signOutAction } from "./actions";
 
 const PORTAL_LABEL = { PATIENT: "My care", DOCTOR: "My practice", ADMIN: "Clinic admin" } as const;
 
@@ -23,7 +24,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
             Account
           </Link>
           <div className="ml-auto">
-            <SignOutButton />
+            <SignOutButton action={signOutAction} />
           </div>
         </nav>
       </header>

@@ -1,11 +1,14 @@
 "use client";
 
 import { useActionState } from "react";
-import { signUpAction } from "@/app/(auth)/sign-up/actions";
 import { Alert, Button, Checkbox, Field } from "@/components/ui/form";
-import { INITIAL_FORM_STATE } from "@/lib/http/form-state";
+import { type FormState, INITIAL_FORM_STATE } from "@/lib/http/form-state";
 
-export function SignUpForm() {
+export function SignUpForm({
+  action: signUpAction,
+}: {
+  action: (state: FormState, form: FormData) => Promise<FormState>;
+}) {
   const [state, action, pending] = useActionState(signUpAction, INITIAL_FORM_STATE);
   const errors = state.fieldErrors ?? {};
   const value = (name: string) => state.values?.[name];

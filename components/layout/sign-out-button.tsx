@@ -1,16 +1,12 @@
-"use client";
-
-import { signOut } from "next-auth/react";
 import { Button } from "@/components/ui/form";
 
-export function SignOutButton() {
+/** A plain form: signing out works before (or without) JavaScript. */
+export function SignOutButton({ action }: { action: () => Promise<void> }) {
   return (
-    <Button
-      variant="secondary"
-      type="button"
-      onClick={() => void signOut({ callbackUrl: "/sign-in?reason=signed-out" })}
-    >
-      Sign out
-    </Button>
+    <form action={action}>
+      <Button variant="secondary" type="submit">
+        Sign out
+      </Button>
+    </form>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useId } from "react";
 import { type FormState, INITIAL_FORM_STATE } from "@/lib/http/form-state";
 import { Alert, Button, Field } from "./form";
 
@@ -21,14 +21,19 @@ export function ActionForm({
   submitLabel,
   hidden = {},
   variant = "primary",
+  submitAccessibleName,
 }: {
   action: (state: FormState, form: FormData) => Promise<FormState>;
   fields: FieldSpec[];
   submitLabel: string;
   hidden?: Record<string, string>;
   variant?: "primary" | "secondary" | "danger";
+  /** When the visible label alone is ambiguous (one "Deactivate" button per row). */
+  submitAccessibleName?: string;
 }) {
   const [state, formAction, pending] = useActionState(action, INITIAL_FORM_STATE);
+  // Several forms on one page may have a field of the same name.
+  const formId = useId();
   return (
     <form action={formAction} className="space-y-4" noValidate>
       {state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null}
@@ -38,6 +43,7 @@ export function ActionForm({
       {fields.map((field) => (
         <Field
           key={field.name}
+          id={`${formId}-${field.name}`}
           name={field.name}
           label={field.label}
           type={field.type ?? "text"}
@@ -47,7 +53,7 @@ export function ActionForm({
           error={state.fieldErrors?.[field.name]}
         />
       ))}
-      <Button type="submit" disabled={pending} variant={variant}>
+      <Button type="submit" disabled={pending} variant={variant} aria-label={submitAccessibleName}>
         {pending ? "Please wait…" : submitLabel}
       </Button>
     </form>

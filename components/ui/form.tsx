@@ -3,20 +3,19 @@ import type { ComponentProps, ReactNode } from "react";
 export function Field({
   label,
   name,
+  id = name,
   error,
   hint,
   ...input
 }: { label: string; name: string; error?: string | undefined; hint?: ReactNode } & ComponentProps<"input">) {
-  const describedBy = [error ? `${name}-error` : null, hint ? `${name}-hint` : null]
-    .filter(Boolean)
-    .join(" ");
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
   return (
     <div className="space-y-1">
-      <label htmlFor={name} className="block text-sm font-medium text-slate-800">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
       <input
-        id={name}
+        id={id}
         name={name}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy || undefined}
@@ -24,12 +23,12 @@ export function Field({
         {...input}
       />
       {hint ? (
-        <p id={`${name}-hint`} className="text-xs text-slate-500">
+        <p id={`${id}-hint`} className="text-xs text-slate-500">
           {hint}
         </p>
       ) : null}
       {error ? (
-        <p id={`${name}-error`} className="text-sm text-red-700">
+        <p id={`${id}-error`} className="text-sm text-red-700">
           {error}
         </p>
       ) : null}

@@ -7,7 +7,7 @@ const LIFETIME_MS: Record<AuthTokenPurpose, number> = {
   EMAIL_VERIFICATION: 24 * 60 * 60 * 1000,
   PASSWORD_RESET: 30 * 60 * 1000,
   DOCTOR_INVITATION: 72 * 60 * 60 * 1000,
-  SIGN_IN_TICKET: 60 * 1000,
+  ACCOUNT_UNLOCK: 24 * 60 * 60 * 1000,
 };
 
 /** Issues a single-use token (only its hash is stored); earlier unused ones of the same purpose stop working. */

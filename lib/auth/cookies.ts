@@ -13,3 +13,4 @@ export function cookieName(base: string): string {
 export const SESSION_COOKIE = "haven.session";
 export const PENDING_SIGN_IN_COOKIE = "haven.pending";
 export const MFA_ENROLMENT_COOKIE = "haven.mfa-enrol";
+export const KNOWN_DEVICES_COOKIE = "haven.known-devices";

@@ -1,7 +1,6 @@
 // Who is signed in, checked on the server for every page, server action and
 // route handler (the proxy's redirects are only a convenience).
 import "server-only";
-import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
@@ -9,11 +8,15 @@ import { type Permission, roleCan } from "@/lib/authz/permissions";
 import { recordAuditEvent } from "@/lib/db/client";
 import type { Role } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/http/errors";
-import { requestIdOf } from "@/lib/http/route";
-import { runWithContext } from "@/lib/request-context";
+import { requestIdOf } from "@/lib/http/request-id";
+import { memoInContext, runWithContext } from "@/lib/request-context";
 import { clientIp } from "@/lib/security/client-ip";
-import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { authOptions } from "./options";
+import {
+  type SessionToken,
+  decodeSessionCookie,
+  readSessionCookie,
+  sessionCookieFrom,
+} from "./session-cookie";
 import { type SessionEndReason, checkSession } from "./sessions";
 
 export interface AuthenticatedActor {
@@ -25,11 +28,9 @@ export interface AuthenticatedActor {
 
 type Resolution = { actor: AuthenticatedActor } | { actor: null; reason: SessionEndReason | "none" };
 
-// Once per request: the layout and the page both ask, and each check is a query.
-const resolveActor = cache(async (touch: boolean): Promise<Resolution> => {
-  const session = await getServerSession(authOptions());
-  if (!session?.sessionId) return { actor: null, reason: "none" };
-  const check = await checkSession(session.sessionId, { touch });
+async function resolveToken(token: SessionToken | null): Promise<Resolution> {
+  if (!token) return { actor: null, reason: "none" };
+  const check = await checkSession(token.sessionId, { touch: true });
   if (!check.ok) return { actor: null, reason: check.reason };
   return {
     actor: {
@@ -39,7 +40,24 @@ const resolveActor = cache(async (touch: boolean): Promise<Resolution> => {
       idleExpiresAt: check.idleExpiresAt,
     },
   };
-});
+}
+
+// Once per request: the layout and the page both ask (React's cache); a route
+// handler's limit and its handler both ask (the request context's memo).
+const resolveForRender = cache(async () => resolveToken(await readSessionCookie()));
+const resolveActor = (): Promise<Resolution> => memoInContext("session", () => resolveForRender());
+
+/**
+ * Route handlers (route() calls it first): the actor this request's own cookie
+ * names after the full server-side check, or null for no, a forged or an ended session.
+ */
+export async function verifiedActorOf(request: Request): Promise<AuthenticatedActor | null> {
+  const value = sessionCookieFrom(request.headers.get("cookie"));
+  const resolution = await memoInContext("session", async () =>
+    resolveToken(await decodeSessionCookie(value)),
+  );
+  return resolution.actor;
+}
 
 /** Runs fn with this actor and the current request (id, address, browser) as the data layer's context. */
 export async function runAs<T>(actor: AuthenticatedActor | null, fn: () => Promise<T>): Promise<T> {
@@ -68,7 +86,7 @@ async function auditDenied(actor: AuthenticatedActor, permission: Permission): P
 
 /** Pages and server actions: the signed-in actor, or a redirect to sign-in that says why; 404 without the permission. */
 export async function requireActor(permission?: Permission): Promise<AuthenticatedActor> {
-  const resolution = await resolveActor(true);
+  const resolution = await resolveActor();
   if (!resolution.actor) {
     redirect(resolution.reason === "none" ? "/sign-in" : `/sign-in?reason=${resolution.reason}`);
   }
@@ -79,12 +97,9 @@ export async function requireActor(permission?: Permission): Promise<Authenticat
   return resolution.actor;
 }
 
-/** Route handlers: the actor, or a 401/403 AppError. */
-export async function requireApiActor(
-  permission?: Permission,
-  options: { touch?: boolean } = {},
-): Promise<AuthenticatedActor> {
-  const resolution = await resolveActor(options.touch ?? true);
+/** Route handlers: the actor, or a 401/403 AppError. (route() has already applied the API limit.) */
+export async function requireApiActor(permission?: Permission): Promise<AuthenticatedActor> {
+  const resolution = await resolveActor();
   if (!resolution.actor) {
     throw new AppError(
       "UNAUTHENTICATED",
@@ -93,7 +108,6 @@ export async function requireApiActor(
         : "Sign in first.",
     );
   }
-  await consumeRateLimit("api", `user:${resolution.actor.userId}`);
   if (permission && !roleCan(resolution.actor.role, permission)) {
     await auditDenied(resolution.actor, permission);
     throw new AppError("FORBIDDEN", "You do not have access to this.");

@@ -1,26 +1,19 @@
-// next-auth (credentials). Its only credential is a single-use sign-in ticket
-// that Haven's own password and second-factor steps issue (lib/auth/sign-in.ts).
-// The JWT cookie carries the server-side session id; lib/auth/current.ts checks
-// that session on every request, so the server can end it.
+// next-auth's configuration, for its own endpoints under /api/auth (session,
+// csrf, signout). Haven's sign-in steps issue the session cookie themselves
+// (session-cookie.ts) in next-auth's JWT format; the cookie carries only the
+// server-side session id, and every reader checks that session on the server.
 import "server-only";
 import type { AuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/env";
-import { clientIp } from "@/lib/security/client-ip";
+import { logger } from "@/lib/logger";
 import type { Role } from "@/lib/db/generated/enums";
 import { SESSION_COOKIE, cookieName, secureCookiesEnabled } from "./cookies";
-import { exchangeTicket } from "./sign-in";
-import { revokeSession, sessionPolicy } from "./sessions";
+import { checkSession, revokeSession, sessionPolicy } from "./sessions";
 
 declare module "next-auth" {
   interface Session {
-    sessionId: string;
     userId: string;
     role: Role;
-  }
-  interface User {
-    role: Role;
-    sessionId: string;
   }
 }
 
@@ -30,6 +23,11 @@ declare module "next-auth/jwt" {
     userId?: string;
     role?: Role;
   }
+}
+
+/** Thrown into next-auth, which answers an empty session and clears the cookie. */
+class EndedSessionError extends Error {
+  override name = "EndedSessionError";
 }
 
 let cached: AuthOptions | undefined;
@@ -49,46 +47,27 @@ export function authOptions(): AuthOptions {
         options: { httpOnly: true, sameSite: "lax", path: "/", secure },
       },
     },
-    pages: { signIn: "/sign-in", error: "/sign-in" },
-    providers: [
-      CredentialsProvider({
-        id: "ticket",
-        name: "Haven",
-        credentials: { ticket: { type: "text" } },
-        async authorize(credentials, request) {
-          const ticket = credentials?.ticket;
-          if (typeof ticket !== "string" || ticket.length > 100) return null;
-          const headers = new Headers(request.headers as Record<string, string>);
-          const user = await exchangeTicket(ticket, {
-            ip: clientIp(headers),
-            userAgent: headers.get("user-agent"),
-          });
-          return user ? { id: user.id, role: user.role, sessionId: user.sessionId } : null;
-        },
-      }),
-    ],
+    pages: { signIn: "/sign-in", signOut: "/sign-in", error: "/sign-in" },
+    providers: [],
+    // next-auth logs whole error objects; Haven logs codes only.
+    logger: {
+      error: (code) => logger.warn("next-auth", { code }),
+      warn: (code) => logger.warn("next-auth", { code }),
+      debug: () => undefined,
+    },
     events: {
-      // Signing out ends the server-side session at once, not just the cookie.
+      // Signing out through next-auth's endpoint ends the server-side session too.
       async signOut({ token }) {
         if (token?.sessionId) await revokeSession(token.sessionId, "signed-out");
       },
     },
     callbacks: {
-      jwt({ token, user }) {
-        if (user) {
-          token.sessionId = user.sessionId;
-          token.userId = user.id;
-          token.role = user.role;
-        }
-        return token;
-      },
-      session({ session, token }) {
-        return {
-          ...session,
-          sessionId: token.sessionId ?? "",
-          userId: token.userId ?? "",
-          role: token.role ?? "PATIENT",
-        };
+      // GET /api/auth/session applies the same server-side check as every page:
+      // a revoked, idle, expired or deactivated session is no session.
+      async session({ session, token }) {
+        const check = token.sessionId ? await checkSession(token.sessionId, { touch: false }) : null;
+        if (!check?.ok) throw new EndedSessionError("the session has ended");
+        return { expires: session.expires, userId: check.userId, role: check.role };
       },
     },
   };

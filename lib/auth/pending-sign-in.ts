@@ -17,12 +17,13 @@ export interface PendingSignIn {
 const pendingSession = () => openSealedCookie<PendingSignIn>(PENDING_SIGN_IN_COOKIE, PENDING_TTL_SECONDS);
 
 export async function startPendingSignIn(
-  state: Required<Pick<PendingSignIn, "userId" | "stage">>,
+  state: Required<Pick<PendingSignIn, "userId" | "stage">> & Pick<PendingSignIn, "enrolSecret">,
 ): Promise<void> {
   const session = await pendingSession();
   session.userId = state.userId;
   session.stage = state.stage;
-  delete session.enrolSecret;
+  if (state.enrolSecret) session.enrolSecret = state.enrolSecret;
+  else delete session.enrolSecret;
   await session.save();
 }
 

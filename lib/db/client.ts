@@ -2,11 +2,13 @@
 // encryption and audit (phi-extension.ts). Everything outside lib/db uses `getDb()`.
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { blindIndex } from "@/lib/crypto/blind-index";
 import { type AuditEvent, appendAuditEvents } from "@/lib/audit/writer";
 import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { getEnv } from "@/lib/env";
 import { currentContext } from "@/lib/request-context";
 import { PrismaClient } from "./generated/client";
+import { PHI_MODELS } from "./phi-fields";
 import { type PhiCryptoConfig, phiExtension } from "./phi-extension";
 import { inTransaction } from "./transaction";
 
@@ -36,6 +38,7 @@ export type Db = ReturnType<typeof createDb>;
 interface Connection {
   base: PrismaClient;
   db: Db;
+  crypto: PhiCryptoConfig;
 }
 
 // One pool per process; the global survives Next's hot reloads in development.
@@ -49,13 +52,29 @@ function connection(): Connection {
       poolSize: env.DATABASE_POOL_SIZE,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     });
-    globalForDb.havenDb = { base, db: createDb(base, phiCryptoConfigFromEnv()) };
+    const crypto = phiCryptoConfigFromEnv();
+    globalForDb.havenDb = { base, db: createDb(base, crypto), crypto };
   }
   return globalForDb.havenDb;
 }
 
 export function getDb(): Db {
   return connection().db;
+}
+
+const EMAIL_INDEX = PHI_MODELS.User.email.blindIndex;
+
+/**
+ * The blind index `users.email_index` holds for this email, whether or not such
+ * a user exists: a key for per-account state (the sign-in lockout) that reveals
+ * nothing about the email and is the same for known and unknown addresses.
+ */
+export function emailBlindIndex(email: string): string {
+  return blindIndex(
+    connection().crypto.blindIndexKey,
+    `User.${EMAIL_INDEX.field}`,
+    EMAIL_INDEX.normalize(email),
+  );
 }
 
 /** Runs fn in one transaction; every `getDb()` query inside it (and its audit rows) joins it. */

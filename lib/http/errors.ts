@@ -31,9 +31,22 @@ export interface FieldError {
   message: string;
 }
 
+// Next bundles server code into several module graphs (pages, actions, route
+// handlers) that each hold their own copy of this class, while some objects
+// (the database client, rate limiters) are shared process-wide. `instanceof`
+// across those copies is false, so errors are recognised by a registered symbol.
+const APP_ERROR_BRAND = Symbol.for("haven.AppError");
+
 /** An expected failure whose message is safe to show the user (it must never contain PHI). */
 export class AppError extends Error {
   override name = "AppError";
+  readonly [APP_ERROR_BRAND] = true;
+
+  /** True for an AppError from any copy of this module. */
+  static is(value: unknown): value is AppError {
+    return typeof value === "object" && value !== null && APP_ERROR_BRAND in value;
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -45,6 +58,14 @@ export class AppError extends Error {
   get status(): number {
     return STATUS[this.code];
   }
+}
+
+/** A zod validation error from any copy of zod (see APP_ERROR_BRAND). */
+export function isZodError(value: unknown): value is z.ZodError {
+  return (
+    value instanceof z.ZodError ||
+    (value instanceof Error && value.name === "ZodError" && Array.isArray((value as z.ZodError).issues))
+  );
 }
 
 export function validationError(error: z.ZodError): AppError {
@@ -61,15 +82,14 @@ export interface ErrorBody {
 
 /** Expected errors keep their message; anything else becomes a generic 500 that names the request id. */
 export function toErrorBody(error: unknown, requestId: string): { status: number; body: ErrorBody } {
-  const appError =
-    error instanceof AppError
-      ? error
-      : error instanceof z.ZodError
-        ? validationError(error)
-        : new AppError(
-            "INTERNAL",
-            "Something went wrong on our side. Quote the request id if you contact support.",
-          );
+  const appError = AppError.is(error)
+    ? error
+    : isZodError(error)
+      ? validationError(error)
+      : new AppError(
+          "INTERNAL",
+          "Something went wrong on our side. Quote the request id if you contact support.",
+        );
   return {
     status: appError.status,
     body: {

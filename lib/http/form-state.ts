@@ -1,7 +1,6 @@
 // The result of a server action behind a form: a message and per-field errors,
 // plus the values to put back so bad input loses nothing.
-import { z } from "zod";
-import { AppError } from "./errors";
+import { AppError, isZodError } from "./errors";
 import { describeError, logger } from "@/lib/logger";
 
 export interface FormState {
@@ -14,22 +13,27 @@ export interface FormState {
 
 export const INITIAL_FORM_STATE: FormState = { ok: false };
 
+// Longer values are not put back: no field Haven offers takes that much, and the
+// state travels to the browser twice (the form and React's copy of it).
+const MAX_ECHOED_LENGTH = 10_000;
+
 /** Form fields as strings, minus secrets that must never be echoed back. */
 export function formValues(form: FormData, omit: readonly string[] = []): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [key, value] of form.entries()) {
-    if (typeof value === "string" && !omit.includes(key) && !key.startsWith("$")) values[key] = value;
+    if (typeof value !== "string" || omit.includes(key) || key.startsWith("$")) continue;
+    if (value.length <= MAX_ECHOED_LENGTH) values[key] = value;
   }
   return values;
 }
 
 export function failure(error: unknown, values: Record<string, string>): FormState {
-  if (error instanceof z.ZodError) {
+  if (isZodError(error)) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of error.issues) fieldErrors[String(issue.path[0] ?? "form")] ??= issue.message;
     return { ok: false, message: "Please correct the highlighted fields.", fieldErrors, values };
   }
-  if (error instanceof AppError) {
+  if (AppError.is(error)) {
     const fields = error.details.fields ?? [];
     const fieldErrors = Object.fromEntries(fields.map((f) => [f.field, f.message]));
     // Field messages stand beside their fields; the summary only points at them.

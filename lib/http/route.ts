@@ -1,19 +1,11 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
-import { SESSION_COOKIE, cookieName } from "@/lib/auth/cookies";
+import { verifiedActorOf } from "@/lib/auth/current";
 import { describeError, logger } from "@/lib/logger";
 import { runWithContext } from "@/lib/request-context";
-import { clientIp } from "@/lib/security/client-ip";
+import { clientAddressKey, clientIp } from "@/lib/security/client-ip";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { AppError, toErrorBody } from "./errors";
-
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
-
-/** The proxy stamps every request with an id; direct calls (tests) get a fresh one. */
-export function requestIdOf(headers: Headers): string {
-  const given = headers.get("x-request-id");
-  return given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
-}
+import { requestIdOf } from "./request-id";
 
 export interface RouteContext<Params> {
   requestId: string;
@@ -27,35 +19,44 @@ export interface RouteOptions {
   rateLimited?: boolean;
 }
 
-// Requests that carry a session are limited per user once authenticated
-// (requireApiActor); a forged cookie gains nothing, as it is then refused.
-const hasSessionCookie = (request: Request) =>
-  (request.headers.get("cookie") ?? "").includes(`${cookieName(SESSION_COOKIE)}=`);
+/**
+ * The general API limit, decided on a verified session, never on the mere
+ * presence of a cookie: a signed-in user is limited per user; anyone else per
+ * client address; a request whose address is unknown (a misconfigured proxy)
+ * is not put in one bucket shared by every such client.
+ */
+async function applyApiLimit(request: Request): Promise<void> {
+  const actor = await verifiedActorOf(request);
+  const key = actor ? `user:${actor.userId}` : clientAddressKey(request.headers);
+  if (key) await consumeRateLimit("api", key);
+}
 
 /**
  * Wraps a route handler: opens the request context (anonymous until the
- * handler authenticates), puts the request id on every response, maps AppError
- * to its status and anything else to a logged, generic 500.
+ * handler authenticates), applies the API limit, puts the request id on every
+ * response, maps AppError to its status and anything else to a logged, generic 500.
  */
 export function route<Params = Record<string, never>>(handler: Handler<Params>, options: RouteOptions = {}) {
   return async (request: Request, nextContext: { params: Promise<Params> }): Promise<Response> => {
     const requestId = requestIdOf(request.headers);
+    const context = {
+      actor: { kind: "anonymous" as const },
+      requestId,
+      ip: clientIp(request.headers),
+      userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
+      memo: new Map<string, Promise<unknown>>(),
+    };
     try {
-      if (options.rateLimited !== false && !hasSessionCookie(request)) {
-        await consumeRateLimit("api", `ip:${clientIp(request.headers) ?? "unknown-client"}`);
-      }
-      const params = await nextContext.params;
-      const context = {
-        actor: { kind: "anonymous" as const },
-        requestId,
-        ip: clientIp(request.headers),
-        userAgent: request.headers.get("user-agent")?.slice(0, 512) ?? null,
-      };
-      const response = await runWithContext(context, () => handler(request, { requestId, params }));
+      const response = await runWithContext(context, async () => {
+        // Resolves the session from this request's cookie once; requireApiActor reuses it.
+        if (options.rateLimited !== false) await applyApiLimit(request);
+        const params = await nextContext.params;
+        return handler(request, { requestId, params });
+      });
       response.headers.set("x-request-id", requestId);
       return response;
     } catch (error) {
-      if (!(error instanceof AppError)) {
+      if (!AppError.is(error)) {
         logger.error("unhandled error in route handler", {
           requestId,
           method: request.method,
@@ -65,7 +66,7 @@ export function route<Params = Record<string, never>>(handler: Handler<Params>, 
       }
       const { status, body } = toErrorBody(error, requestId);
       const headers = new Headers({ "x-request-id": requestId, "cache-control": "no-store" });
-      const retryAfter = error instanceof AppError ? error.details.retryAfterSeconds : undefined;
+      const retryAfter = AppError.is(error) ? error.details.retryAfterSeconds : undefined;
       if (retryAfter !== undefined) headers.set("retry-after", String(retryAfter));
       return Response.json(body, { status, headers });
     }

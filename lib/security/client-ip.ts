@@ -1,16 +1,17 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
+import { addressBucket, clientAddressFrom } from "./forwarded";
 
 /**
- * The client's address. Next.js gives handlers no socket address, so it can
- * only come from the reverse proxy in front of Haven: trusted only when
- * TRUST_PROXY=true, and then the address that proxy appended (the last entry),
- * which a client cannot forge. Without a trusted proxy every client shares one
- * throttling bucket: strict, but spoofing a header gains nothing.
+ * The client's address, as lib/security/forwarded.ts explains per deployment,
+ * or null when it cannot be known (a trusted proxy that sent no address).
  */
 export function clientIp(headers: Headers): string | null {
-  if (!getEnv().TRUST_PROXY) return null;
-  const forwarded = headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").at(-1)?.trim();
-  return last && /^[0-9a-fA-F.:]{2,45}$/.test(last) ? last : null;
+  return clientAddressFrom(headers.get("x-forwarded-for"), getEnv().TRUST_PROXY);
+}
+
+/** The rate-limit key for the client's address (an IPv6 /64 counts as one client), or null. */
+export function clientAddressKey(headers: Headers): string | null {
+  const address = clientIp(headers);
+  return address ? `ip:${addressBucket(address)}` : null;
 }

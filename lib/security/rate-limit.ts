@@ -1,22 +1,30 @@
 // Rate limits stored in PostgreSQL (rate-limiter-flexible), so they hold across
 // every app instance. RATE_LIMIT_STORE=memory serves the single-process
 // embedded development database, whose one session a second pool would share.
+//
+// Limits protect without becoming a denial of service: guessing is stopped by
+// the per-account lockout (lib/auth/lockout.ts); per-address limits count only
+// failures where a success is the normal case, and a request whose address is
+// unknown is never put in a bucket shared with everyone (see lib/security/client-ip.ts).
 import "server-only";
 import pg from "pg";
-import {
-  RateLimiterMemory,
-  RateLimiterPostgres,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 
 export const RATE_LIMITS = {
-  /** General API: per user, or per client address when anonymous. */
+  /** General API: per signed-in user (verified session), or per client address when anonymous. */
   api: { points: 100, duration: 15 * 60 },
-  /** Sign-in, sign-up, password reset requests: per client address. */
-  auth: { points: 5, duration: 15 * 60 },
+  /** Failed sign-in steps (wrong password or code) per client address; successes cost nothing. */
+  signInFailures: { points: 10, duration: 15 * 60 },
+  /** New patient accounts per client address (or per email when the address is unknown). */
+  signUp: { points: 20, duration: 60 * 60 },
+  /** Password reset emails per client address. */
+  passwordResetRequest: { points: 10, duration: 60 * 60 },
+  /** Password reset emails per email address, so nobody's inbox can be flooded. */
+  passwordResetMail: { points: 3, duration: 60 * 60 },
+  /** Choosing a new password from a reset link, per client address. */
+  passwordResetConfirm: { points: 10, duration: 15 * 60 },
   uploads: { points: 20, duration: 60 * 60 },
   /** Password change, MFA changes, exports: per user. */
   sensitive: { points: 10, duration: 60 * 60 },
@@ -24,6 +32,7 @@ export const RATE_LIMITS = {
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
+// One limiter per name per process, shared by every module graph Next builds.
 const globalForLimits = globalThis as unknown as {
   havenRateLimiters?: Map<RateLimitName, RateLimiterAbstract>;
 };
@@ -48,22 +57,52 @@ function limiter(name: RateLimitName): RateLimiterAbstract {
   return created;
 }
 
+interface LimiterRejection {
+  msBeforeNext: number;
+  consumedPoints: number;
+}
+
+/**
+ * rate-limiter-flexible rejects with a RateLimiterRes, which is not an Error.
+ * The limiter may have been created by another module graph's copy of the
+ * library, so the class is recognised by its shape, not with `instanceof`.
+ */
+export function isLimiterRejection(value: unknown): value is LimiterRejection {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !(value instanceof Error) &&
+    typeof (value as LimiterRejection).msBeforeNext === "number" &&
+    typeof (value as LimiterRejection).consumedPoints === "number"
+  );
+}
+
+function rateLimited(msBeforeNext: number): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new AppError("RATE_LIMITED", `Too many requests. Try again in ${formatWait(retryAfterSeconds)}.`, {
+    retryAfterSeconds,
+  });
+}
+
 /** Spends one point; over the limit it throws a 429 AppError carrying Retry-After. */
 export async function consumeRateLimit(name: RateLimitName, key: string): Promise<void> {
   try {
     await limiter(name).consume(key);
   } catch (error) {
-    if (!(error instanceof RateLimiterRes)) throw error;
-    const retryAfterSeconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-    throw new AppError("RATE_LIMITED", `Too many requests. Try again in ${formatWait(retryAfterSeconds)}.`, {
-      retryAfterSeconds,
-    });
+    if (isLimiterRejection(error)) throw rateLimited(error.msBeforeNext);
+    throw error;
   }
 }
 
-/** Gives a point back (a successful sign-in does not count against the address). */
-export async function refundRateLimit(name: RateLimitName, key: string): Promise<void> {
-  await limiter(name).reward(key, 1);
+/** For limits that count failures only: refuses once the failures are used up, spends nothing. */
+export async function assertUnderLimit(name: RateLimitName, key: string): Promise<void> {
+  const state = await limiter(name).get(key);
+  if (state && state.consumedPoints >= RATE_LIMITS[name].points) throw rateLimited(state.msBeforeNext);
+}
+
+/** Counts one failure against a failures-only limit (never throws for being over it). */
+export async function countFailure(name: RateLimitName, key: string): Promise<void> {
+  await limiter(name).penalty(key, 1);
 }
 
 function formatWait(seconds: number): string {

@@ -7,6 +7,7 @@ import {
   enrolAuthenticator,
   enterPassword,
   expect,
+  expectAccessiblePage,
   resetAdminMfa,
   resetDoctorMfa,
   sql,
@@ -56,6 +57,7 @@ for (const role of ["PATIENT", "DOCTOR", "ADMIN"] as const) {
       if (allowed) {
         expect(landed, `${role} ${path}`).toBe(path);
         expect(response?.status()).toBe(200);
+        await expectAccessiblePage(page);
         expect(response?.headers()["cache-control"]).toBe("no-store");
       } else {
         expect(landed, `${role} ${path}`).toBe(PORTAL_OF[role]);

@@ -4,7 +4,9 @@
 // up states that take real time (an idle session).
 import { existsSync, readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { type Page, test as base, expect } from "@playwright/test";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { type Browser, type Locator, type Page, test as base, expect } from "@playwright/test";
 import { generate } from "otplib";
 import pg from "pg";
 
@@ -15,6 +17,12 @@ export const test = base.extend({
     await provide({ "x-forwarded-for": `10.${[...randomBytes(3)].map((b) => b % 250).join(".")}` });
   },
 });
+
+/** Another person's browser (its own cookies) at its own client address. */
+export async function newBrowserAt(browser: Browser, address: string): Promise<Page> {
+  const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": address } });
+  return context.newPage();
+}
 
 export function watchForPageProblems(page: Page): () => void {
   const problems: string[] = [];
@@ -88,7 +96,7 @@ export async function enrolAuthenticator(page: Page): Promise<string> {
   await page.getByLabel("6-digit code").fill(await totp(secret));
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
-  await page.getByRole("button", { name: /saved them/ }).click();
+  await page.getByRole("link", { name: /saved them/ }).click();
   return secret;
 }
 
@@ -132,3 +140,84 @@ export async function signUpConfirmedPatient(
   await page.waitForURL(/reason=verified/);
   return email;
 }
+
+/**
+ * The checks every page visited gets: no serious or critical accessibility
+ * violation (axe), and no form that would put what it carries in the URL.
+ */
+export async function expectAccessiblePage(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+    );
+  expect(serious, `accessibility of ${page.url()}`).toEqual([]);
+  // A form whose action is a function React rendered in the browser carries a
+  // javascript: URL that throws, so it never submits anywhere by itself.
+  const getForms = await page.$$eval("form", (forms) =>
+    forms
+      .filter((form) => form.method !== "post" && !form.getAttribute("action")?.startsWith("javascript:"))
+      .map((form) => form.outerHTML.slice(0, 120)),
+  );
+  expect(getForms, `forms on ${page.url()} that would send their fields in the URL`).toEqual([]);
+}
+
+/** What a browser without JavaScript sends for this form, with some fields changed (null removes one). */
+async function fieldsOf(form: Locator, changes: Record<string, string | null>) {
+  const fields = await form.evaluate((element) =>
+    [...new FormData(element as HTMLFormElement).entries()].flatMap(([name, value]) =>
+      typeof value === "string" ? [[name, value] as const] : [],
+    ),
+  );
+  const result: Record<string, string> = Object.fromEntries(fields);
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null) delete result[name];
+    else result[name] = value;
+  }
+  return result;
+}
+
+/** Posts a form on the page as a browser without JavaScript would, fields tampered with as given. */
+export async function postFormAsIs(
+  page: Page,
+  form: Locator,
+  changes: Record<string, string | null>,
+  headers: Record<string, string> = {},
+) {
+  const response = await page.request.post(page.url(), {
+    multipart: await fieldsOf(form, changes),
+    headers: { origin: new URL(page.url()).origin, ...headers },
+    maxRedirects: 0,
+  });
+  return { status: response.status(), text: await response.text() };
+}
+
+/** Calls a server action by its exported name, as a no-JavaScript form post to a page that loads it. */
+export async function postServerAction(
+  page: Page,
+  pagePath: string,
+  exportedName: string,
+  fields: Record<string, string>,
+) {
+  const manifestFile = path.resolve(import.meta.dirname, "../../.next/server/server-reference-manifest.json");
+  const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as {
+    node: Record<string, { exportedName: string }>;
+  };
+  const id = Object.entries(manifest.node).find(([, action]) => action.exportedName === exportedName)?.[0];
+  if (!id) throw new Error(`no server action named ${exportedName}`);
+  const response = await page.request.post(pagePath, {
+    multipart: {
+      $ACTION_REF_1: "",
+      "$ACTION_1:0": JSON.stringify({ id, bound: "$@1" }),
+      "$ACTION_1:1": JSON.stringify([{ ok: false }]),
+      ...fields,
+    },
+    headers: { origin: new URL(page.url()).origin },
+    maxRedirects: 0,
+  });
+  return { status: response.status(), text: await response.text() };
+}
+
+/** The second server: the same build and database, deployed without a reverse proxy (TRUST_PROXY=false). */
+export const noProxyBaseURL = `http://localhost:${process.env.E2E_NO_PROXY_PORT ?? 3101}`;

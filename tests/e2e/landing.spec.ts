@@ -1,4 +1,4 @@
-import { expect, test, watchForPageProblems } from "./fixtures";
+import { expect, expectAccessiblePage, test, watchForPageProblems } from "./fixtures";
 
 test("the landing page says what Haven is and for whom, with no blocked script", async ({ page }) => {
   const assertNoProblems = watchForPageProblems(page);
@@ -11,6 +11,7 @@ test("the landing page says what Haven is and for whom, with no blocked script",
     await expect(page.getByRole("heading", { name: audience })).toBeVisible();
   }
   await page.waitForLoadState("networkidle");
+  await expectAccessiblePage(page);
   assertNoProblems();
 });
 

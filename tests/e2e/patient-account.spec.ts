@@ -1,6 +1,7 @@
 import {
   enterPassword,
   expect,
+  expectAccessiblePage,
   linkIn,
   signOut,
   signUpConfirmedPatient,
@@ -21,6 +22,7 @@ test("a new patient signs up, confirms the email, signs out and signs in again",
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("Enter your full name.")).toBeVisible();
   await expect(page.getByText("You need to accept the telehealth consent to use Haven.")).toBeVisible();
+  await expectAccessiblePage(page);
 
   await page.getByLabel("Full name").fill("Noor Haddad");
   await page.getByLabel("Email").fill(email);
@@ -45,9 +47,11 @@ test("a new patient signs up, confirms the email, signs out and signs in again",
   // Not confirmed yet: signing in says what to do.
   await enterPassword(page, email, PASSWORD);
   await expect(page.getByText("Confirm your email address first")).toBeVisible();
+  await expectAccessiblePage(page);
 
   const mail = await waitForMail(email, /Confirm your email/);
   await page.goto(linkIn(mail));
+  await expectAccessiblePage(page);
   await page.getByRole("button", { name: "Confirm my email" }).click();
   await page.waitForURL(/\/sign-in\?reason=verified/);
 
@@ -99,12 +103,14 @@ test("a patient who forgot the password resets it by email and every session end
   await page.getByLabel("Email").fill("not an email");
   await page.getByRole("button", { name: "Email me a reset link" }).click();
   await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await expectAccessiblePage(page);
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Email me a reset link" }).click();
   await expect(page.getByText("If an account exists for that address")).toBeVisible();
 
   const link = linkIn(await waitForMail(email, /Reset your Haven password/));
   await page.goto(link);
+  await expectAccessiblePage(page);
   await page.getByLabel("New password").fill("harbour-lights-evening-5");
   await page.getByRole("button", { name: "Set new password" }).click();
   await page.waitForURL(/reason=reset/);
@@ -127,10 +133,13 @@ test("a patient turns on two-step sign-in from the account page, then signs in w
   await page.goto("/account");
   await page.getByRole("button", { name: "Set up two-step sign-in" }).click();
   const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+  await expectAccessiblePage(page);
   await page.getByLabel("6-digit code").fill("123456");
+  await page.getByLabel("Your current password").fill(PASSWORD);
   await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
   await expect(page.getByText("That code does not match").first()).toBeVisible();
   await page.getByLabel("6-digit code").fill(await totp(secret));
+  await page.getByLabel("Your current password").fill(PASSWORD);
   await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
   await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
   const recoveryCode = (await page.getByTestId("recovery-codes").locator("li").first().textContent())!.trim();
@@ -142,6 +151,7 @@ test("a patient turns on two-step sign-in from the account page, then signs in w
   await page.waitForURL("**/patient");
 
   await page.goto("/account");
+  await page.getByLabel("Your current password, to turn it off").fill(PASSWORD);
   await page.getByRole("button", { name: "Turn off two-step sign-in" }).click();
   await expect(page.getByRole("button", { name: "Set up two-step sign-in" })).toBeVisible();
 });

@@ -1,5 +1,5 @@
 import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
-import { enterPassword, expect, sql, test } from "./fixtures";
+import { enterPassword, expect, expectAccessiblePage, sql, test } from "./fixtures";
 
 test("after the idle timeout the old cookie is refused and the browser lands on sign-in with the reason", async ({
   page,
@@ -46,6 +46,7 @@ test("two minutes before the idle timeout the page offers to stay signed in; at 
 
   await page.clock.fastForward("13:30");
   await expect(warning).toContainText("You will be signed out in 1:");
+  await expectAccessiblePage(page);
   await warning.getByRole("button", { name: "Stay signed in" }).click();
   // The server moved the deadline 15 minutes past its own clock: the warning goes away.
   await expect(warning).toHaveCount(0);

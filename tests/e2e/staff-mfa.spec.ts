@@ -3,6 +3,7 @@ import {
   enrolAuthenticator,
   enterPassword,
   expect,
+  expectAccessiblePage,
   linkIn,
   resetAdminMfa,
   signOut,
@@ -24,6 +25,7 @@ test("an admin enrols MFA, invites a doctor who sets a password and MFA; both si
   // Admin: first sign-in forces authenticator enrolment.
   await enterPassword(page, DEMO_EMAILS.admin, DEMO_PASSWORD);
   await expect(page.getByText("Doctors and admins sign in with a second step")).toBeVisible();
+  await expectAccessiblePage(page);
   const adminSecret = await enrolAuthenticator(page);
   await page.waitForURL("**/admin");
 
@@ -33,6 +35,7 @@ test("an admin enrols MFA, invites a doctor who sets a password and MFA; both si
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText("Enter the doctor's name.")).toBeVisible();
   await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await expectAccessiblePage(page);
   await page.getByLabel("Name as patients see it").fill("Dr. Sofia Marquez");
   await page.getByLabel("Specialty").fill("Cardiology");
   await page.getByLabel("Email").fill(doctorEmail);
@@ -47,6 +50,7 @@ test("an admin enrols MFA, invites a doctor who sets a password and MFA; both si
   await page.getByLabel("New password").fill("password1234");
   await page.getByRole("button", { name: "Set my password" }).click();
   await expect(page.getByText(/too common/)).toBeVisible();
+  await expectAccessiblePage(page);
   await page.getByLabel("New password").fill(DOCTOR_PASSWORD);
   await page.getByRole("button", { name: "Set my password" }).click();
   await page.waitForURL(/reason=invited/);
@@ -68,6 +72,7 @@ test("an admin enrols MFA, invites a doctor who sets a password and MFA; both si
   await page.getByLabel("Code from your authenticator app").fill(code);
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByText("That code is not valid. Codes work once.")).toBeVisible();
+  await expectAccessiblePage(page);
 
   // The admin signs in with MFA and sees the doctor active with two-step sign-in on.
   await enterPassword(page, DEMO_EMAILS.admin, DEMO_PASSWORD);

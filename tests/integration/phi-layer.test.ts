@@ -201,8 +201,8 @@ describe("conditional updates stay atomic", () => {
         Array.from({ length: 20 }, (_, i) =>
           asUser("ADMIN", () =>
             getDb().user.updateMany({
-              where: { id: user.id, failedSignInCount: 0 },
-              data: { failedSignInCount: i + 1 },
+              where: { id: user.id, mfaLastTimeStep: null },
+              data: { mfaLastTimeStep: i + 1 },
             }),
           ),
         ),

@@ -1,12 +1,15 @@
 // Server actions are public HTTP endpoints: every exported action must check
 // who is calling (requireActor with a permission) or be on the short list of
-// actions anonymous visitors need: single-use token links, and the sign-up and
-// reset requests, which are throttled per client address.
+// actions anonymous visitors need: signing in and out, single-use token links,
+// and the sign-up and reset requests, which are throttled per client address.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ANONYMOUS_ACTIONS = new Set([
+  "signInAction",
+  "signOutAction",
+  "unlockAccountAction",
   "signUpAction",
   "verifyEmailAction",
   "acceptInvitationAction",

@@ -6,7 +6,7 @@ import { requireActor, runAs } from "@/lib/auth/current";
 import { beginMfaSetup, pendingMfaSecret } from "@/lib/auth/mfa-setup";
 import { revokeAllSessions } from "@/lib/auth/sessions";
 import { recordAuditEvent } from "@/lib/db/client";
-import { changePasswordSchema, codeSchema } from "@/lib/domain/accounts/schemas";
+import { changePasswordSchema, confirmMfaSchema, currentPasswordSchema } from "@/lib/domain/accounts/schemas";
 import { changePassword, disableMfa, enableMfa } from "@/lib/domain/accounts/service";
 import { AppError } from "@/lib/http/errors";
 import { type FormState, failure } from "@/lib/http/form-state";
@@ -35,12 +35,12 @@ export async function confirmMfaSetupAction(_previous: FormState, form: FormData
   const actor = await requireActor("account:manage-own");
   try {
     await consumeRateLimit("sensitive", `mfa:${actor.userId}`);
-    const { code } = codeSchema.parse(Object.fromEntries(form));
+    const { code, currentPassword } = confirmMfaSchema.parse(Object.fromEntries(form));
     const secret = await pendingMfaSecret(actor.userId);
     if (!secret) throw new AppError("BAD_REQUEST", "The setup expired. Start it again.");
     // The setup cookie is left to expire (10 minutes): changing a cookie here would
     // re-render the page and lose the recovery codes this form must show once.
-    const recoveryCodes = await runAs(actor, () => enableMfa(actor, secret, code));
+    const recoveryCodes = await runAs(actor, () => enableMfa(actor, { secret, code, currentPassword }));
     return {
       ok: true,
       message: "Two-step sign-in is on. Save your recovery codes now: they are not shown again.",
@@ -51,10 +51,17 @@ export async function confirmMfaSetupAction(_previous: FormState, form: FormData
   }
 }
 
-export async function disableMfaAction(): Promise<void> {
+export async function disableMfaAction(_previous: FormState, form: FormData): Promise<FormState> {
   const actor = await requireActor("account:manage-own");
-  await runAs(actor, () => disableMfa(actor));
+  try {
+    await consumeRateLimit("sensitive", `mfa:${actor.userId}`);
+    const { currentPassword } = currentPasswordSchema.parse(Object.fromEntries(form));
+    await runAs(actor, () => disableMfa(actor, currentPassword));
+  } catch (error) {
+    return failure(error, {});
+  }
   revalidatePath("/account");
+  return { ok: true, message: "Two-step sign-in is off. Your other sessions were signed out." };
 }
 
 export async function signOutEverywhereAction(): Promise<void> {

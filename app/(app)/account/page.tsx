@@ -8,8 +8,10 @@ import { pendingMfaSecret } from "@/lib/auth/mfa-setup";
 import { listActiveSessions } from "@/lib/auth/sessions";
 import { totpEnrolment } from "@/lib/auth/totp";
 import { accountOverview } from "@/lib/domain/accounts/service";
+import { type SearchParams, singleParam } from "@/lib/http/search-params";
 import {
   changePasswordAction,
+  confirmMfaSetupAction,
   disableMfaAction,
   signOutEverywhereAction,
   startMfaSetupAction,
@@ -19,9 +21,9 @@ export const metadata: Metadata = { title: "Account" };
 
 const formatTime = (date: Date) => date.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
-export default async function AccountPage({ searchParams }: { searchParams: Promise<{ mfa?: string }> }) {
+export default async function AccountPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requireActor("account:manage-own");
-  const { mfa } = await searchParams;
+  const mfa = singleParam((await searchParams).mfa);
   const [account, sessions] = await runAs(actor, () =>
     Promise.all([accountOverview(actor), listActiveSessions(actor.userId)]),
   );
@@ -81,11 +83,20 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
               app.
             </p>
             {actor.role === "PATIENT" ? (
-              <form action={disableMfaAction}>
-                <Button variant="secondary" type="submit">
-                  Turn off two-step sign-in
-                </Button>
-              </form>
+              <ActionForm
+                action={disableMfaAction}
+                submitLabel="Turn off two-step sign-in"
+                variant="secondary"
+                fields={[
+                  {
+                    name: "currentPassword",
+                    label: "Your current password, to turn it off",
+                    type: "password",
+                    autoComplete: "current-password",
+                    secret: true,
+                  },
+                ]}
+              />
             ) : (
               <p className="text-slate-600">Doctors and admins always use two-step sign-in.</p>
             )}
@@ -94,7 +105,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           <div className="space-y-3 text-sm">
             <p>Scan the QR code with an authenticator app, or type the key, then enter the code it shows.</p>
             <TotpSetupKey qrDataUrl={enrolment.qrDataUrl} secret={enrolment.secret} />
-            <MfaConfirmForm />
+            <MfaConfirmForm action={confirmMfaSetupAction} />
           </div>
         ) : (
           <form action={startMfaSetupAction} className="space-y-3 text-sm">

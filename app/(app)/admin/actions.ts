@@ -1,10 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { requireActor, runAs } from "@/lib/auth/current";
-import { invitationSchema } from "@/lib/domain/accounts/schemas";
+import { accountIdSchema, invitationSchema } from "@/lib/domain/accounts/schemas";
 import { deactivateUser, inviteDoctor } from "@/lib/domain/accounts/service";
+import { AppError } from "@/lib/http/errors";
 import { type FormState, failure, formValues } from "@/lib/http/form-state";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 
@@ -21,9 +21,15 @@ export async function inviteDoctorAction(_previous: FormState, form: FormData): 
   return { ok: true, message: "Invitation sent. The link works once, for 72 hours." };
 }
 
-export async function deactivateUserAction(form: FormData): Promise<void> {
+export async function deactivateUserAction(_previous: FormState, form: FormData): Promise<FormState> {
   const actor = await requireActor("users:deactivate");
-  const userId = z.uuid().parse(form.get("userId"));
-  await runAs(actor, () => deactivateUser(actor, userId));
+  try {
+    const parsed = accountIdSchema.safeParse(Object.fromEntries(form));
+    if (!parsed.success) throw new AppError("NOT_FOUND", "No such active account.");
+    await runAs(actor, () => deactivateUser(actor, parsed.data.userId));
+  } catch (error) {
+    return failure(error, {});
+  }
   revalidatePath("/admin");
+  return { ok: true, message: "The account is deactivated and its sessions have ended." };
 }

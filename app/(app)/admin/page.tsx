@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/ui/action-form";
-import { Button, Card } from "@/components/ui/form";
+import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { listDoctors } from "@/lib/domain/accounts/service";
 import { deactivateUserAction, inviteDoctorAction } from "./actions";
@@ -50,16 +50,14 @@ export default async function AdminHome() {
                 <td>{doctor.mfaEnabledAt ? "On" : "Not yet"}</td>
                 <td className="text-right">
                   {doctor.status !== "DEACTIVATED" ? (
-                    <form action={deactivateUserAction}>
-                      <input type="hidden" name="userId" value={doctor.id} />
-                      <Button
-                        variant="danger"
-                        type="submit"
-                        aria-label={`Deactivate ${doctor.doctorProfile?.displayName ?? "doctor"}`}
-                      >
-                        Deactivate
-                      </Button>
-                    </form>
+                    <ActionForm
+                      action={deactivateUserAction}
+                      hidden={{ userId: doctor.id }}
+                      fields={[]}
+                      submitLabel="Deactivate"
+                      variant="danger"
+                      submitAccessibleName={`Deactivate ${doctor.doctorProfile?.displayName ?? "doctor"}`}
+                    />
                   ) : null}
                 </td>
               </tr>

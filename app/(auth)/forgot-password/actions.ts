@@ -8,8 +8,9 @@ import { type FormState, failure, formValues } from "@/lib/http/form-state";
 
 export async function forgotPasswordAction(_previous: FormState, form: FormData): Promise<FormState> {
   try {
-    await throttleAnonymous("auth", "password-reset");
     const { email } = forgotPasswordSchema.parse(Object.fromEntries(form));
+    // Without a known address the per-email limit inside requestPasswordReset is the guard.
+    await throttleAnonymous("passwordResetRequest");
     await runAs(null, () => requestPasswordReset(email));
     return {
       ok: true,

@@ -3,17 +3,14 @@ import { ActionForm } from "@/components/ui/action-form";
 import { Alert } from "@/components/ui/form";
 import { runAs } from "@/lib/auth/current";
 import { describeInvitation } from "@/lib/domain/accounts/service";
+import { type SearchParams, singleParam } from "@/lib/http/search-params";
 import { acceptInvitationAction } from "./actions";
 
 export const metadata: Metadata = { title: "Accept your invitation" };
 
-export default async function InvitationPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ token?: string }>;
-}) {
-  const { token } = await searchParams;
-  const invitation = token && token.length < 100 ? await runAs(null, () => describeInvitation(token)) : null;
+export default async function InvitationPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const token = singleParam((await searchParams).token, 100);
+  const invitation = token ? await runAs(null, () => describeInvitation(token)) : null;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold text-brand-900">Welcome to Haven</h1>

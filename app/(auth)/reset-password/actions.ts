@@ -9,8 +9,9 @@ import { type FormState, failure } from "@/lib/http/form-state";
 
 export async function resetPasswordAction(_previous: FormState, form: FormData): Promise<FormState> {
   try {
-    await throttleAnonymous("auth", "password-reset-confirm");
     const { token, password, code } = resetPasswordSchema.parse(Object.fromEntries(form));
+    // The link is a 256-bit secret and wrong codes lock the reset: per address is enough.
+    await throttleAnonymous("passwordResetConfirm");
     await runAs(null, () => resetPassword(token, password, code));
   } catch (error) {
     return failure(error, {});

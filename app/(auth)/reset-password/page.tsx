@@ -3,18 +3,14 @@ import { ActionForm, type FieldSpec } from "@/components/ui/action-form";
 import { Alert } from "@/components/ui/form";
 import { runAs } from "@/lib/auth/current";
 import { passwordResetNeedsCode } from "@/lib/domain/accounts/service";
+import { type SearchParams, singleParam } from "@/lib/http/search-params";
 import { resetPasswordAction } from "./actions";
 
 export const metadata: Metadata = { title: "Choose a new password" };
 
-export default async function ResetPasswordPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ token?: string }>;
-}) {
-  const { token } = await searchParams;
-  const needsCode =
-    token && token.length < 100 ? await runAs(null, () => passwordResetNeedsCode(token)) : null;
+export default async function ResetPasswordPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const token = singleParam((await searchParams).token, 100);
+  const needsCode = token ? await runAs(null, () => passwordResetNeedsCode(token)) : null;
   const fields: FieldSpec[] = [
     {
       name: "password",

@@ -10,8 +10,8 @@ import { type FormState, failure, formValues } from "@/lib/http/form-state";
 export async function signUpAction(_previous: FormState, form: FormData): Promise<FormState> {
   const values = formValues(form, ["password"]);
   try {
-    await throttleAnonymous("auth", "sign-up");
     const input = signUpSchema.parse(Object.fromEntries(form));
+    await throttleAnonymous("signUp", input.email);
     await runAs(null, () => signUpPatient(input));
   } catch (error) {
     return failure(error, values);

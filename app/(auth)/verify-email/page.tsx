@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
 import { Alert, Button } from "@/components/ui/form";
+import { type SearchParams, singleParam } from "@/lib/http/search-params";
 import { verifyEmailAction } from "./actions";
 
 export const metadata: Metadata = { title: "Confirm your email" };
 
 // Confirming takes a click (a POST): mail scanners that open links must not use the token up.
-export default async function VerifyEmailPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ token?: string; invalid?: string }>;
-}) {
-  const { token, invalid } = await searchParams;
+export default async function VerifyEmailPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  const token = singleParam(params.token, 100);
+  const invalid = params.invalid !== undefined;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold text-brand-900">Confirm your email</h1>

@@ -55,5 +55,15 @@ export const invitationSchema = z.object({
 
 export const newPasswordSchema = z.object({ token: z.string().min(10).max(100), password: passwordInput });
 export const resetPasswordSchema = newPasswordSchema.extend({ code: z.string().trim().max(20).optional() });
-export const changePasswordSchema = z.object({ currentPassword: passwordInput, newPassword: passwordInput });
+const currentPassword = z
+  .string({ error: "Enter your current password." })
+  .min(1, "Enter your current password.")
+  .max(PASSWORD_MAX_LENGTH);
+
+export const changePasswordSchema = z.object({ currentPassword, newPassword: passwordInput });
+export const currentPasswordSchema = z.object({ currentPassword });
+export const confirmMfaSchema = codeSchema.extend({ currentPassword });
 export const forgotPasswordSchema = z.object({ email: emailSchema });
+
+/** An account chosen on an admin page (a hidden field: callers answer "no such account" when it fails). */
+export const accountIdSchema = z.object({ userId: z.uuid() });

@@ -5,13 +5,21 @@ import "server-only";
 import { consumeAuthToken, issueAuthToken, peekAuthToken } from "@/lib/auth/auth-tokens";
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
 import { revokeAllSessions } from "@/lib/auth/sessions";
-import { assertNotLocked, lockedError, registerFailedAttempt } from "@/lib/auth/lockout";
+import {
+  accountLockKey,
+  clearFailures,
+  lockedError,
+  lockedUntil,
+  registerFailure,
+  resetLockKey,
+} from "@/lib/auth/lockout";
 import { acceptSecondFactor, activateAuthenticator } from "@/lib/auth/second-factor";
 import type { AuthenticatedActor } from "@/lib/auth/current";
-import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { emailBlindIndex, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { sendMail } from "@/lib/mail/mailer";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { runAsSystem } from "@/lib/request-context";
 
 export const CONSENT_VERSIONS = { TELEHEALTH: "2026-11", PRIVACY: "2026-11" } as const;
@@ -159,27 +167,34 @@ export async function acceptInvitation(token: string, password: string): Promise
   });
 }
 
+/**
+ * Changing a credential (password, two-step sign-in) needs the current password
+ * again, so a session left open or stolen cannot take the account over.
+ */
+async function confirmCurrentPassword(actor: AuthenticatedActor, password: string, action: string) {
+  const user = await getDb().user.findUniqueOrThrow({
+    where: { id: actor.userId },
+    select: { passwordHash: true },
+  });
+  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) {
+    await recordAuditEvent({ action, resourceType: "User", resourceId: actor.userId, outcome: "FAILURE" });
+    throw new AppError("VALIDATION_FAILED", "Your current password is not correct.", {
+      fields: [{ field: "currentPassword", message: "Your current password is not correct." }],
+    });
+  }
+}
+
 export async function changePassword(
   actor: AuthenticatedActor,
   current: string,
   next: string,
 ): Promise<void> {
-  const user = await getDb().user.findUniqueOrThrow({
+  await confirmCurrentPassword(actor, current, "auth.password.changed");
+  const { email } = await getDb().user.findUniqueOrThrow({
     where: { id: actor.userId },
-    select: { passwordHash: true, email: true },
+    select: { email: true },
   });
-  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, current))) {
-    await recordAuditEvent({
-      action: "auth.password.changed",
-      resourceType: "User",
-      resourceId: actor.userId,
-      outcome: "FAILURE",
-    });
-    throw new AppError("VALIDATION_FAILED", "Your current password is not correct.", {
-      fields: [{ field: "currentPassword", message: "Your current password is not correct." }],
-    });
-  }
-  assertPassword(next, user.email);
+  assertPassword(next, email);
   await getDb().user.update({
     where: { id: actor.userId },
     data: { passwordHash: await hashPassword(next), passwordChangedAt: new Date() },
@@ -193,9 +208,18 @@ export async function changePassword(
   });
 }
 
-/** Always answers the same way; only an active account with a password gets a link. */
+/**
+ * Always answers the same way; only an active account with a password gets a
+ * link, and at most a few an hour (so nobody's inbox can be flooded).
+ */
 export async function requestPasswordReset(email: string): Promise<void> {
   await runAsSystem("auth.password-reset", async () => {
+    try {
+      await consumeRateLimit("passwordResetMail", `email:${emailBlindIndex(email)}`);
+    } catch (error) {
+      if (AppError.is(error) && error.code === "RATE_LIMITED") return;
+      throw error;
+    }
     const user = await getDb().user.findFirst({
       where: { email },
       select: { id: true, status: true, passwordHash: true },
@@ -239,16 +263,24 @@ export async function resetPassword(
     if (!userId) throw expired;
     const user = await getDb().user.findUniqueOrThrow({
       where: { id: userId },
-      select: { email: true, mfaSecret: true, mfaEnabledAt: true, mfaLastTimeStep: true, lockedUntil: true },
+      select: {
+        email: true,
+        emailIndex: true,
+        mfaSecret: true,
+        mfaEnabledAt: true,
+        mfaLastTimeStep: true,
+      },
     });
     assertPassword(password, user.email);
+    const lockKey = resetLockKey(userId);
     if (user.mfaEnabledAt && user.mfaSecret) {
-      // Wrong codes count toward the lockout: a reset link must not open unlimited guessing.
-      assertNotLocked(user);
+      // Wrong codes lock the reset: a reset link must not open unlimited guessing.
+      const locked = await lockedUntil(lockKey);
+      if (locked) throw lockedError(locked);
       const ok = await acceptSecondFactor({ ...user, id: userId, mfaSecret: user.mfaSecret }, code ?? "");
       if (!ok) {
-        const lockedUntil = await registerFailedAttempt(userId);
-        if (lockedUntil) throw lockedError(lockedUntil);
+        const outcome = await registerFailure(lockKey);
+        if (outcome.lockedUntil) throw lockedError(outcome.lockedUntil);
         throw new AppError(
           "VALIDATION_FAILED",
           "Enter a current code from your authenticator app, or a recovery code.",
@@ -261,13 +293,11 @@ export async function resetPassword(
     if ((await consumeAuthToken("PASSWORD_RESET", token)) !== userId) throw expired;
     await getDb().user.update({
       where: { id: userId },
-      data: {
-        passwordHash: await hashPassword(password),
-        passwordChangedAt: new Date(),
-        failedSignInCount: 0,
-        lockedUntil: null,
-      },
+      data: { passwordHash: await hashPassword(password), passwordChangedAt: new Date() },
     });
+    // Proving control of the mailbox (and the second factor) lifts the sign-in lock.
+    await clearFailures(lockKey);
+    if (user.emailIndex) await clearFailures(accountLockKey(user.emailIndex));
     const ended = await revokeAllSessions(userId, "password-reset");
     await recordAuditEvent({
       action: "auth.password-reset",
@@ -279,16 +309,21 @@ export async function resetPassword(
 }
 
 /** Account page MFA for a signed-in user: confirm a new authenticator, replace recovery codes. */
-export async function enableMfa(actor: AuthenticatedActor, secret: string, code: string): Promise<string[]> {
-  const codes = await activateAuthenticator(actor.userId, secret, code);
+export async function enableMfa(
+  actor: AuthenticatedActor,
+  input: { secret: string; code: string; currentPassword: string },
+): Promise<string[]> {
+  await confirmCurrentPassword(actor, input.currentPassword, "auth.mfa.enrolled");
+  const codes = await activateAuthenticator(actor.userId, input.secret, input.code);
   await revokeAllSessions(actor.userId, "mfa-changed", actor.sessionId);
   return codes;
 }
 
-/** Patients may turn MFA off; doctors and admins may not. Ends the other sessions. */
-export async function disableMfa(actor: AuthenticatedActor): Promise<void> {
+/** Patients may turn MFA off (with their password); doctors and admins may not. Ends the other sessions. */
+export async function disableMfa(actor: AuthenticatedActor, currentPassword: string): Promise<void> {
   if (actor.role !== "PATIENT")
     throw new AppError("FORBIDDEN", "Doctors and admins must keep two-step sign-in on.");
+  await confirmCurrentPassword(actor, currentPassword, "auth.mfa.disabled");
   await getDb().user.update({
     where: { id: actor.userId },
     data: { mfaSecret: null, mfaEnabledAt: null, mfaLastTimeStep: null },

@@ -1,0 +1,59 @@
+// The session cookie: a next-auth JWT (encrypted, A256GCM with a key derived
+// from AUTH_SECRET) that carries only the server-side session id. Haven's
+// sign-in steps issue it from server actions, so signing in works with or
+// without JavaScript; next-auth's own endpoints read the same format.
+import "server-only";
+import { decode, encode } from "next-auth/jwt";
+import { cookies } from "next/headers";
+import type { Role } from "@/lib/db/generated/enums";
+import { getEnv } from "@/lib/env";
+import { SESSION_COOKIE, cookieName, secureCookiesEnabled } from "./cookies";
+import { sessionPolicy } from "./sessions";
+
+export interface SessionToken {
+  sessionId: string;
+  userId: string;
+  role: Role;
+}
+
+export async function setSessionCookie(token: SessionToken): Promise<void> {
+  const maxAge = Math.floor(sessionPolicy().maxAgeMs / 1000);
+  const value = await encode({ token: { ...token }, secret: getEnv().AUTH_SECRET, maxAge });
+  (await cookies()).set(cookieName(SESSION_COOKIE), value, {
+    httpOnly: true,
+    secure: secureCookiesEnabled(),
+    sameSite: "lax",
+    path: "/",
+    maxAge,
+  });
+}
+
+/** The session cookie's value in a Cookie header (route handlers read their request). */
+export function sessionCookieFrom(cookieHeader: string | null): string | undefined {
+  const prefix = `${cookieName(SESSION_COOKIE)}=`;
+  return (cookieHeader ?? "")
+    .split(";")
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(prefix))
+    ?.slice(prefix.length);
+}
+
+/** The session this request's cookie names (pages and actions). */
+export async function readSessionCookie(): Promise<SessionToken | null> {
+  return decodeSessionCookie((await cookies()).get(cookieName(SESSION_COOKIE))?.value);
+}
+
+/** The session a cookie value names, or null for none, a forged one or an expired one. */
+export async function decodeSessionCookie(value: string | undefined): Promise<SessionToken | null> {
+  if (!value || value.length > 4096) return null;
+  try {
+    const token = await decode({ token: value, secret: getEnv().AUTH_SECRET });
+    return typeof token?.sessionId === "string" ? (token as unknown as SessionToken) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function clearSessionCookie(): Promise<void> {
+  (await cookies()).delete({ name: cookieName(SESSION_COOKIE), path: "/", secure: secureCookiesEnabled() });
+}
