@@ -395,6 +395,95 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
     return out;
   }
 
+  // ---- does a query touch PHI at all? ---------------------------------------
+  // Only a query that returns, writes or filters a PHI column (here or through a
+  // relation) needs an actor, a transaction and audit rows; everything else runs
+  // as a plain query (the session check on every request, counting rows…).
+
+  /** Does this filter compare a PHI column, here or through a relation? (Refuses unsupported filters.) */
+  function filtersPhi(model: string, where: unknown): boolean {
+    if (where === undefined) return false;
+    const log: OperationLog = { events: [], filterFields: new Set() };
+    translateWhere(model, where, log);
+    return log.filterFields.size > 0;
+  }
+
+  /** Does a read with these arguments (or a relation selected with them) return or filter PHI? */
+  function readTouchesPhi(model: string, node: unknown): boolean {
+    const args = isObject(node) ? node : {};
+    if (filtersPhi(model, args.where) || filtersPhi(model, args.cursor)) return true;
+    if ("orderBy" in args) assertNotOrderedByPhi(model, args.orderBy);
+    if ("distinct" in args) assertNotOrderedByPhi(model, args.distinct, "made distinct");
+    const phi = phiFieldsOf(model);
+    const relationTouches = (entries: Json) =>
+      Object.entries(entries).some(([key, value]) => {
+        const target = relationTarget(model, key);
+        return Boolean(value) && target !== undefined && readTouchesPhi(target, value);
+      });
+    if (isObject(args.select)) {
+      if (phi && Object.entries(args.select).some(([key, value]) => Boolean(value) && phi[key])) return true;
+      return relationTouches(args.select);
+    }
+    // Without a select, every scalar column comes back unless omitted.
+    const omit = isObject(args.omit) ? args.omit : {};
+    if (phi && Object.keys(phi).some((field) => omit[field] !== true)) return true;
+    return isObject(args.include) && relationTouches(args.include);
+  }
+
+  /** Does this write data set a PHI column here or in a nested write (or change PHI rows nested)? */
+  function writeTouchesPhi(model: string, data: unknown): boolean {
+    if (Array.isArray(data)) return data.some((item) => writeTouchesPhi(model, item));
+    if (!isObject(data)) return false;
+    if (writesPhi(model, data)) return true;
+    return Object.entries(data).some(([key, operations]) => {
+      const target = relationTarget(model, key);
+      if (!target || !isObject(operations)) return false;
+      return Object.entries(operations).some(([operation, value]) => {
+        const items = Array.isArray(value) ? (value as unknown[]) : [value];
+        switch (operation) {
+          case "create":
+            return writeTouchesPhi(target, value);
+          case "createMany":
+            return isObject(value) && writeTouchesPhi(target, value.data);
+          case "connectOrCreate":
+            return items.some(
+              (item) =>
+                isObject(item) && (filtersPhi(target, item.where) || writeTouchesPhi(target, item.create)),
+            );
+          case "connect":
+          case "disconnect":
+          case "set":
+            return typeof value !== "boolean" && items.some((item) => filtersPhi(target, item));
+          default:
+            // Nested update, upsert, delete of a PHI model: the full path refuses or handles them.
+            return phiFieldsOf(target) !== undefined || involvesPhi(target, value);
+        }
+      });
+    });
+  }
+
+  /** Does this query return, write or filter a PHI column anywhere? */
+  function touchesPhi(model: string, operation: string, rawArgs: unknown): boolean {
+    const args = isObject(rawArgs) ? rawArgs : {};
+    if (READ_OPERATIONS.has(operation)) return readTouchesPhi(model, args);
+    if (operation === "count" || operation === "aggregate" || operation === "groupBy") {
+      for (const key of ["orderBy", "by", "_min", "_max", "having"]) {
+        if (key in args) assertNotOrderedByPhi(model, key === "by" ? args.by : args[key], "aggregated");
+      }
+      return filtersPhi(model, args.where);
+    }
+    // Deleting a PHI row destroys PHI: always audited.
+    if ((operation === "delete" || operation === "deleteMany") && phiFieldsOf(model)) return true;
+    const returnsRecords = !["createMany", "updateMany", "deleteMany"].includes(operation);
+    return (
+      filtersPhi(model, args.where) ||
+      writeTouchesPhi(model, args.data) ||
+      writeTouchesPhi(model, args.create) ||
+      writeTouchesPhi(model, args.update) ||
+      (returnsRecords && readTouchesPhi(model, pickProjection(args)))
+    );
+  }
+
   /** Does this update data set a PHI field (which must then be encrypted row by row)? */
   function writesPhi(model: string, data: Json): boolean {
     const phi = phiFieldsOf(model);
@@ -407,6 +496,7 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
   return {
     writesPhi,
     involvesPhi,
+    touchesPhi,
     translateWhere,
     assertNotOrderedByPhi,
     prepareRead,
@@ -571,7 +661,7 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig) {
           if (model === "AuditLog" && PROTECTED_AUDIT_OPERATIONS.has(operation)) {
             throw new UnsupportedPhiQueryError("the audit log is append-only");
           }
-          if (!codec.involvesPhi(model, args)) {
+          if (!codec.touchesPhi(model, operation, args)) {
             const tx = currentTransaction();
             if (!tx) return query(args);
             const delegate = (tx as unknown as Record<string, ModelDelegate>)[codec.delegateKey(model)]!;

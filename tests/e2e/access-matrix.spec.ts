@@ -45,6 +45,7 @@ test("anonymous visitors are sent to sign-in from every protected page and refus
     expect(new URL(page.url()).pathname, path).toBe("/sign-in");
   }
   expect((await page.request.post("/api/auth/keep-alive")).status()).toBe(401);
+  expect((await page.request.get("/api/me/health-profile")).status()).toBe(401);
 });
 
 for (const role of ["PATIENT", "DOCTOR", "ADMIN"] as const) {
@@ -64,6 +65,11 @@ for (const role of ["PATIENT", "DOCTOR", "ADMIN"] as const) {
       }
     }
     expect((await page.request.post("/api/auth/keep-alive")).status()).toBe(200);
+    const ownProfile = await page.request.get("/api/me/health-profile");
+    expect(ownProfile.status(), "GET /api/me/health-profile").toBe(role === "PATIENT" ? 200 : 403);
+    if (role === "PATIENT") {
+      expect(await ownProfile.json()).toMatchObject({ profile: { fullName: "Lucia Romero" } });
+    }
   });
 }
 

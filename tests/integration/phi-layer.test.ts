@@ -350,3 +350,124 @@ describe("audit rows written with every PHI access", () => {
     expect(count).toBe(0);
   });
 });
+
+describe("PHI work only where PHI is touched", () => {
+  const anonymous = <T>(fn: () => Promise<T>) =>
+    runWithContext({ actor: { kind: "anonymous" }, requestId: randomUUID(), ip: null, userAgent: null }, fn);
+  const asAnonymous = async <T>(fn: () => Promise<T>) => {
+    const requestId = randomUUID();
+    const result = await runWithContext(
+      { actor: { kind: "anonymous" }, requestId, ip: null, userAgent: null },
+      fn,
+    );
+    return { result, audit: await auditRowsOf(requestId) };
+  };
+
+  it("runs queries that neither return, write nor filter a PHI column without an actor or audit rows", async () => {
+    const user = await createPatient("untouched");
+    const db = getDb();
+    const queries: [string, () => Promise<unknown>][] = [
+      ["count", () => db.user.count({ where: { role: "PATIENT" } })],
+      [
+        "non-PHI select",
+        () => db.user.findUnique({ where: { id: user.id }, select: { role: true, status: true } }),
+      ],
+      [
+        "omit every PHI column",
+        () => db.user.findUnique({ where: { id: user.id }, omit: { email: true, mfaSecret: true } }),
+      ],
+      [
+        "relation select without PHI",
+        () =>
+          db.patientProfile.findUnique({
+            where: { userId: user.id },
+            select: { id: true, user: { select: { role: true } } },
+          }),
+      ],
+      [
+        "filter on a non-PHI relation column",
+        () => db.patientProfile.count({ where: { user: { role: "PATIENT" } } }),
+      ],
+      [
+        "update of non-PHI columns, no record back",
+        () => db.user.update({ where: { id: user.id }, data: { mfaLastTimeStep: 1 }, select: { id: true } }),
+      ],
+      [
+        "updateMany of non-PHI columns",
+        () => db.user.updateMany({ where: { id: user.id }, data: { mfaLastTimeStep: 2 } }),
+      ],
+      [
+        "count of a non-PHI model filtered through a non-PHI column",
+        () => db.session.count({ where: { user: { status: "ACTIVE" } } }),
+      ],
+    ];
+    for (const [name, query] of queries) {
+      const { audit } = await asAnonymous(query);
+      expect(audit, name).toEqual([]);
+    }
+    await expect(db.user.count()).resolves.toBeGreaterThan(0); // no request context at all
+  });
+
+  it("still demands an actor and audits every query that touches a PHI column, also through relations", async () => {
+    const user = await createPatient("touched");
+    const db = getDb();
+    await db.session.create({ data: { userId: user.id, expiresAt: new Date(Date.now() + 60_000) } });
+    const touching: [string, () => Promise<unknown>][] = [
+      ["default selection returns email", () => db.user.findUnique({ where: { id: user.id } })],
+      ["PHI column selected", () => db.user.findUnique({ where: { id: user.id }, select: { email: true } })],
+      [
+        "relation included with its PHI",
+        () => db.session.findMany({ where: { userId: user.id }, include: { user: true } }),
+      ],
+      [
+        "PHI column of a related record",
+        () =>
+          db.user.findUnique({
+            where: { id: user.id },
+            select: { patientProfile: { select: { allergies: true } } },
+          }),
+      ],
+      ["filter on a PHI column", () => db.user.count({ where: { email: "someone@example.test" } })],
+      [
+        "filter on a PHI column through a relation",
+        () => db.session.count({ where: { user: { email: "someone@example.test" } } }),
+      ],
+      [
+        "filter in a nested relation selection",
+        () =>
+          db.user.findMany({
+            take: 1,
+            select: { id: true, sessions: { where: { user: { email: "x@example.test" } } } },
+          }),
+      ],
+      [
+        "write of a PHI column",
+        () =>
+          db.patientProfile.update({
+            where: { userId: user.id },
+            data: { allergies: "Latex" },
+            select: { id: true },
+          }),
+      ],
+    ];
+    for (const [name, query] of touching) {
+      await expect(anonymous(query), name).rejects.toThrow(PhiAccessDeniedError);
+      const requestId = randomUUID();
+      await runWithContext(
+        {
+          actor: { kind: "user", userId: randomUUID(), role: "ADMIN" },
+          requestId,
+          ip: null,
+          userAgent: null,
+        },
+        query,
+      );
+      const audit = await auditRowsOf(requestId);
+      expect(audit.length, name).toBeGreaterThan(0);
+      expect(
+        audit.every((row) => row.action.startsWith("phi.")),
+        name,
+      ).toBe(true);
+    }
+  });
+});

@@ -1,18 +1,13 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
-import { getDb } from "@/lib/db/client";
+import { ownHealthProfile } from "@/lib/domain/health-profile/queries";
 
 export const metadata: Metadata = { title: "My care" };
 
 export default async function PatientHome() {
   const actor = await requireActor("portal:patient");
-  const profile = await runAs(actor, () =>
-    getDb().patientProfile.findUnique({
-      where: { userId: actor.userId },
-      select: { fullName: true, dateOfBirth: true, allergies: true, currentMedications: true },
-    }),
-  );
+  const profile = await runAs(actor, () => ownHealthProfile(actor));
   return (
     <>
       <h1 className="text-2xl font-bold text-brand-900">Hello, {profile?.fullName ?? "there"}</h1>

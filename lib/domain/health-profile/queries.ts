@@ -1,0 +1,20 @@
+// A patient's own health profile: reads scoped to the acting patient, through
+// the encrypted, audited data layer.
+import "server-only";
+import type { AuthenticatedActor } from "@/lib/auth/current";
+import { getDb } from "@/lib/db/client";
+
+export interface OwnHealthProfile {
+  fullName: string;
+  dateOfBirth: string | null;
+  allergies: string | null;
+  currentMedications: string | null;
+}
+
+/** The signed-in patient's profile (decrypted, one phi.read audit row), or null before it exists. */
+export async function ownHealthProfile(actor: AuthenticatedActor): Promise<OwnHealthProfile | null> {
+  return getDb().patientProfile.findUnique({
+    where: { userId: actor.userId },
+    select: { fullName: true, dateOfBirth: true, allergies: true, currentMedications: true },
+  });
+}
