@@ -63,9 +63,25 @@ export const SECRET_SPECS: readonly SecretSpec[] = [
       }),
     material: parseKeyRingQuietly,
   },
-  {
-    name: "PHI_BLIND_INDEX_KEY",
-    purpose: "HMAC key for blind indexes of encrypted fields (email, phone); base64, 32 bytes",
+  keySecret(
+    "PHI_BLIND_INDEX_KEY",
+    "HMAC key for blind indexes of encrypted fields (email, phone); base64, 32 bytes",
+  ),
+  keySecret(
+    "AUDIT_MAC_KEY",
+    "HMAC key of the audit trail: each row's MAC and the seal chain; base64, 32 bytes",
+  ),
+  keySecret(
+    "AUDIT_CHECKPOINT_KEY",
+    "Ed25519 seed that signs audit checkpoints kept outside the database; base64, 32 bytes",
+  ),
+];
+
+/** A 32-byte key given as base64, generated with `openssl rand -base64 32`. */
+function keySecret(name: string, purpose: string): SecretSpec {
+  return {
+    name,
+    purpose,
     howToGenerate: "openssl rand -base64 32",
     generate: generateKeyMaterial,
     problem: (value) =>
@@ -77,8 +93,8 @@ export const SECRET_SPECS: readonly SecretSpec[] = [
       const key = decodeKeyQuietly(value);
       return key ? [key] : [];
     },
-  },
-];
+  };
+}
 
 function parseKeyRingQuietly(value: string): Buffer[] {
   try {
@@ -161,15 +177,23 @@ const envSchema = z.object({
         .filter(Boolean),
     ),
   RATE_LIMIT_STORE: z.enum(["postgres", "memory"]).default("postgres"),
+  AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
+  AUDIT_SEAL_BOUND_SECONDS: z.coerce.number().positive().max(3_600).default(2),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Haven <no-reply@localhost>"),
   AUTH_SECRET: z.string().optional(),
   PHI_ENCRYPTION_KEYS: z.string().optional(),
   PHI_BLIND_INDEX_KEY: z.string().optional(),
+  AUDIT_MAC_KEY: z.string().optional(),
+  AUDIT_CHECKPOINT_KEY: z.string().optional(),
 });
 
-type SecretName = "AUTH_SECRET" | "PHI_ENCRYPTION_KEYS" | "PHI_BLIND_INDEX_KEY";
-export type Env = Omit<z.infer<typeof envSchema>, SecretName> & Record<SecretName, string>;
+type SecretName =
+  "AUTH_SECRET" | "PHI_ENCRYPTION_KEYS" | "PHI_BLIND_INDEX_KEY" | "AUDIT_MAC_KEY" | "AUDIT_CHECKPOINT_KEY";
+export type Env = Omit<z.infer<typeof envSchema>, SecretName | "AUDIT_CHECKPOINT_DIR"> &
+  Record<SecretName, string> & { AUDIT_CHECKPOINT_DIR: string };
 
 export class ConfigurationError extends Error {
   override name = "ConfigurationError";
@@ -205,6 +229,11 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
   }
   problems.push(...sharedMaterialProblems(raw));
 
+  if (isProduction && !raw.AUDIT_CHECKPOINT_DIR) {
+    problems.push(
+      "AUDIT_CHECKPOINT_DIR is missing: production writes signed audit checkpoints to a directory outside the database (e.g. /var/lib/haven/audit-checkpoints, on a volume that is backed up)",
+    );
+  }
   if (isProduction && !raw.SMTP_URL) {
     problems.push(
       "SMTP_URL is missing: production sends verification and reset emails over SMTP (smtp://user:pass@host:587)",
@@ -216,7 +245,11 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
       `Haven cannot start: invalid configuration.\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every variable.`,
     );
   }
-  return result.data as Env;
+  // Development and tests keep checkpoints beside the embedded database.
+  return {
+    ...result.data,
+    AUDIT_CHECKPOINT_DIR: result.data.AUDIT_CHECKPOINT_DIR ?? ".data/audit-checkpoints",
+  } as Env;
 }
 
 let cached: Env | undefined;

@@ -1,24 +1,31 @@
-// `npm run audit:verify`: recomputes the audit hash chain. Prints OK and the row
-// count, or the first broken sequence number and exits 1.
+// `npm run audit:verify`: checks the audit trail (lib/audit/verify.ts) of
+// DATABASE_URL with the application's audit keys and the signed checkpoints in
+// AUDIT_CHECKPOINT_DIR. Prints OK and the counts, or every problem, and exits 1.
+import { verifyAuditTrail } from "@/lib/audit/verify";
+import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { createBaseClient } from "@/lib/db/client";
-import { verifyAuditChain } from "@/lib/audit/verify";
+import { getEnv } from "@/lib/env";
 import { loadProjectEnv } from "./lib/load-env";
 
 loadProjectEnv();
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error("DATABASE_URL is not set: point it at the database to verify.");
-  process.exit(2);
-}
-const base = createBaseClient({ url, poolSize: 1, connectTimeoutMs: 5_000 });
+const env = getEnv();
+const base = createBaseClient({ url: env.DATABASE_URL, poolSize: 1, connectTimeoutMs: 5_000 });
 try {
-  const result = await verifyAuditChain(base);
+  const result = await verifyAuditTrail(base, phiCryptoConfigFromEnv().audit, {
+    checkpoints: { directory: env.AUDIT_CHECKPOINT_DIR },
+    sealBoundMs: env.AUDIT_SEAL_BOUND_SECONDS * 1000,
+  });
+  const checkpoint = result.checkpoint
+    ? `latest checkpoint: seal ${result.checkpoint.sealSequence} at ${result.checkpoint.at}`
+    : "no checkpoint yet";
+  const counts = `${result.sealed} seals verified (${result.legacy} legacy), ${result.unsealed} rows waiting to be sealed; ${checkpoint}`;
   if (result.ok) {
-    console.log(`audit chain OK: ${result.count} rows verified`);
+    console.log(`audit trail OK: ${counts}`);
   } else {
     console.error(
-      `audit chain BROKEN at sequence ${result.brokenAt}: ${result.reason} (${result.count} rows verified before it)`,
+      `audit trail BROKEN${result.brokenAt !== null ? ` at seal ${result.brokenAt}` : ""}: ${counts}`,
     );
+    for (const problem of result.problems) console.error(`  - ${problem}`);
     process.exitCode = 1;
   }
 } finally {

@@ -3,6 +3,7 @@
 // same real PostgreSQL, in one run, and reports throughput, latency and ratios.
 import { randomBytes, randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { auditKeysFrom } from "@/lib/audit/keys";
 import { parseKeyRing } from "@/lib/crypto/keyring";
 import { createBaseClient, createDb } from "@/lib/db/client";
 import { runAsActor } from "@/lib/request-context";
@@ -75,6 +76,7 @@ try {
   const layered = createDb(createBaseClient({ url, poolSize: 10, connectTimeoutMs: 5_000 }), {
     keyRing: parseKeyRing(`bench:${randomBytes(32).toString("base64")}`),
     blindIndexKey: randomBytes(32),
+    audit: auditKeysFrom(randomBytes(32), randomBytes(32)),
   });
   const actor = { kind: "user", userId: randomUUID(), role: "DOCTOR" } as const;
   const asDoctor = <T>(fn: () => Promise<T>) => runAsActor(actor, fn);

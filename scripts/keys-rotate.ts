@@ -1,7 +1,7 @@
 // `npm run keys:rotate`: re-encrypts every PHI value to the active key (the
 // first entry of PHI_ENCRYPTION_KEYS) while the app keeps serving. Safe to stop
 // and run again. Afterwards the older keys can be removed from the ring.
-import { parseKeyRing } from "@/lib/crypto/keyring";
+import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { createBaseClient } from "@/lib/db/client";
 import { rotateEncryptionKeys } from "@/lib/db/key-rotation";
 import { getEnv } from "@/lib/env";
@@ -10,14 +10,14 @@ import { loadProjectEnv } from "./lib/load-env";
 
 loadProjectEnv();
 const env = getEnv();
-const keyRing = parseKeyRing(env.PHI_ENCRYPTION_KEYS);
+const { keyRing, audit } = phiCryptoConfigFromEnv();
 const batchSize = Number(process.argv.find((arg) => arg.startsWith("--batch="))?.slice(8) ?? 200);
 const base = createBaseClient({ url: env.DATABASE_URL, poolSize: 2, connectTimeoutMs: 5_000 });
 
 console.log(`Rotating PHI to key ${keyRing.activeKeyId} (batches of ${batchSize})…`);
 try {
   const reports = await runAsSystem("keys:rotate", () =>
-    rotateEncryptionKeys(base, keyRing, {
+    rotateEncryptionKeys(base, keyRing, audit, {
       batchSize,
       onBatch: (r) => process.stdout.write(`  ${r.model}: ${r.scanned} scanned, ${r.rotated} re-encrypted\r`),
     }),

@@ -95,7 +95,12 @@ try {
     await applyMigrations(e2eUrl);
     // A production build and server, with real (random, per run) secrets.
     const secrets = Object.fromEntries(SECRET_SPECS.map((spec) => [spec.name, spec.generate()]));
-    const serverEnv = { ...secrets, DATABASE_URL: e2eUrl, DATABASE_POOL_SIZE: "5" };
+    const serverEnv = {
+      ...secrets,
+      DATABASE_URL: e2eUrl,
+      DATABASE_POOL_SIZE: "5",
+      AUDIT_CHECKPOINT_DIR: path.join(ARTIFACTS, "audit-checkpoints"),
+    };
     Object.assign(process.env, serverEnv);
     await seedDemoData(getDb());
     await disconnectDb();

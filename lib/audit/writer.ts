@@ -1,6 +1,9 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { Prisma } from "@/lib/db/generated/client";
 import { type RequestContext, actorRoleLabel } from "@/lib/request-context";
+import { type AuditRowContent, canonicalJson, rowMac } from "./canonical";
+import type { AuditKeys } from "./keys";
 
 export type AuditOutcome = "SUCCESS" | "FAILURE" | "DENIED";
 /** Ids, names, counts and flags only: audit rows never hold PHI values. */
@@ -16,36 +19,57 @@ export interface AuditEvent {
 
 function detailsOf(event: AuditEvent, actor: RequestContext["actor"]): string | null {
   const details = { ...(actor.kind === "system" ? { system: actor.name } : {}), ...event.details };
-  return Object.keys(details).length ? JSON.stringify(details) : null;
+  return Object.keys(details).length ? canonicalJson(details) : null;
 }
 
 /**
- * Appends events to the audit chain inside the caller's transaction: if this
- * fails, the caller's work rolls back. The database numbers, stamps and hashes
- * each row (trigger audit_log_chain) and holds the chain lock until commit.
+ * Appends events to the audit log inside the caller's transaction: if this
+ * fails, the caller's work rolls back. No lock: each row carries the MAC only
+ * Haven can make, and the sealer chains committed rows afterwards.
  */
 export async function appendAuditEvents(
   tx: Prisma.TransactionClient,
+  keys: AuditKeys,
   events: readonly AuditEvent[],
   context: RequestContext | undefined,
 ): Promise<void> {
   if (events.length === 0) return;
   const actor = context?.actor ?? { kind: "anonymous" as const };
-  const rows = events.map(
-    (event) => Prisma.sql`(
-      ${actor.kind === "user" ? actor.userId : null}::uuid,
-      ${actorRoleLabel(actor)},
-      ${event.action},
-      ${event.resourceType},
-      ${event.resourceId ?? null},
-      ${event.outcome ?? "SUCCESS"}::"AuditOutcome",
-      ${context?.requestId ?? null},
-      ${context?.ip ?? null},
-      ${context?.userAgent ?? null},
-      ${detailsOf(event, actor)}::jsonb
-    )`,
-  );
+  // Millisecond precision: what timestamptz(3) stores, so the MAC survives the round trip.
+  const occurredAt = new Date();
+  const rows = events.map((event) => {
+    const content: AuditRowContent = {
+      event_id: randomUUID(),
+      occurred_at: occurredAt.toISOString(),
+      actor_id: actor.kind === "user" ? actor.userId.toLowerCase() : null,
+      actor_role: actorRoleLabel(actor),
+      action: event.action,
+      resource_type: event.resourceType,
+      resource_id: event.resourceId ?? null,
+      outcome: event.outcome ?? "SUCCESS",
+      request_id: context?.requestId ?? null,
+      ip: context?.ip ?? null,
+      user_agent: context?.userAgent ?? null,
+      details: detailsOf(event, actor),
+    };
+    return Prisma.sql`(
+      ${content.event_id}::uuid,
+      ${occurredAt}::timestamptz,
+      ${content.actor_id}::uuid,
+      ${content.actor_role},
+      ${content.action},
+      ${content.resource_type},
+      ${content.resource_id},
+      ${content.outcome}::"AuditOutcome",
+      ${content.request_id},
+      ${content.ip},
+      ${content.user_agent},
+      ${content.details}::jsonb,
+      ${rowMac(keys, content)}
+    )`;
+  });
   await tx.$executeRaw`
-    INSERT INTO audit_log (actor_id, actor_role, action, resource_type, resource_id, outcome, request_id, ip, user_agent, details)
+    INSERT INTO audit_log (event_id, occurred_at, actor_id, actor_role, action, resource_type, resource_id,
+                           outcome, request_id, ip, user_agent, details, row_mac)
     VALUES ${Prisma.join(rows)}`;
 }

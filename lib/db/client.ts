@@ -82,6 +82,12 @@ export function transaction<T>(fn: () => Promise<T>): Promise<T> {
   return inTransaction(connection().base, async () => await fn());
 }
 
+/** The plain client and the audit keys, for the audit sealer (lib/audit/sealer-service.ts) only. */
+export function sealerConnection() {
+  const { base, crypto } = connection();
+  return { base, auditKeys: crypto.audit };
+}
+
 /** Closes the pool; the next getDb() opens a new one with the current configuration. */
 export async function disconnectDb(): Promise<void> {
   const current = globalForDb.havenDb;
@@ -94,5 +100,6 @@ export async function disconnectDb(): Promise<void> {
  * chain, inside the current transaction when there is one.
  */
 export function recordAuditEvent(event: AuditEvent): Promise<void> {
-  return inTransaction(connection().base, (tx) => appendAuditEvents(tx, [event], currentContext()));
+  const { base, crypto } = connection();
+  return inTransaction(base, (tx) => appendAuditEvents(tx, crypto.audit, [event], currentContext()));
 }

@@ -3,6 +3,7 @@
 // ciphertexts, so a concurrent write is never overwritten (the row is simply
 // read again). Resumable: rows already on the active key are skipped.
 import "server-only";
+import type { AuditKeys } from "@/lib/audit/keys";
 import { appendAuditEvents } from "@/lib/audit/writer";
 import { decryptField, encryptField, envelopeKeyId } from "@/lib/crypto/field-cipher";
 import type { KeyRing } from "@/lib/crypto/keyring";
@@ -31,6 +32,7 @@ const MAX_ATTEMPTS = 5;
 export async function rotateEncryptionKeys(
   base: PrismaClient,
   keyRing: KeyRing,
+  auditKeys: AuditKeys,
   options: { batchSize?: number; onBatch?: (report: ModelRotationReport) => void } = {},
 ): Promise<ModelRotationReport[]> {
   const batchSize = options.batchSize ?? 200;
@@ -111,6 +113,7 @@ export async function rotateEncryptionKeys(
   await base.$transaction((tx) =>
     appendAuditEvents(
       tx,
+      auditKeys,
       reports.map((r) => ({
         action: "keys.rotate",
         resourceType: r.model,

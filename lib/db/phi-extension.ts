@@ -6,6 +6,7 @@
 // tables, nested updates of PHI rows) fail loudly instead.
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type { AuditKeys } from "@/lib/audit/keys";
 import { type AuditEvent, appendAuditEvents } from "@/lib/audit/writer";
 import { blindIndex } from "@/lib/crypto/blind-index";
 import { decryptField, encryptField } from "@/lib/crypto/field-cipher";
@@ -28,6 +29,8 @@ export class PhiAccessDeniedError extends Error {
 export interface PhiCryptoConfig {
   keyRing: KeyRing;
   blindIndexKey: Buffer;
+  /** The audit trail's keys: every audit row is MACed as it is written. */
+  audit: AuditKeys;
 }
 
 type Json = Record<string, unknown>;
@@ -649,7 +652,7 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig) {
       throw new UnsupportedPhiQueryError(`${operation} on ${model} is not supported by the encrypted layer`);
     }
 
-    await appendAuditEvents(tx, dedupe(log.events), context);
+    await appendAuditEvents(tx, crypto.audit, dedupe(log.events), context);
     return result;
   }
 

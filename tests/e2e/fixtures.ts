@@ -146,6 +146,9 @@ export async function signUpConfirmedPatient(
  * violation (axe), and no form that would put what it carries in the URL.
  */
 export async function expectAccessiblePage(page: Page): Promise<void> {
+  // After a server action React may briefly re-render the document head: wait until it is settled.
+  await expect(page).toHaveTitle(/\S/);
+  await page.waitForLoadState("domcontentloaded");
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")

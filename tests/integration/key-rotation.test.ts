@@ -4,7 +4,7 @@ import { rotateEncryptionKeys } from "@/lib/db/key-rotation";
 import { runAsSystem } from "@/lib/request-context";
 import { asUser, uniqueEmail } from "../support/actors";
 import { runSql } from "../support/database";
-import { type ScratchLayer, createScratchLayer, newKey } from "../support/scratch-layer";
+import { type ScratchLayer, auditKeys, createScratchLayer, newKey } from "../support/scratch-layer";
 
 const PATIENTS = 30;
 
@@ -59,7 +59,7 @@ describe("key rotation", () => {
     })();
 
     const reports = await runAsSystem("test", () =>
-      rotateEncryptionKeys(layer.base, parseKeyRing(newRing), { batchSize: 7 }),
+      rotateEncryptionKeys(layer.base, parseKeyRing(newRing), auditKeys, { batchSize: 7 }),
     );
     await writer;
     rotating = false;
@@ -94,7 +94,9 @@ describe("key rotation", () => {
   });
 
   it("is resumable: a second run finds nothing left to rotate", async () => {
-    const reports = await runAsSystem("test", () => rotateEncryptionKeys(layer.base, parseKeyRing(newRing)));
+    const reports = await runAsSystem("test", () =>
+      rotateEncryptionKeys(layer.base, parseKeyRing(newRing), auditKeys),
+    );
     for (const report of reports)
       expect(report).toMatchObject({ scanned: PATIENTS, rotated: 0, alreadyCurrent: PATIENTS });
   });

@@ -1,6 +1,7 @@
 // A migrated database of its own with its own encrypted, audited client, for
 // tests that must control the whole audit chain or the key ring.
 import { randomBytes } from "node:crypto";
+import { auditKeysFrom } from "@/lib/audit/keys";
 import { parseKeyRing } from "@/lib/crypto/keyring";
 import { type Db, createBaseClient, createDb } from "@/lib/db/client";
 import type { PrismaClient } from "@/lib/db/generated/client";
@@ -9,6 +10,15 @@ import { type ScratchDatabase, createScratchDatabase } from "./database";
 
 export const newKey = () => randomBytes(32).toString("base64");
 export const blindIndexKey = randomBytes(32);
+/** The audit keys of every scratch layer, and their configuration values (for the CLI). */
+export const auditKeySecrets = {
+  mac: randomBytes(32).toString("base64"),
+  checkpoint: randomBytes(32).toString("base64"),
+};
+export const auditKeys = auditKeysFrom(
+  Buffer.from(auditKeySecrets.mac, "base64"),
+  Buffer.from(auditKeySecrets.checkpoint, "base64"),
+);
 
 export interface ScratchLayer {
   database: ScratchDatabase;
@@ -31,7 +41,8 @@ export async function createScratchLayer(prefix: string): Promise<ScratchLayer> 
   return {
     database,
     base,
-    clientWith: (spec) => createDb(newBase(), { keyRing: parseKeyRing(spec), blindIndexKey }),
+    clientWith: (spec) =>
+      createDb(newBase(), { keyRing: parseKeyRing(spec), blindIndexKey, audit: auditKeys }),
     async close() {
       await Promise.all(bases.map((client) => client.$disconnect()));
       await database.drop();

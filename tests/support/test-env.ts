@@ -1,5 +1,8 @@
 // Each worker: configuration the app requires, pointing at the test database.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { inject, vi } from "vitest";
 
 vi.stubEnv("NODE_ENV", "test");
@@ -7,6 +10,9 @@ process.env.DATABASE_URL = inject("databaseUrl");
 process.env.AUTH_SECRET ??= randomBytes(32).toString("base64url");
 process.env.PHI_ENCRYPTION_KEYS ??= `test1:${randomBytes(32).toString("base64")}`;
 process.env.PHI_BLIND_INDEX_KEY ??= randomBytes(32).toString("base64");
+process.env.AUDIT_MAC_KEY ??= randomBytes(32).toString("base64");
+process.env.AUDIT_CHECKPOINT_KEY ??= randomBytes(32).toString("base64");
+process.env.AUDIT_CHECKPOINT_DIR ??= mkdtempSync(path.join(tmpdir(), "haven-audit-checkpoints-"));
 process.env.LOG_LEVEL ??= "error";
 
 declare module "vitest" {

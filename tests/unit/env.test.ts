@@ -10,6 +10,9 @@ const base = {
   AUTH_SECRET: STRONG,
   PHI_ENCRYPTION_KEYS: `k2:${OTHER_KEY}`,
   PHI_BLIND_INDEX_KEY: KEY,
+  AUDIT_MAC_KEY: randomBytes(32).toString("base64"),
+  AUDIT_CHECKPOINT_KEY: randomBytes(32).toString("base64"),
+  AUDIT_CHECKPOINT_DIR: "/var/lib/haven/audit-checkpoints",
   SMTP_URL: "smtp://mail.internal:587",
 };
 
