@@ -1,6 +1,8 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL and records
-// them in _prisma_migrations, as `prisma migrate deploy` would.
+// them in _prisma_migrations, as `prisma migrate deploy` would; then the data
+// migrations that need the application's keys (scripts/lib/data-migrations.ts).
 import { loadProjectEnv } from "./lib/load-env";
+import { runDataMigrations } from "./lib/data-migrations";
 import { applyMigrations } from "./lib/schema-engine";
 
 loadProjectEnv();
@@ -17,3 +19,5 @@ console.log(
     ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}`
     : "Database is up to date.",
 );
+const changed = await runDataMigrations(databaseUrl);
+if (changed) console.log(`Data: ${changed}.`);

@@ -9,6 +9,7 @@ import { ensureDevelopmentSecrets } from "./lib/dev-secrets";
 import { type EmbeddedDatabase, startEmbeddedDatabase } from "./lib/embedded-database";
 import { findFreePort, isPortFree } from "./lib/free-port";
 import { loadProjectEnv } from "./lib/load-env";
+import { runDataMigrations } from "./lib/data-migrations";
 import { applyMigrations } from "./lib/schema-engine";
 
 const DEFAULT_EMBEDDED_PORT = 54329;
@@ -46,6 +47,8 @@ console.log(
     ? `[haven] Applied migrations: ${applied.join(", ")}`
     : "[haven] Database schema is up to date.",
 );
+const converted = await runDataMigrations(databaseUrl);
+if (converted) console.log(`[haven] Data: ${converted}.`);
 
 const accounts = await seedDemoData(getDb());
 await disconnectDb();

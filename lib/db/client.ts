@@ -8,6 +8,7 @@ import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { getEnv } from "@/lib/env";
 import { currentContext } from "@/lib/request-context";
 import { PrismaClient } from "./generated/client";
+import { type DataKeyStore, createDataKeyStore } from "./data-keys";
 import { PHI_MODELS } from "./phi-fields";
 import { type PhiCryptoConfig, phiExtension } from "./phi-extension";
 import { inTransaction } from "./transaction";
@@ -29,8 +30,12 @@ export function createBaseClient({ url, poolSize, connectTimeoutMs }: DatabaseOp
   return new PrismaClient({ adapter });
 }
 
-export function createDb(base: PrismaClient, crypto: PhiCryptoConfig) {
-  return base.$extends(phiExtension(base, crypto));
+export function createDb(
+  base: PrismaClient,
+  crypto: PhiCryptoConfig,
+  dataKeys = createDataKeyStore(crypto.keyRing),
+) {
+  return base.$extends(phiExtension(base, crypto, dataKeys));
 }
 
 export type Db = ReturnType<typeof createDb>;
@@ -39,6 +44,7 @@ interface Connection {
   base: PrismaClient;
   db: Db;
   crypto: PhiCryptoConfig;
+  dataKeys: DataKeyStore;
 }
 
 // One pool per process; the global survives Next's hot reloads in development.
@@ -53,7 +59,8 @@ function connection(): Connection {
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     });
     const crypto = phiCryptoConfigFromEnv();
-    globalForDb.havenDb = { base, db: createDb(base, crypto), crypto };
+    const dataKeys = createDataKeyStore(crypto.keyRing);
+    globalForDb.havenDb = { base, db: createDb(base, crypto, dataKeys), crypto, dataKeys };
   }
   return globalForDb.havenDb;
 }
@@ -80,6 +87,33 @@ export function emailBlindIndex(email: string): string {
 /** Runs fn in one transaction; every `getDb()` query inside it (and its audit rows) joins it. */
 export function transaction<T>(fn: () => Promise<T>): Promise<T> {
   return inTransaction(connection().base, async () => await fn());
+}
+
+/**
+ * Crypto-shredding: destroys a person's data key, so every PHI value they ever
+ * produced (here and in every backup) can no longer be decrypted. Audited, in
+ * the current transaction when there is one. Other instances forget the key
+ * within a minute (the cache's TTL).
+ */
+export async function destroyDataKey(ownerId: string, reason: string): Promise<boolean> {
+  const { base, crypto, dataKeys } = connection();
+  return inTransaction(base, async (tx) => {
+    const destroyed = await dataKeys.destroy(tx, ownerId);
+    await appendAuditEvents(
+      tx,
+      crypto.audit,
+      [
+        {
+          action: "keys.data-key.destroyed",
+          resourceType: "User",
+          resourceId: ownerId,
+          details: { reason, hadKey: destroyed },
+        },
+      ],
+      currentContext(),
+    );
+    return destroyed;
+  });
 }
 
 /** The plain client and the audit keys, for the audit sealer (lib/audit/sealer-service.ts) only. */

@@ -1,16 +1,39 @@
-// Re-encrypts every PHI value to the active key, in small batches, while the
-// app keeps serving: each row is swapped with a compare-and-set on its old
-// ciphertexts, so a concurrent write is never overwritten (the row is simply
-// read again). Resumable: rows already on the active key are skipped.
+// Key rotation, while the app keeps serving. PHI values are encrypted with
+// per-person data keys (data-keys.ts), which are wrapped by the key ring: moving
+// to a new ring key re-wraps the data keys (one small row per person, seconds),
+// and the data itself stays as it is. Values still in the legacy format (v1,
+// directly under a ring key) are converted to their owner's data key, row by
+// row with a compare-and-set on the old ciphertexts, so a concurrent write is
+// never overwritten (the row is read again). Resumable and idempotent.
 import "server-only";
 import type { AuditKeys } from "@/lib/audit/keys";
 import { appendAuditEvents } from "@/lib/audit/writer";
-import { decryptField, encryptField, envelopeKeyId } from "@/lib/crypto/field-cipher";
+import {
+  type KeySource,
+  decryptField,
+  encryptField,
+  envelopeKey,
+  unwrapDataKey,
+  wrapDataKey,
+} from "@/lib/crypto/field-cipher";
 import type { KeyRing } from "@/lib/crypto/keyring";
 import { currentContext } from "@/lib/request-context";
 import type { PrismaClient } from "./generated/client";
 import { readModelMetadata } from "./phi-extension";
-import { PHI_MODELS } from "./phi-fields";
+import { createDataKeyStore } from "./data-keys";
+import { PHI_MODELS, phiOwnerField } from "./phi-fields";
+
+export interface DataKeyRotationReport {
+  /** Data keys wrapped by an older ring key, and those re-wrapped by the active one. */
+  scanned: number;
+  rewrapped: number;
+}
+
+export interface RotationReport {
+  dataKeys: DataKeyRotationReport;
+  /** Legacy values converted to their owner's data key, per model. */
+  models: ModelRotationReport[];
+}
 
 export interface ModelRotationReport {
   model: string;
@@ -29,15 +52,41 @@ type Delegate = {
 
 const MAX_ATTEMPTS = 5;
 
+/** Re-wraps every data key not yet wrapped by the ring's active key (compare-and-set per key). */
+async function rewrapDataKeys(base: PrismaClient, keyRing: KeyRing, batchSize: number) {
+  const report: DataKeyRotationReport = { scanned: 0, rewrapped: 0 };
+  for (;;) {
+    const rows = await base.$queryRaw<{ id: string; owner_id: string; wrapped_key: string }[]>`
+      SELECT id::text, owner_id::text, wrapped_key FROM data_keys
+       WHERE ring_key_id <> ${keyRing.activeKeyId} ORDER BY id LIMIT ${batchSize}`;
+    if (rows.length === 0) return report;
+    for (const row of rows) {
+      report.scanned += 1;
+      const owner = { dataKeyId: row.id, ownerId: row.owner_id };
+      const { wrapped, ringKeyId } = wrapDataKey(
+        unwrapDataKey(row.wrapped_key, owner, keyRing),
+        owner,
+        keyRing,
+      );
+      report.rewrapped += await base.$executeRaw`
+        UPDATE data_keys SET wrapped_key = ${wrapped}, ring_key_id = ${ringKeyId}
+         WHERE id = ${row.id}::uuid AND wrapped_key = ${row.wrapped_key}`;
+    }
+  }
+}
+
 export async function rotateEncryptionKeys(
   base: PrismaClient,
   keyRing: KeyRing,
   auditKeys: AuditKeys,
   options: { batchSize?: number; onBatch?: (report: ModelRotationReport) => void } = {},
-): Promise<ModelRotationReport[]> {
+): Promise<RotationReport> {
   const batchSize = options.batchSize ?? 200;
   const metadata = readModelMetadata(base);
   const reports: ModelRotationReport[] = [];
+  const dataKeys = await rewrapDataKeys(base, keyRing, batchSize);
+  const store = createDataKeyStore(keyRing);
+  const ringOnly: KeySource = { ring: keyRing, dataKey: () => undefined };
 
   for (const [model, phiFields] of Object.entries(PHI_MODELS)) {
     const meta = metadata.get(model)!;
@@ -46,8 +95,9 @@ export async function rotateEncryptionKeys(
     const delegate = (base as unknown as Record<string, Delegate>)[
       model.charAt(0).toLowerCase() + model.slice(1)
     ]!;
+    const ownerField = phiOwnerField(model);
     const select = Object.fromEntries(
-      ["id", ...fields, ...(keepsUpdatedAt ? ["updatedAt"] : [])].map((f) => [f, true]),
+      ["id", ownerField, ...fields, ...(keepsUpdatedAt ? ["updatedAt"] : [])].map((f) => [f, true]),
     );
     const report: ModelRotationReport = { model, scanned: 0, rotated: 0, alreadyCurrent: 0, retried: 0 };
     const bind = (field: string, rowId: string) => ({
@@ -56,15 +106,16 @@ export async function rotateEncryptionKeys(
       rowId,
     });
 
-    /** The new ciphertexts for fields not yet on the active key, or null when the row is current. */
-    const reencrypt = (row: Row): Record<string, string> | null => {
+    /** The new ciphertexts for legacy fields, or null when every value is on its owner's data key. */
+    const reencrypt = async (row: Row): Promise<Record<string, string> | null> => {
       const changes: Record<string, string> = {};
       for (const field of fields) {
         const stored = row[field];
         if (typeof stored !== "string") continue;
         const binding = bind(field, row.id);
-        if (envelopeKeyId(stored, binding) === keyRing.activeKeyId) continue;
-        changes[field] = encryptField(decryptField(stored, binding, keyRing), binding, keyRing);
+        if (envelopeKey(stored, binding).version === "v2") continue;
+        const dataKey = await store.forOwner(base, String(row[ownerField]));
+        changes[field] = encryptField(decryptField(stored, binding, ringOnly), binding, dataKey);
       }
       return Object.keys(changes).length ? changes : null;
     };
@@ -84,7 +135,7 @@ export async function rotateEncryptionKeys(
         report.scanned += 1;
         let row: Row | null = original;
         for (let attempt = 1; row; attempt += 1) {
-          const changes = reencrypt(row);
+          const changes = await reencrypt(row);
           if (!changes) {
             if (attempt === 1) report.alreadyCurrent += 1;
             else report.rotated += 1; // a concurrent writer re-encrypted it with the active key
@@ -114,18 +165,25 @@ export async function rotateEncryptionKeys(
     appendAuditEvents(
       tx,
       auditKeys,
-      reports.map((r) => ({
-        action: "keys.rotate",
-        resourceType: r.model,
-        details: {
-          activeKeyId: keyRing.activeKeyId,
-          scanned: r.scanned,
-          rotated: r.rotated,
-          retried: r.retried,
+      [
+        {
+          action: "keys.rotate",
+          resourceType: "DataKey",
+          details: { activeKeyId: keyRing.activeKeyId, rewrapped: dataKeys.rewrapped },
         },
-      })),
+        ...reports.map((r) => ({
+          action: "keys.rotate",
+          resourceType: r.model,
+          details: {
+            activeKeyId: keyRing.activeKeyId,
+            scanned: r.scanned,
+            converted: r.rotated,
+            retried: r.retried,
+          },
+        })),
+      ],
       currentContext(),
     ),
   );
-  return reports;
+  return { dataKeys, models: reports };
 }

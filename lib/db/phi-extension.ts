@@ -9,11 +9,18 @@ import { randomUUID } from "node:crypto";
 import type { AuditKeys } from "@/lib/audit/keys";
 import { type AuditEvent, appendAuditEvents } from "@/lib/audit/writer";
 import { blindIndex } from "@/lib/crypto/blind-index";
-import { decryptField, encryptField } from "@/lib/crypto/field-cipher";
+import {
+  type DataKey,
+  type KeySource,
+  decryptField,
+  encryptField,
+  envelopeKey,
+} from "@/lib/crypto/field-cipher";
 import type { KeyRing } from "@/lib/crypto/keyring";
 import { currentContext } from "@/lib/request-context";
 import { Prisma, type PrismaClient } from "./generated/client";
-import { type PhiFieldSpec, phiFieldsOf } from "./phi-fields";
+import type { DataKeyStore, Queryable } from "./data-keys";
+import { type PhiFieldSpec, phiFieldsOf, phiOwnerField, phiOwnerFieldOf } from "./phi-fields";
 import { currentTransaction, inTransaction } from "./transaction";
 
 /** A query the encrypted layer cannot run correctly; thrown before anything reaches the database. */
@@ -66,8 +73,8 @@ const ALLOWED_INDEX_FILTERS = new Set(["equals", "in", "not"]);
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 /** Nested writes take one object or a list of them. */
-const each = (value: unknown, fn: (item: Json) => Json): Json | Json[] =>
-  Array.isArray(value) ? (value as Json[]).map(fn) : fn(value as Json);
+const each = async (value: unknown, fn: (item: Json) => Promise<Json>): Promise<Json | Json[]> =>
+  Array.isArray(value) ? Promise.all((value as Json[]).map(fn)) : fn(value as Json);
 const delegateKey = (model: string) => model.charAt(0).toLowerCase() + model.slice(1);
 
 interface ReadPlan {
@@ -79,6 +86,19 @@ interface OperationLog {
   events: AuditEvent[];
   filterFields: Set<string>;
 }
+
+/** What a write needs to pick the data key: the transaction, and the owner when the data does not say. */
+interface WriteScope {
+  tx: Queryable;
+  /** The owner of the row being updated. */
+  ownerId?: string | undefined;
+  /** The owner of the PHI row this one is created under (nested create). */
+  parentOwnerId?: string | undefined;
+  /** Checking a write that will not run: validate, but create no key. */
+  dryRun?: boolean;
+}
+
+const DRY_RUN_KEY: DataKey = { id: "00000000-0000-0000-0000-000000000000", key: Buffer.alloc(32) };
 
 interface RuntimeModel {
   dbName: string | null;
@@ -101,8 +121,9 @@ export function readModelMetadata(client: PrismaClient): Map<string, ModelMeta> 
   return metadata;
 }
 
-export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
+export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig, dataKeys: DataKeyStore) {
   const metadata = readModelMetadata(base);
+  const keySource: KeySource = { ring: crypto.keyRing, dataKey: (id) => dataKeys.cached(id) };
 
   for (const model of metadata.keys()) {
     const phi = phiFieldsOf(model);
@@ -282,7 +303,7 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
       for (const field of Object.keys(phi)) {
         const stored = value[field];
         if (typeof stored !== "string") continue;
-        value[field] = decryptField(stored, binding(model, field, rowId), crypto.keyRing);
+        value[field] = decryptField(stored, binding(model, field, rowId), keySource);
         read.push(field);
       }
       if (read.length && events) {
@@ -300,15 +321,54 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
     }
   }
 
+  /** Loads every data key the PHI values in a result need, in one query, before decrypting. */
+  async function loadKeysFor(tx: Queryable, model: string, value: unknown, plan: ReadPlan): Promise<void> {
+    const ids = new Set<string>();
+    const collect = (m: string, v: unknown, p: ReadPlan): void => {
+      if (Array.isArray(v)) return v.forEach((item) => collect(m, item, p));
+      if (!isObject(v)) return;
+      const phi = phiFieldsOf(m);
+      for (const field of Object.keys(phi ?? {})) {
+        const stored = v[field];
+        if (typeof stored !== "string") continue;
+        const key = envelopeKey(stored, binding(m, field, String(v.id)));
+        if (key.version === "v2") ids.add(key.keyId);
+      }
+      for (const [key, subPlan] of Object.entries(p.relations))
+        collect(relationTarget(m, key)!, v[key], subPlan);
+    };
+    collect(model, value, plan);
+    if (ids.size) await dataKeys.load(tx, [...ids]);
+  }
+
   // ---- writes ---------------------------------------------------------------
 
-  function encryptValue(
+  /** Whose data key encrypts this row: its own id (a person), the owner column, or the known owner. */
+  function ownerOf(model: string, data: Json, rowId: string, scope: WriteScope): string {
+    const ownerField = phiOwnerField(model);
+    if (ownerField === "id") return rowId;
+    const given = data[ownerField];
+    if (given !== undefined && scope.ownerId !== undefined && given !== scope.ownerId) {
+      throw new UnsupportedPhiQueryError(`${model}.${ownerField} cannot change: it picks the data key`);
+    }
+    if (typeof given === "string") return given;
+    const owner = scope.ownerId ?? scope.parentOwnerId;
+    if (!owner) {
+      throw new UnsupportedPhiQueryError(
+        `${model} rows must name ${ownerField} (whose data key encrypts them) or be created nested under that person`,
+      );
+    }
+    return owner;
+  }
+
+  async function encryptValue(
     model: string,
     field: string,
     spec: PhiFieldSpec,
     value: unknown,
     rowId: string,
     out: Json,
+    dataKey: () => Promise<DataKey>,
   ) {
     const plain = isObject(value) && "set" in value ? value.set : value;
     if (plain === null) {
@@ -318,11 +378,17 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
     }
     if (typeof plain !== "string")
       throw new UnsupportedPhiQueryError(`${model}.${field} takes a string value`);
-    out[field] = encryptField(plain, binding(model, field, rowId), crypto.keyRing);
+    out[field] = encryptField(plain, binding(model, field, rowId), await dataKey());
     if (spec.blindIndex) out[spec.blindIndex.field] = indexOf(model, spec, plain);
   }
 
-  function encryptWrite(model: string, data: Json, rowId: string | null, log: OperationLog): Json {
+  async function encryptWrite(
+    model: string,
+    data: Json,
+    rowId: string | null,
+    log: OperationLog,
+    scope: WriteScope,
+  ): Promise<Json> {
     const phi = phiFieldsOf(model);
     const indexFields = blindIndexFields(model);
     const isCreate = rowId === null;
@@ -333,6 +399,12 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
       if (typeof out.id !== "string") throw new UnsupportedPhiQueryError(`${model}.id must be a string`);
       id = out.id;
     }
+    const ownerId = phi ? ownerOf(model, data, id!, scope) : undefined;
+    let key: DataKey | undefined;
+    const dataKey = async () => {
+      key ??= scope.dryRun ? DRY_RUN_KEY : await dataKeys.forOwner(scope.tx, ownerId!);
+      return key;
+    };
     const written: string[] = [];
     const nested: OperationLog = { events: [], filterFields: log.filterFields };
     for (const [key, value] of Object.entries(data)) {
@@ -340,12 +412,16 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
       const target = relationTarget(model, key);
       if (spec) {
         if (value === undefined) continue;
-        encryptValue(model, key, spec, value, id!, out);
+        await encryptValue(model, key, spec, value, id!, out, dataKey);
         written.push(key);
       } else if (indexFields.has(key)) {
         throw new UnsupportedPhiQueryError(`${model}.${key} is a blind index, maintained by the data layer`);
       } else if (target) {
-        out[key] = nestedWrite(target, value as Json, nested);
+        out[key] = await nestedWrite(target, value as Json, nested, {
+          tx: scope.tx,
+          parentOwnerId: ownerId,
+          ...(scope.dryRun ? { dryRun: true } : {}),
+        });
       }
     }
     if (phi && (written.length || isCreate)) {
@@ -360,23 +436,23 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
     return out;
   }
 
-  function nestedWrite(model: string, operations: Json, log: OperationLog): Json {
+  async function nestedWrite(model: string, operations: Json, log: OperationLog, scope: WriteScope) {
     const out: Json = {};
     for (const [operation, value] of Object.entries(operations)) {
       switch (operation) {
         case "create":
-          out.create = each(value, (data) => encryptWrite(model, data, null, log));
+          out.create = await each(value, (data) => encryptWrite(model, data, null, log, scope));
           break;
         case "createMany":
           out.createMany = {
             ...(value as Json),
-            data: each((value as Json).data, (data) => encryptWrite(model, data, null, log)),
+            data: await each((value as Json).data, (data) => encryptWrite(model, data, null, log, scope)),
           };
           break;
         case "connectOrCreate":
-          out.connectOrCreate = each(value, (item) => ({
+          out.connectOrCreate = await each(value, async (item) => ({
             where: translateWhere(model, item.where, log),
-            create: encryptWrite(model, item.create as Json, null, log),
+            create: await encryptWrite(model, item.create as Json, null, log, scope),
           }));
           break;
         case "connect":
@@ -504,6 +580,7 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig) {
     assertNotOrderedByPhi,
     prepareRead,
     decryptRecords,
+    loadKeysFor,
     encryptWrite,
     delegateKey,
   };
@@ -542,8 +619,8 @@ function rawSqlText(args: unknown): string {
   return "";
 }
 
-export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig) {
-  const codec = createPhiCodec(base, crypto);
+export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig, dataKeys: DataKeyStore) {
+  const codec = createPhiCodec(base, crypto, dataKeys);
 
   async function runPhiOperation(
     tx: Prisma.TransactionClient,
@@ -556,11 +633,19 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig) {
     const delegate = (tx as unknown as Record<string, ModelDelegate>)[codec.delegateKey(model)]!;
     const log: OperationLog = { events: [], filterFields: new Set() };
     let result: unknown;
+    const decrypt = async (value: unknown, plan: ReadPlan, events: AuditEvent[] | null) => {
+      await codec.loadKeysFor(tx, model, value, plan);
+      codec.decryptRecords(model, value, plan, events);
+    };
+    // The owner column is read with the row id when a write must pick a data key.
+    const ownerField = phiOwnerFieldOf(model);
+    const idAndOwner = { id: true, ...(ownerField && ownerField !== "id" ? { [ownerField]: true } : {}) };
+    const ownerOfRow = (row: Json) => (ownerField ? String(row[ownerField]) : undefined);
 
     if (READ_OPERATIONS.has(operation)) {
       const { args: readArgs, plan } = codec.prepareRead(model, args, log);
       result = await delegate[operation]!(readArgs);
-      codec.decryptRecords(model, result, plan, log.events);
+      await decrypt(result, plan, log.events);
       const matched = Array.isArray(result) ? result.length : result ? 1 : 0;
       log.events.push(...filterEvent(model, operation, log, matched));
     } else if (operation === "count" || operation === "aggregate" || operation === "groupBy") {
@@ -572,56 +657,71 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig) {
     } else if (operation === "create" || operation === "createMany" || operation === "createManyAndReturn") {
       const data =
         operation === "create"
-          ? codec.encryptWrite(model, args.data as Json, null, log)
-          : ([] as Json[])
-              .concat(args.data as Json | Json[])
-              .map((row) => codec.encryptWrite(model, row, null, log));
+          ? await codec.encryptWrite(model, args.data as Json, null, log, { tx })
+          : await Promise.all(
+              ([] as Json[])
+                .concat(args.data as Json | Json[])
+                .map((row) => codec.encryptWrite(model, row, null, log, { tx })),
+            );
       const { args: projected, plan } = codec.prepareRead(model, pickProjection(args), log);
       result = await delegate[operation]!({ ...args, ...projected, data });
-      codec.decryptRecords(model, result, plan, null);
+      await decrypt(result, plan, null);
     } else if (operation === "update" || operation === "upsert") {
       const where = codec.translateWhere(model, args.where, log);
-      const existing = (await delegate.findUnique!({ where, select: { id: true } })) as { id: string } | null;
+      const existing = (await delegate.findUnique!({ where, select: idAndOwner })) as Json | null;
       const { args: projected, plan } = codec.prepareRead(model, pickProjection(args), log);
       if (existing) {
-        const data = codec.encryptWrite(
+        const id = String(existing.id);
+        const data = await codec.encryptWrite(
           model,
           (operation === "update" ? args.data : args.update) as Json,
-          existing.id,
+          id,
           log,
+          { tx, ownerId: ownerOfRow(existing) },
         );
-        result = await delegate.update!({ ...projected, where: { id: existing.id, AND: [where] }, data });
+        result = await delegate.update!({ ...projected, where: { id, AND: [where] }, data });
       } else if (operation === "upsert") {
-        const data = codec.encryptWrite(model, args.create as Json, null, log);
+        const data = await codec.encryptWrite(model, args.create as Json, null, log, { tx });
         result = await delegate.create!({ ...projected, data });
       } else {
-        codec.encryptWrite(model, args.data as Json, randomUUID(), { events: [], filterFields: new Set() }); // reject what is unsupported first
+        // Reject what is unsupported first, then answer as Prisma would.
+        await codec.encryptWrite(
+          model,
+          args.data as Json,
+          randomUUID(),
+          { events: [], filterFields: new Set() },
+          { tx, ownerId: randomUUID(), dryRun: true },
+        );
         throw new Prisma.PrismaClientKnownRequestError(`No ${model} record was found for an update.`, {
           code: "P2025",
           clientVersion: Prisma.prismaVersion.client,
         });
       }
-      codec.decryptRecords(model, result, plan, null);
+      await decrypt(result, plan, null);
     } else if (operation === "updateMany" || operation === "updateManyAndReturn") {
       const where = codec.translateWhere(model, args.where, log);
       const { args: projected, plan } = codec.prepareRead(model, pickProjection(args), log);
       if (!codec.writesPhi(model, args.data as Json)) {
         // One statement, so a compare-and-set (where on the old value) stays atomic.
         result = await delegate[operation]!({ ...args, ...projected, where });
-        codec.decryptRecords(model, result, plan, null);
+        await decrypt(result, plan, null);
       } else {
         // Each row's ciphertext is bound to its id: update row by row, keeping the
         // caller's conditions so a row changed meanwhile is skipped, not overwritten.
         const rows = (await delegate.findMany!({
           where,
-          select: { id: true },
+          select: idAndOwner,
           ...(args.limit ? { take: args.limit } : {}),
-        })) as { id: string }[];
+        })) as Json[];
         let count = 0;
         const updated: unknown[] = [];
-        for (const { id } of rows) {
+        for (const row of rows) {
+          const id = String(row.id);
           const rowLog: OperationLog = { events: [], filterFields: log.filterFields };
-          const data = codec.encryptWrite(model, args.data as Json, id, rowLog);
+          const data = await codec.encryptWrite(model, args.data as Json, id, rowLog, {
+            tx,
+            ownerId: ownerOfRow(row),
+          });
           const changed = (await delegate.updateMany!({ where: { id, AND: [where] }, data })) as {
             count: number;
           };
@@ -631,7 +731,7 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig) {
           if (operation === "updateManyAndReturn")
             updated.push(await delegate.findUnique!({ ...projected, where: { id } }));
         }
-        codec.decryptRecords(model, updated, plan, null);
+        await decrypt(updated, plan, null);
         result = operation === "updateMany" ? { count } : updated;
       }
     } else if (operation === "delete" || operation === "deleteMany") {
@@ -640,7 +740,7 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig) {
       if (operation === "delete") {
         const { args: projected, plan } = codec.prepareRead(model, pickProjection(args), log);
         result = await delegate.delete!({ ...projected, where });
-        codec.decryptRecords(model, result, plan, null);
+        await decrypt(result, plan, null);
       } else {
         result = await delegate.deleteMany!({
           where: { id: { in: rows.map((row) => row.id) }, AND: [where] },

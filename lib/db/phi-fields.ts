@@ -38,3 +38,24 @@ export const PHI_MODELS = {
 export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec>> | undefined {
   return (PHI_MODELS as Record<string, Record<string, PhiFieldSpec>>)[model];
 }
+
+/**
+ * Whose data key encrypts each PHI model's values (lib/db/data-keys.ts): the
+ * column holding that person's user id, or "id" when the row is the person.
+ */
+export const PHI_OWNERS: Record<keyof typeof PHI_MODELS, string> = {
+  User: "id",
+  PatientProfile: "userId",
+};
+
+/** The owner column of a PHI model (it must have one). */
+export function phiOwnerField(model: string): string {
+  const field = phiOwnerFieldOf(model);
+  if (!field) throw new Error(`PHI model ${model} has no owner in PHI_OWNERS`);
+  return field;
+}
+
+/** The owner column of a model, or undefined when it holds no PHI. */
+export function phiOwnerFieldOf(model: string): string | undefined {
+  return (PHI_OWNERS as Record<string, string>)[model];
+}

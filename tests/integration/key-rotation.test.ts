@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encryptFieldWithRing } from "@/lib/crypto/field-cipher";
 import { parseKeyRing } from "@/lib/crypto/keyring";
 import { rotateEncryptionKeys } from "@/lib/db/key-rotation";
 import { runAsSystem } from "@/lib/request-context";
@@ -8,11 +9,11 @@ import { type ScratchLayer, auditKeys, createScratchLayer, newKey } from "../sup
 
 const PATIENTS = 30;
 
-describe("key rotation", () => {
+describe("key rotation with per-person data keys", () => {
   let layer: ScratchLayer;
   const oldKey = `old:${newKey()}`;
   const newRing = `new:${newKey()},${oldKey}`;
-  const expected = new Map<string, { email: string; allergies: string }>();
+  const expected = new Map<string, { email: string; allergies: string; profileId: string }>();
 
   beforeAll(async () => {
     layer = await createScratchLayer("rotation");
@@ -26,17 +27,31 @@ describe("key rotation", () => {
             role: "PATIENT",
             patientProfile: { create: { fullName: `P${i}`, allergies: `A${i}` } },
           },
+          include: { patientProfile: true },
         }),
       );
-      expected.set(user.id, { email, allergies: `A${i}` });
+      expected.set(user.id, { email, allergies: `A${i}`, profileId: user.patientProfile!.id });
+    }
+    // A third of the profiles still hold values in the legacy format (v1, directly under a ring key).
+    const ring = parseKeyRing(oldKey);
+    for (const [, patient] of [...expected].filter((_, i) => i % 3 === 1)) {
+      const legacy = encryptFieldWithRing(
+        patient.allergies,
+        { table: "patient_profiles", column: "allergies", rowId: patient.profileId },
+        ring,
+      );
+      await runSql(layer.database.url, "UPDATE patient_profiles SET allergies = $1 WHERE id = $2", [
+        legacy,
+        patient.profileId,
+      ]);
     }
   });
   afterAll(() => layer?.close());
 
-  const keyIdsIn = async (sql: string) =>
-    (await runSql<{ value: string }>(layer.database.url, sql)).map((row) => row.value.split(":")[1]);
+  const versionsIn = async (sql: string) =>
+    (await runSql<{ value: string }>(layer.database.url, sql)).map((row) => row.value.split(":")[0]);
 
-  it("re-encrypts everything to the new key under concurrent reads and writes, losing nothing", async () => {
+  it("re-wraps every data key and converts legacy values under concurrent reads and writes, losing nothing", async () => {
     const db = layer.clientWith(newRing);
     let rotating = true;
     let reads = 0;
@@ -48,17 +63,17 @@ describe("key rotation", () => {
       }
     })();
     const writer = (async () => {
-      const ids = [...expected.keys()].filter((_, i) => i % 3 === 0);
+      const ids = [...expected.keys()].filter((_, i) => i % 3 !== 2);
       for (const id of ids) {
         const allergies = `changed during rotation ${id.slice(0, 4)}`;
         await asUser("DOCTOR", () =>
-          db.patientProfile.update({ where: { userId: id }, data: { allergies } }),
+          db.patientProfile.update({ where: { userId: id }, data: { allergies }, select: { id: true } }),
         );
         expected.get(id)!.allergies = allergies;
       }
     })();
 
-    const reports = await runAsSystem("test", () =>
+    const report = await runAsSystem("test", () =>
       rotateEncryptionKeys(layer.base, parseKeyRing(newRing), auditKeys, { batchSize: 7 }),
     );
     await writer;
@@ -66,19 +81,22 @@ describe("key rotation", () => {
     await reader;
 
     expect(reads).toBeGreaterThan(0);
-    const users = reports.find((r) => r.model === "User")!;
-    expect(users).toMatchObject({ scanned: PATIENTS, rotated: PATIENTS, alreadyCurrent: 0 });
-    const profiles = reports.find((r) => r.model === "PatientProfile")!;
+    expect(report.dataKeys).toEqual({ scanned: PATIENTS, rewrapped: PATIENTS });
+    const profiles = report.models.find((r) => r.model === "PatientProfile")!;
     expect(profiles.scanned).toBe(PATIENTS);
+    // Legacy values were converted, unless a concurrent write replaced them first.
     expect(profiles.rotated + profiles.alreadyCurrent).toBe(PATIENTS);
 
-    const stored = [
-      ...(await keyIdsIn("SELECT email AS value FROM users")),
-      ...(await keyIdsIn("SELECT full_name AS value FROM patient_profiles")),
-      ...(await keyIdsIn("SELECT allergies AS value FROM patient_profiles")),
+    const wrappedWith = await runSql<{ ring_key_id: string }>(
+      layer.database.url,
+      "SELECT DISTINCT ring_key_id FROM data_keys",
+    );
+    expect(wrappedWith).toEqual([{ ring_key_id: "new" }]);
+    const versions = [
+      ...(await versionsIn("SELECT email AS value FROM users")),
+      ...(await versionsIn("SELECT allergies AS value FROM patient_profiles")),
     ];
-    expect(stored).toHaveLength(PATIENTS * 3);
-    expect(new Set(stored)).toEqual(new Set(["new"]));
+    expect(new Set(versions)).toEqual(new Set(["v2"]));
 
     // The old key can go: everything decrypts with the new key alone, with every write kept.
     const newOnly = layer.clientWith(newRing.split(",")[0]!);
@@ -90,14 +108,15 @@ describe("key rotation", () => {
     }
 
     const audit = await layer.base.auditLog.findMany({ where: { action: "keys.rotate" } });
-    expect(audit.map((row) => row.resourceType).sort()).toEqual(["PatientProfile", "User"]);
+    expect(audit.map((row) => row.resourceType).sort()).toEqual(["DataKey", "PatientProfile", "User"]);
   });
 
-  it("is resumable: a second run finds nothing left to rotate", async () => {
-    const reports = await runAsSystem("test", () =>
+  it("is resumable: a second run finds nothing left to re-wrap or convert", async () => {
+    const report = await runAsSystem("test", () =>
       rotateEncryptionKeys(layer.base, parseKeyRing(newRing), auditKeys),
     );
-    for (const report of reports)
-      expect(report).toMatchObject({ scanned: PATIENTS, rotated: 0, alreadyCurrent: PATIENTS });
+    expect(report.dataKeys).toEqual({ scanned: 0, rewrapped: 0 });
+    for (const model of report.models)
+      expect(model).toMatchObject({ scanned: PATIENTS, rotated: 0, alreadyCurrent: PATIENTS });
   });
 });

@@ -2,10 +2,17 @@
 import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { createBaseClient, disconnectDb, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import {
+  createBaseClient,
+  destroyDataKey,
+  disconnectDb,
+  getDb,
+  recordAuditEvent,
+  transaction,
+} from "@/lib/db/client";
 import { PhiAccessDeniedError, UnsupportedPhiQueryError } from "@/lib/db/phi-extension";
 import { PHI_MODELS } from "@/lib/db/phi-fields";
-import { DecryptionError } from "@/lib/crypto/field-cipher";
+import { DataKeyDestroyedError, DecryptionError } from "@/lib/crypto/field-cipher";
 import { runWithContext } from "@/lib/request-context";
 import { postgresBinary } from "@/scripts/lib/postgres-server";
 import { asUser, uniqueEmail } from "../support/actors";
@@ -63,7 +70,7 @@ describe("field encryption at rest", () => {
       const columns = Object.keys(fields).map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
       for (const column of columns) {
         expect(row?.[column], `${table}.${column}`).toMatch(
-          /^v1:[A-Za-z0-9_-]+:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]+$/,
+          /^v2:[0-9a-f-]{36}:[A-Za-z0-9_-]{16}:[A-Za-z0-9_-]+$/,
         );
       }
       expect(JSON.stringify(row)).not.toMatch(new RegExp(CANARY, "i"));
@@ -469,5 +476,74 @@ describe("PHI work only where PHI is touched", () => {
         name,
       ).toBe(true);
     }
+  });
+});
+
+describe("per-person data keys", () => {
+  const dataKeyIdOf = (envelope: string) => envelope.split(":")[1];
+
+  it("encrypts each person's PHI with their own data key, stored only wrapped", async () => {
+    const [alice, bob] = [await createPatient("alice"), await createPatient("bob")];
+    const rows = await runSql<{ user_id: string; allergies: string; email: string; key_id: string }>(
+      databaseUrl,
+      `SELECT p.user_id::text, p.allergies, u.email, k.id::text AS key_id, k.wrapped_key
+         FROM patient_profiles p JOIN users u ON u.id = p.user_id JOIN data_keys k ON k.owner_id = u.id
+        WHERE u.id IN ($1, $2)`,
+      [alice.id, bob.id],
+    );
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(dataKeyIdOf(row.allergies)).toBe(row.key_id);
+      expect(dataKeyIdOf(row.email)).toBe(row.key_id);
+    }
+    expect(rows[0]!.key_id).not.toBe(rows[1]!.key_id);
+  });
+
+  it("refuses one patient's value under another patient's data key", async () => {
+    const [alice, bob] = [await createPatient("alice2"), await createPatient("bob2")];
+    const [aliceRow] = await runSql<{ allergies: string }>(
+      databaseUrl,
+      "SELECT allergies FROM patient_profiles WHERE user_id = $1",
+      [alice.id],
+    );
+    const [bobKey] = await runSql<{ id: string }>(
+      databaseUrl,
+      "SELECT id::text FROM data_keys WHERE owner_id = $1",
+      [bob.id],
+    );
+    const pointedAtBob = aliceRow!.allergies.replace(dataKeyIdOf(aliceRow!.allergies)!, bobKey!.id);
+    await runSql(databaseUrl, "UPDATE patient_profiles SET allergies = $1 WHERE user_id = $2", [
+      pointedAtBob,
+      alice.id,
+    ]);
+    await expect(
+      asUser("DOCTOR", () => getDb().patientProfile.findUnique({ where: { userId: alice.id } })),
+    ).rejects.toThrow(DecryptionError);
+  });
+
+  it("makes every value of a person undecryptable once their data key is destroyed, and audits it", async () => {
+    const [alice, bob] = [await createPatient("alice3"), await createPatient("bob3")];
+    await asUser("ADMIN", () => destroyDataKey(alice.id, "erasure-request"));
+    await expect(
+      asUser("DOCTOR", () => getDb().patientProfile.findUnique({ where: { userId: alice.id } })),
+    ).rejects.toThrow(DataKeyDestroyedError);
+    await expect(
+      asUser("DOCTOR", () => getDb().user.findUnique({ where: { id: alice.id }, select: { email: true } })),
+    ).rejects.toThrow(/belongs to a person whose data was erased/);
+    // The ciphertext is still there, and nothing can open it; others are untouched.
+    const [row] = await runSql<{ allergies: string }>(
+      databaseUrl,
+      "SELECT allergies FROM patient_profiles WHERE user_id = $1",
+      [alice.id],
+    );
+    expect(row!.allergies).toMatch(/^v2:/);
+    const bobProfile = await asUser("DOCTOR", () =>
+      getDb().patientProfile.findUnique({ where: { userId: bob.id }, select: { allergies: true } }),
+    );
+    expect(bobProfile?.allergies).toBe(`${CANARY} allergies bob3`);
+    const audit = await base.auditLog.findMany({
+      where: { action: "keys.data-key.destroyed", resourceId: alice.id },
+    });
+    expect(audit).toHaveLength(1);
   });
 });

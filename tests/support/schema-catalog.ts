@@ -38,7 +38,9 @@ export async function readSchemaCatalog(url: string): Promise<SchemaCatalog> {
   );
   const constraints = await runSql<{ line: string }>(
     url,
-    `SELECT format('%s %s %s', rel.relname, c.conname, pg_get_constraintdef(c.oid)) AS line
+    // Deferrability is hand-written SQL (Prisma cannot express it): compared without it.
+    `SELECT format('%s %s %s', rel.relname, c.conname,
+                   regexp_replace(pg_get_constraintdef(c.oid), ' DEFERRABLE( INITIALLY DEFERRED)?$', '')) AS line
        FROM pg_constraint c
        JOIN pg_class rel ON rel.oid = c.conrelid
        JOIN pg_namespace n ON n.oid = rel.relnamespace AND n.nspname = 'public'

@@ -1,0 +1,99 @@
+// Per-person data keys (envelope encryption). Every PHI value that belongs to a
+// person is encrypted with that person's data key; the key is stored wrapped by
+// the key ring (field-cipher.ts) and unwrapped keys are cached briefly in
+// memory (bounded LRU with a TTL, never logged). Destroying a person's key
+// makes every value they ever produced, in the database and in every backup,
+// undecryptable. Rotating the ring re-wraps keys; the data stays as it is.
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { LRUCache } from "lru-cache";
+import { type DataKey, newDataKey, unwrapDataKey, wrapDataKey } from "@/lib/crypto/field-cipher";
+import type { KeyRing } from "@/lib/crypto/keyring";
+import { Prisma, type PrismaClient } from "./generated/client";
+
+/** The base client or a transaction of it: data keys are read and written with plain SQL. */
+export type Queryable = Pick<PrismaClient, "$queryRaw" | "$executeRaw"> | Prisma.TransactionClient;
+
+// How long an unwrapped key may stay in memory: also how long another instance
+// may still decrypt after a key is destroyed here.
+const KEY_TTL_MS = 60_000;
+const MAX_CACHED_KEYS = 5_000;
+
+interface KeyRow {
+  id: string;
+  owner_id: string;
+  wrapped_key: string;
+}
+
+export interface DataKeyStore {
+  /** The owner's data key, created on first use (safely under concurrent writers). */
+  forOwner(db: Queryable, ownerId: string): Promise<DataKey>;
+  /** Makes these keys available to cached(): one query for those not in memory. */
+  load(db: Queryable, ids: readonly string[]): Promise<void>;
+  /** A loaded key, null when it was destroyed, undefined when not loaded. */
+  cached(id: string): Buffer | null | undefined;
+  /** Crypto-shredding: deletes the owner's wrapped key; returns whether there was one. */
+  destroy(db: Queryable, ownerId: string): Promise<boolean>;
+}
+
+export function createDataKeyStore(ring: KeyRing): DataKeyStore {
+  // id → key (null: known to be destroyed); owner id → key id.
+  const keys = new LRUCache<string, Buffer | "destroyed">({ max: MAX_CACHED_KEYS, ttl: KEY_TTL_MS });
+  const owners = new LRUCache<string, string>({ max: MAX_CACHED_KEYS, ttl: KEY_TTL_MS });
+
+  const remember = (row: KeyRow): DataKey => {
+    const key = unwrapDataKey(row.wrapped_key, { dataKeyId: row.id, ownerId: row.owner_id }, ring);
+    keys.set(row.id, key);
+    owners.set(row.owner_id, row.id);
+    return { id: row.id, key };
+  };
+
+  const byOwner = async (db: Queryable, ownerId: string) =>
+    (
+      await db.$queryRaw<KeyRow[]>`
+        SELECT id::text, owner_id::text, wrapped_key FROM data_keys WHERE owner_id = ${ownerId}::uuid`
+    )[0];
+
+  return {
+    async forOwner(db, ownerId) {
+      const cachedId = owners.get(ownerId);
+      const cachedKey = cachedId ? keys.get(cachedId) : undefined;
+      if (cachedId && cachedKey instanceof Buffer) return { id: cachedId, key: cachedKey };
+      const existing = await byOwner(db, ownerId);
+      if (existing) return remember(existing);
+      const id = randomUUID();
+      const { wrapped, ringKeyId } = wrapDataKey(newDataKey(), { dataKeyId: id, ownerId }, ring);
+      // A concurrent writer may create the owner's key first: theirs wins, ours is dropped.
+      await db.$executeRaw`
+        INSERT INTO data_keys (id, owner_id, wrapped_key, ring_key_id)
+        VALUES (${id}::uuid, ${ownerId}::uuid, ${wrapped}, ${ringKeyId})
+        ON CONFLICT (owner_id) DO NOTHING`;
+      const row = await byOwner(db, ownerId);
+      if (!row) throw new Error(`could not create the data key of ${ownerId}`);
+      return remember(row);
+    },
+
+    async load(db, ids) {
+      const missing = [...new Set(ids)].filter((id) => !keys.has(id));
+      if (missing.length === 0) return;
+      const rows = await db.$queryRaw<KeyRow[]>`
+        SELECT id::text, owner_id::text, wrapped_key FROM data_keys
+         WHERE id IN (${Prisma.join(missing.map((id) => Prisma.sql`${id}::uuid`))})`;
+      for (const row of rows) remember(row);
+      for (const id of missing) if (!keys.has(id)) keys.set(id, "destroyed");
+    },
+
+    cached(id) {
+      const key = keys.get(id);
+      return key === "destroyed" ? null : key;
+    },
+
+    async destroy(db, ownerId) {
+      const deleted = await db.$queryRaw<{ id: string }[]>`
+        DELETE FROM data_keys WHERE owner_id = ${ownerId}::uuid RETURNING id::text`;
+      for (const { id } of deleted) keys.set(id, "destroyed");
+      owners.delete(ownerId);
+      return deleted.length > 0;
+    },
+  };
+}
