@@ -7,6 +7,8 @@ export default tseslint.config(
   {
     ignores: [
       ".next/**",
+      ".next-bench/**",
+      "bench-results/**",
       "lib/db/generated/**",
       "node_modules/**",
       ".data/**",

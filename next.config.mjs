@@ -1,5 +1,10 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // `npm run bench` builds into its own directory, so it never replaces the app's build.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
+  // Inlined at build time: only a build made by `npm run bench` can switch the
+  // encryption and audit layer off for its comparison; no setting at run time can.
+  env: { HAVEN_BENCH_BUILD: process.env.HAVEN_BENCH_BUILD === "1" ? "1" : "" },
   poweredByHeader: false,
   reactStrictMode: true,
   // Node-only packages the server bundle must load from node_modules as they are.

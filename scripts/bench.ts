@@ -1,132 +1,389 @@
-// `npm run bench`: what the encryption + audit layer costs. Creates and reads
-// patient profiles through the layer and through a plain Prisma client on the
-// same real PostgreSQL, in one run, and reports throughput, latency and ratios.
-import { randomBytes, randomUUID } from "node:crypto";
-import { performance } from "node:perf_hooks";
-import { auditKeysFrom } from "@/lib/audit/keys";
-import { parseKeyRing } from "@/lib/crypto/keyring";
-import { createBaseClient, createDb } from "@/lib/db/client";
-import { runAsActor } from "@/lib/request-context";
+// `npm run bench`: Haven's speed over HTTP, on a production build, in one run.
+// Starts its own PostgreSQL, builds the app into .next-bench (a benchmark build:
+// the only kind that can switch the encryption + audit layer off, for
+// comparison), starts `next start`, and loads it with autocannon at 50
+// connections, on the same machine:
+//   (a) the ceiling: a route handler with one SELECT (GET /api/health)
+//   (b) a signed-in PHI read through a JSON API route: session check, API limit,
+//       decryption and an audit row (GET /api/me/health-profile)
+//   (c) the same read with the encryption + audit layer switched off
+//   (d) signing in (the password step: Argon2id, 64 MiB)
+//   (e) a signed-in page render (GET /patient)
+// It reports throughput and p50/p95/p99 per scenario, the ratios b/a and b/c,
+// the audit sealing lag while (b) ran, `audit:verify` right after, and then the
+// data-layer micro-benchmark; a table on screen and JSON in bench-results/.
+//   --reuse-build    use an existing .next-bench instead of building
+//   BENCH_SECONDS    seconds per scenario (default 10), BENCH_CONNECTIONS (50)
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon, { type Request as LoadRequest } from "autocannon";
+import { verifyAuditTrail } from "@/lib/audit/verify";
+import { encodeSessionCookie } from "@/lib/auth/session-cookie";
+import { hashPassword } from "@/lib/auth/password";
+import { createSession } from "@/lib/auth/sessions";
+import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
+import { createBaseClient, disconnectDb, getDb } from "@/lib/db/client";
+import { SECRET_SPECS, getEnv, resetEnvCache } from "@/lib/env";
+import { runAsSystem } from "@/lib/request-context";
+import { runDataLayerBench } from "./lib/bench-data-layer";
+import { findFreePort } from "./lib/free-port";
 import { type PostgresServer, startPostgres } from "./lib/postgres-server";
 import { applyMigrations } from "./lib/schema-engine";
 
-const CREATES = Number(process.env.BENCH_CREATES ?? 400);
-const READS = Number(process.env.BENCH_READS ?? 2000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const USERS = Number(process.env.BENCH_USERS ?? 500);
+const DIST_DIR = ".next-bench";
+const SIGN_IN_EMAIL = "bench.signin@bench.test";
+const SIGN_IN_PASSWORD = "bench-sign-in-phrase-2026";
 
-interface Result {
+interface Scenario {
+  key: string;
   name: string;
-  ops: number;
-  seconds: number;
-  latencies: number[];
-}
-
-async function measure(
-  name: string,
-  ops: number,
-  operation: (i: number) => Promise<unknown>,
-): Promise<Result> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < ops) {
-        const i = next++;
-        const t0 = performance.now();
-        await operation(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return {
-    name,
-    ops,
-    seconds: (performance.now() - started) / 1000,
-    latencies: latencies.sort((a, b) => a - b),
-  };
+  requestsPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  requests: number;
+  unexpected: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-const throughput = (r: Result) => r.ops / r.seconds;
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : 0;
 
-function row(r: Result): string {
-  return `${r.name.padEnd(30)} ${throughput(r).toFixed(0).padStart(7)} ops/s   p50 ${percentile(r.latencies, 0.5).toFixed(2).padStart(6)} ms   p95 ${percentile(r.latencies, 0.95).toFixed(2).padStart(6)} ms`;
-}
-
-const profile = (i: number) => ({
-  fullName: `Bench Patient ${i}`,
-  dateOfBirth: "1980-01-01",
-  phone: `+1555${String(i).padStart(7, "0")}`,
-  allergies: "Penicillin",
-  currentMedications: "Metformin 500 mg twice daily",
-  medicalHistory: "Type 2 diabetes, diagnosed 2019. ".repeat(4),
-});
-
-let server: PostgresServer | undefined;
-let url = process.env.BENCH_DATABASE_URL;
-if (!url) {
-  server = await startPostgres({ database: "haven_bench" });
-  url = server.url;
-}
-try {
-  await applyMigrations(url);
-  const plain = createBaseClient({ url, poolSize: 10, connectTimeoutMs: 5_000 });
-  const layered = createDb(createBaseClient({ url, poolSize: 10, connectTimeoutMs: 5_000 }), {
-    keyRing: parseKeyRing(`bench:${randomBytes(32).toString("base64")}`),
-    blindIndexKey: randomBytes(32),
-    audit: auditKeysFrom(randomBytes(32), randomBytes(32)),
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "ignore", "inherit"], env });
+    child.on("exit", (code) => resolve(code ?? 1));
   });
-  const actor = { kind: "user", userId: randomUUID(), role: "DOCTOR" } as const;
-  const asDoctor = <T>(fn: () => Promise<T>) => runAsActor(actor, fn);
+}
 
-  const plainIds: string[] = [];
-  const layeredIds: string[] = [];
-  // Warm both pools and code paths before measuring.
-  for (let i = 0; i < 20; i += 1) {
-    await plain.user.findMany({ take: 1 });
-    await asDoctor(() => layered.doctorProfile.findMany({ take: 1 }));
+async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
 
-  const createPlain = await measure("create profile, plain", CREATES, async (i) => {
-    const user = await plain.user.create({
-      data: {
-        email: `plain${i}@bench.test`,
-        emailIndex: randomUUID(),
-        role: "PATIENT",
-        patientProfile: { create: profile(i) },
-      },
+/** One scenario: a short warm-up, then SECONDS at CONNECTIONS, every latency kept. */
+async function load(
+  key: string,
+  name: string,
+  base: string,
+  request: (i: number) => {
+    method: "GET" | "POST";
+    path: string;
+    headers: Record<string, string>;
+    body?: string;
+  },
+  expected: (status: number) => boolean,
+  connections = CONNECTIONS,
+): Promise<Scenario> {
+  const options = (duration: number) => {
+    let i = 0;
+    return {
+      url: base,
+      connections,
+      duration,
+      requests: [
+        {
+          setupRequest: (req: LoadRequest): LoadRequest => ({ ...req, ...request(i++) }),
+        },
+      ],
+    };
+  };
+  await autocannon(options(2));
+  const latencies: number[] = [];
+  let unexpected = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options(SECONDS), (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on("response", (_client, status, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      if (!expected(status)) unexpected += 1;
     });
-    plainIds.push(user.id);
   });
-  const createLayered = await measure("create profile, encrypted+audit", CREATES, async (i) => {
-    const user = await asDoctor(() =>
-      layered.user.create({
-        data: { email: `layered${i}@bench.test`, role: "PATIENT", patientProfile: { create: profile(i) } },
+  latencies.sort((a, b) => a - b);
+  return {
+    key,
+    name,
+    requestsPerSecond: Math.round(latencies.length / result.duration),
+    p50Ms: Math.round(percentile(latencies, 0.5)),
+    p95Ms: Math.round(percentile(latencies, 0.95)),
+    p99Ms: Math.round(percentile(latencies, 0.99)),
+    requests: latencies.length,
+    unexpected,
+  };
+}
+
+/** The sign-in form's server-action fields, as a browser without JavaScript posts them. */
+async function signInForm(base: string): Promise<{ body: string; contentType: string }> {
+  const html = await (await fetch(`${base}/sign-in`)).text();
+  const fields = new Map<string, string>();
+  for (const match of html.matchAll(/<input type="hidden" name="(\$ACTION[^"]*)"(?: value="([^"]*)")?/g)) {
+    fields.set(match[1]!, (match[2] ?? "").replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
+  }
+  fields.set("step", "password");
+  fields.set("email", SIGN_IN_EMAIL);
+  fields.set("password", SIGN_IN_PASSWORD);
+  const boundary = "----havenbench";
+  const body =
+    [...fields]
+      .map(
+        ([name, value]) =>
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+      )
+      .join("") + `--${boundary}--\r\n`;
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function seed(): Promise<string[]> {
+  const db = getDb();
+  const cookies: string[] = [];
+  await runAsSystem("bench", async () => {
+    for (let i = 0; i < USERS; i += 1) {
+      const user = await db.user.create({
+        data: {
+          email: `bench.patient${i}@bench.test`,
+          role: "PATIENT",
+          emailVerifiedAt: new Date(),
+          patientProfile: {
+            create: {
+              fullName: `Bench Patient ${i}`,
+              dateOfBirth: "1980-01-01",
+              allergies: "Penicillin",
+              currentMedications: "Metformin 500 mg twice daily",
+            },
+          },
+        },
+        select: { id: true },
+      });
+      const session = await createSession(user.id, { ip: null, userAgent: "haven-bench" });
+      const cookie = await encodeSessionCookie({ sessionId: session.id, userId: user.id, role: "PATIENT" });
+      cookies.push(`${cookie.name}=${cookie.value}`);
+    }
+    await db.user.create({
+      data: {
+        email: SIGN_IN_EMAIL,
+        role: "PATIENT",
+        emailVerifiedAt: new Date(),
+        passwordHash: await hashPassword(SIGN_IN_PASSWORD),
+        patientProfile: { create: { fullName: "Bench Sign-in" } },
+      },
+      select: { id: true },
+    });
+  });
+  return cookies;
+}
+
+const writable = process.env as Record<string, string | undefined>;
+let postgres: PostgresServer | undefined;
+let server: ChildProcess | undefined;
+try {
+  postgres = await startPostgres({ database: "haven_bench" });
+  await applyMigrations(postgres.url);
+  const checkpointDir = mkdtempSync(path.join(tmpdir(), "haven-bench-checkpoints-"));
+  const serverEnv: Record<string, string> = {
+    ...Object.fromEntries(SECRET_SPECS.map((spec) => [spec.name, spec.generate()])),
+    DATABASE_URL: postgres.url,
+    AUDIT_CHECKPOINT_DIR: checkpointDir,
+    SMTP_URL: "smtp://127.0.0.1:9",
+    LOG_LEVEL: "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+    NEXT_DIST_DIR: DIST_DIR,
+  };
+  // Production settings here too, so the session cookies minted below carry the production name.
+  Object.assign(writable, serverEnv, { NODE_ENV: "production" });
+  resetEnvCache();
+  console.log(`[bench] PostgreSQL ready; seeding ${USERS} signed-in patients…`);
+  const cookies = await seed();
+  await disconnectDb();
+
+  if (!process.argv.includes("--reuse-build") || !existsSync(DIST_DIR)) {
+    console.log("[bench] Building the benchmark build (next build into .next-bench)…");
+    const code = await run("npx", ["--no-install", "next", "build"], {
+      ...process.env,
+      ...serverEnv,
+      NODE_ENV: "production",
+      HAVEN_BENCH_BUILD: "1",
+    });
+    if (code !== 0) throw new Error("next build failed");
+  }
+  const port = await findFreePort();
+  const base = `http://127.0.0.1:${port}`;
+  server = spawn("npx", ["--no-install", "next", "start", "--port", String(port)], {
+    env: { ...process.env, ...serverEnv, NODE_ENV: "production", APP_URL: base },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  await waitFor(`${base}/api/health`);
+  console.log(`[bench] next start on ${base}; ${SECONDS} s per scenario at ${CONNECTIONS} connections.\n`);
+
+  const cookie = (i: number) => cookies[i % cookies.length]!;
+  const ok = (status: number) => status === 200;
+  const scenarios: Scenario[] = [];
+  scenarios.push(
+    await load(
+      "a",
+      "ceiling: route handler, one SELECT",
+      base,
+      () => ({
+        method: "GET",
+        path: "/api/health",
+        headers: {},
       }),
-    );
-    layeredIds.push(user.id);
-  });
-  const readPlain = await measure("read profile, plain", READS, (i) =>
-    plain.patientProfile.findUnique({ where: { userId: plainIds[i % plainIds.length]! } }),
+      ok,
+    ),
   );
-  const readLayered = await measure("read profile, encrypted+audit", READS, (i) =>
-    asDoctor(() =>
-      layered.patientProfile.findUnique({ where: { userId: layeredIds[i % layeredIds.length]! } }),
+  const readStarted = new Date();
+  scenarios.push(
+    await load(
+      "b",
+      "PHI read via JSON API (decrypt + audit)",
+      base,
+      (i) => ({
+        method: "GET",
+        path: "/api/me/health-profile",
+        headers: { cookie: cookie(i) },
+      }),
+      ok,
+    ),
+  );
+  const readEnded = new Date();
+  scenarios.push(
+    await load(
+      "c",
+      "same read, encryption + audit off",
+      base,
+      (i) => ({
+        method: "GET",
+        path: "/api/me/health-profile",
+        headers: { cookie: cookie(i), "x-haven-bench-plain": "1" },
+      }),
+      ok,
+    ),
+  );
+  const form = await signInForm(base);
+  scenarios.push(
+    await load(
+      "d",
+      "sign-in (password step, Argon2id)",
+      base,
+      () => ({
+        method: "POST",
+        path: "/sign-in",
+        headers: { "content-type": form.contentType, origin: base },
+        body: form.body,
+      }),
+      (status) => status === 303,
+    ),
+  );
+  scenarios.push(
+    await load(
+      "e",
+      "signed-in page render (/patient)",
+      base,
+      (i) => ({
+        method: "GET",
+        path: "/patient",
+        headers: { cookie: cookie(i) },
+      }),
+      ok,
     ),
   );
 
-  console.log(`\nHaven data layer benchmark (PostgreSQL, ${CONCURRENCY} concurrent clients, pool 10)\n`);
-  for (const r of [createPlain, createLayered, readPlain, readLayered]) console.log(row(r));
+  // The sealer runs inside the server: wait for it to catch up, then measure its lag during (b).
+  const plain = createBaseClient({ url: postgres.url, poolSize: 2, connectTimeoutMs: 5_000 });
+  for (let i = 0; i < 40; i += 1) {
+    const [pending] = await plain.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM audit_log a
+       WHERE NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.audit_sequence = a."sequence")`;
+    if (pending?.n === 0n) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const [lag] = await plain.$queryRaw<
+    { p50: number | null; p99: number | null; max: number | null; rows: bigint }[]
+  >`
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.sealed_at - a.occurred_at)) AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM s.sealed_at - a.occurred_at)) AS p99,
+           max(extract(epoch FROM s.sealed_at - a.occurred_at)) AS max, count(*) AS rows
+      FROM audit_log a JOIN audit_seals s ON s.audit_sequence = a."sequence"
+     WHERE a.occurred_at BETWEEN ${readStarted} AND ${readEnded}`;
+  const verification = await verifyAuditTrail(plain, phiCryptoConfigFromEnv().audit, {
+    checkpoints: { directory: checkpointDir },
+    sealBoundMs: getEnv().AUDIT_SEAL_BOUND_SECONDS * 1000,
+  });
+
+  const byKey = Object.fromEntries(scenarios.map((s) => [s.key, s])) as Record<string, Scenario>;
+  const ratio = (x: string, y: string) =>
+    Number((byKey[x]!.requestsPerSecond / byKey[y]!.requestsPerSecond).toFixed(2));
   console.log(
-    `\nlayer cost: create throughput ×${(throughput(createLayered) / throughput(createPlain)).toFixed(2)}, ` +
-      `read throughput ×${(throughput(readLayered) / throughput(readPlain)).toFixed(2)} of the plain client`,
+    `Haven over HTTP (next start, PostgreSQL, ${CONNECTIONS} connections, load generator on the same machine)\n`,
   );
-  const auditRows = await plain.auditLog.count();
-  console.log(`audit rows written during the run: ${auditRows}`);
+  console.log(
+    `     ${"scenario".padEnd(42)} ${"req/s".padStart(7)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)}  unexpected`,
+  );
+  for (const s of scenarios) {
+    console.log(
+      `(${s.key})  ${s.name.padEnd(42)} ${String(s.requestsPerSecond).padStart(7)} ${`${s.p50Ms}ms`.padStart(7)} ${`${s.p95Ms}ms`.padStart(7)} ${`${s.p99Ms}ms`.padStart(7)}  ${s.unexpected}/${s.requests}`,
+    );
+  }
+  for (const s of scenarios.filter((x) => x.unexpected > x.requests * 0.01)) {
+    console.log(`WARNING: (${s.key}) got ${s.unexpected} unexpected answers: its figures do not measure the real path`);
+  }
+  const ratios = { bOverA: ratio("b", "a"), bOverC: ratio("b", "c") };
+  console.log(`\nratios: b/a ×${ratios.bOverA} (target ≥ 0.6), b/c ×${ratios.bOverC} (target ≥ 0.8)`);
+  const sealing = {
+    rows: Number(lag?.rows ?? 0n),
+    p50Seconds: Number((lag?.p50 ?? 0).toFixed(3)),
+    p99Seconds: Number((lag?.p99 ?? 0).toFixed(3)),
+    maxSeconds: Number((lag?.max ?? 0).toFixed(3)),
+  };
+  console.log(
+    `audit sealing lag during (b): p50 ${sealing.p50Seconds} s, p99 ${sealing.p99Seconds} s, max ${sealing.maxSeconds} s over ${sealing.rows} rows (bound 2 s)`,
+  );
+  console.log(
+    verification.ok
+      ? `audit:verify right after: OK, ${verification.sealed} seals`
+      : `audit:verify right after: BROKEN\n  ${verification.problems.join("\n  ")}`,
+  );
   await plain.$disconnect();
-  await layered.$disconnect();
+
+  const dataLayer = await runDataLayerBench(postgres.url);
+  mkdirSync("bench-results", { recursive: true });
+  const file = path.join("bench-results", `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        scenarios,
+        ratios,
+        sealing,
+        auditVerified: verification.ok,
+        dataLayer,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`\n[bench] results written to ${file}`);
 } finally {
-  server?.stop();
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  postgres?.stop();
 }

@@ -76,12 +76,12 @@ async function sealRound(
         const prevHash = head?.hash ?? GENESIS_HASH;
         const hash = sealHash(keys, { sealSequence, prevHash, verdict }, row);
         head = { sealSequence, hash };
-        return Prisma.sql`(${sealSequence}, ${BigInt(row.sequence)}, ${verdict}, ${prevHash}, ${hash})`;
+        return Prisma.sql`(${sealSequence}::bigint, ${BigInt(row.sequence)}::bigint, ${verdict}, ${prevHash}, ${hash})`;
       });
       if (seals.length) {
         await tx.$executeRaw`
-          INSERT INTO audit_seals (seal_sequence, audit_sequence, verdict, prev_hash, hash)
-          VALUES ${Prisma.join(seals)}`;
+          INSERT INTO audit_seals (seal_sequence, audit_sequence, verdict, prev_hash, hash, sealed_at)
+          SELECT v.*, clock_timestamp() FROM (VALUES ${Prisma.join(seals)}) AS v`;
       }
       const full = rows.length === batchSize;
       if (!full && horizon.xmin > state.watermark) {

@@ -28,7 +28,7 @@ function detailsOf(event: AuditEvent, actor: RequestContext["actor"]): string | 
  * Haven can make, and the sealer chains committed rows afterwards.
  */
 export async function appendAuditEvents(
-  tx: Prisma.TransactionClient,
+  tx: Pick<Prisma.TransactionClient, "$executeRaw">,
   keys: AuditKeys,
   events: readonly AuditEvent[],
   context: RequestContext | undefined,

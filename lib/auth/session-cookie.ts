@@ -16,10 +16,17 @@ export interface SessionToken {
   role: Role;
 }
 
-export async function setSessionCookie(token: SessionToken): Promise<void> {
+/** The cookie's name and value for a session (also what `npm run bench` signs its users in with). */
+export async function encodeSessionCookie(token: SessionToken): Promise<{ name: string; value: string }> {
   const maxAge = Math.floor(sessionPolicy().maxAgeMs / 1000);
   const value = await encode({ token: { ...token }, secret: getEnv().AUTH_SECRET, maxAge });
-  (await cookies()).set(cookieName(SESSION_COOKIE), value, {
+  return { name: cookieName(SESSION_COOKIE), value };
+}
+
+export async function setSessionCookie(token: SessionToken): Promise<void> {
+  const maxAge = Math.floor(sessionPolicy().maxAgeMs / 1000);
+  const { name, value } = await encodeSessionCookie(token);
+  (await cookies()).set(name, value, {
     httpOnly: true,
     secure: secureCookiesEnabled(),
     sameSite: "lax",

@@ -122,6 +122,16 @@ export function sealerConnection() {
   return { base, auditKeys: crypto.audit };
 }
 
+/**
+ * `npm run bench` only: the plain client, to measure a query without encryption
+ * and audit. HAVEN_BENCH_BUILD is inlined when the app is built (next.config.mjs),
+ * so in every build but the benchmark's this throws.
+ */
+export function plainClientForBenchmark(): PrismaClient {
+  if (process.env.HAVEN_BENCH_BUILD !== "1") throw new Error("the plain client exists only in benchmark builds");
+  return connection().base;
+}
+
 /** Closes the pool; the next getDb() opens a new one with the current configuration. */
 export async function disconnectDb(): Promise<void> {
   const current = globalForDb.havenDb;

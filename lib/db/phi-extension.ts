@@ -586,6 +586,9 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig, data
   };
 }
 
+const isReadOnly = (operation: string) =>
+  READ_OPERATIONS.has(operation) || operation === "count" || operation === "aggregate" || operation === "groupBy";
+
 function filterEvent(model: string, operation: string, log: OperationLog, matched: number): AuditEvent[] {
   if (log.filterFields.size === 0) return [];
   return [
@@ -623,7 +626,7 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig, dataKe
   const codec = createPhiCodec(base, crypto, dataKeys);
 
   async function runPhiOperation(
-    tx: Prisma.TransactionClient,
+    tx: Prisma.TransactionClient | PrismaClient,
     model: string,
     operation: string,
     rawArgs: unknown,
@@ -769,6 +772,12 @@ export function phiExtension(base: PrismaClient, crypto: PhiCryptoConfig, dataKe
             if (!tx) return query(args);
             const delegate = (tx as unknown as Record<string, ModelDelegate>)[codec.delegateKey(model)]!;
             return delegate[operation]!(args);
+          }
+          // A read outside a transaction needs none: it changes nothing, and its audit
+          // rows are committed before any PHI leaves this function (if they cannot
+          // be written, the read fails). Two statements instead of four.
+          if (isReadOnly(operation) && !currentTransaction()) {
+            return runPhiOperation(base, model, operation, args);
           }
           return inTransaction(base, (tx) => runPhiOperation(tx, model, operation, args));
         },

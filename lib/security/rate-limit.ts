@@ -48,7 +48,12 @@ function limiter(name: RateLimitName): RateLimiterAbstract {
       ? new RateLimiterMemory(options)
       : new RateLimiterPostgres({
           ...options,
-          storeClient: new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 }),
+          // Every API request spends a point: a pool of its own, half the app's, so
+          // limits never wait behind data queries (nor data queries behind them).
+          storeClient: new pg.Pool({
+            connectionString: env.DATABASE_URL,
+            max: Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 2)),
+          }),
           tableName: "rate_limits",
           tableCreated: true,
           clearExpiredByTimeout: false,

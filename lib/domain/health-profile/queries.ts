@@ -2,7 +2,7 @@
 // the encrypted, audited data layer.
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db/client";
+import { getDb, plainClientForBenchmark } from "@/lib/db/client";
 
 export interface OwnHealthProfile {
   fullName: string;
@@ -14,6 +14,14 @@ export interface OwnHealthProfile {
 /** The signed-in patient's profile (decrypted, one phi.read audit row), or null before it exists. */
 export async function ownHealthProfile(actor: AuthenticatedActor): Promise<OwnHealthProfile | null> {
   return getDb().patientProfile.findUnique({
+    where: { userId: actor.userId },
+    select: { fullName: true, dateOfBirth: true, allergies: true, currentMedications: true },
+  });
+}
+
+/** `npm run bench` only: the same read without encryption and audit (returns ciphertext). */
+export async function plainOwnHealthProfileForBenchmark(actor: AuthenticatedActor) {
+  return plainClientForBenchmark().patientProfile.findUnique({
     where: { userId: actor.userId },
     select: { fullName: true, dateOfBirth: true, allergies: true, currentMedications: true },
   });
