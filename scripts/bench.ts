@@ -14,6 +14,8 @@
 // data-layer micro-benchmark; a table on screen and JSON in bench-results/.
 //   --reuse-build    use an existing .next-bench instead of building
 //   BENCH_SECONDS    seconds per scenario (default 10), BENCH_CONNECTIONS (50)
+//   BENCH_SERVER_NODE_ARGS   Node options for the server only (a CPU profile)
+//   BENCH_ONLY       comma-separated scenario keys to run (default all: a,b,c,d,e)
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,6 +40,7 @@ const USERS = Number(process.env.BENCH_USERS ?? 500);
 const DIST_DIR = ".next-bench";
 const SIGN_IN_EMAIL = "bench.signin@bench.test";
 const SIGN_IN_PASSWORD = "bench-sign-in-phrase-2026";
+const WANTED = new Set((process.env.BENCH_ONLY ?? "a,b,c,d,e").split(",").map((key) => key.trim()));
 
 interface Scenario {
   key: string;
@@ -86,7 +89,8 @@ async function load(
   },
   expected: (status: number) => boolean,
   connections = CONNECTIONS,
-): Promise<Scenario> {
+): Promise<Scenario | null> {
+  if (!WANTED.has(key)) return null;
   const options = (duration: number) => {
     let i = 0;
     return {
@@ -218,18 +222,28 @@ try {
   }
   const port = await findFreePort();
   const base = `http://127.0.0.1:${port}`;
-  server = spawn("npx", ["--no-install", "next", "start", "--port", String(port)], {
-    env: { ...process.env, ...serverEnv, NODE_ENV: "production", APP_URL: base },
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
+  // Node itself runs next, so that BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof
+  // --cpu-prof-dir=/tmp/profiles") can show where the server's time goes.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  server = spawn(
+    process.execPath,
+    [...nodeArgs, path.resolve("node_modules/next/dist/bin/next"), "start", "--port", String(port)],
+    {
+      env: { ...process.env, ...serverEnv, NODE_ENV: "production", APP_URL: base },
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
+    },
+  );
   await waitFor(`${base}/api/health`);
   console.log(`[bench] next start on ${base}; ${SECONDS} s per scenario at ${CONNECTIONS} connections.\n`);
 
   const cookie = (i: number) => cookies[i % cookies.length]!;
   const ok = (status: number) => status === 200;
   const scenarios: Scenario[] = [];
-  scenarios.push(
+  const add = (scenario: Scenario | null) => {
+    if (scenario) scenarios.push(scenario);
+  };
+  add(
     await load(
       "a",
       "ceiling: route handler, one SELECT",
@@ -243,7 +257,7 @@ try {
     ),
   );
   const readStarted = new Date();
-  scenarios.push(
+  add(
     await load(
       "b",
       "PHI read via JSON API (decrypt + audit)",
@@ -257,7 +271,7 @@ try {
     ),
   );
   const readEnded = new Date();
-  scenarios.push(
+  add(
     await load(
       "c",
       "same read, encryption + audit off",
@@ -271,7 +285,7 @@ try {
     ),
   );
   const form = await signInForm(base);
-  scenarios.push(
+  add(
     await load(
       "d",
       "sign-in (password step, Argon2id)",
@@ -285,7 +299,7 @@ try {
       (status) => status === 303,
     ),
   );
-  scenarios.push(
+  add(
     await load(
       "e",
       "signed-in page render (/patient)",
@@ -322,8 +336,10 @@ try {
   });
 
   const byKey = Object.fromEntries(scenarios.map((s) => [s.key, s])) as Record<string, Scenario>;
-  const ratio = (x: string, y: string) =>
-    Number((byKey[x]!.requestsPerSecond / byKey[y]!.requestsPerSecond).toFixed(2));
+  const ratio = (x: string, y: string) => {
+    const [over, under] = [byKey[x], byKey[y]];
+    return over && under ? Number((over.requestsPerSecond / under.requestsPerSecond).toFixed(2)) : null;
+  };
   console.log(
     `Haven over HTTP (next start, PostgreSQL, ${CONNECTIONS} connections, load generator on the same machine)\n`,
   );
@@ -336,7 +352,9 @@ try {
     );
   }
   for (const s of scenarios.filter((x) => x.unexpected > x.requests * 0.01)) {
-    console.log(`WARNING: (${s.key}) got ${s.unexpected} unexpected answers: its figures do not measure the real path`);
+    console.log(
+      `WARNING: (${s.key}) got ${s.unexpected} unexpected answers: its figures do not measure the real path`,
+    );
   }
   const ratios = { bOverA: ratio("b", "a"), bOverC: ratio("b", "c") };
   console.log(`\nratios: b/a ×${ratios.bOverA} (target ≥ 0.6), b/c ×${ratios.bOverC} (target ≥ 0.8)`);
@@ -380,7 +398,7 @@ try {
 } finally {
   if (server?.pid) {
     try {
-      process.kill(-server.pid, "SIGTERM");
+      process.kill(-server.pid, "SIGINT");
     } catch {
       // already gone
     }

@@ -10,14 +10,16 @@ import type { Role } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/http/errors";
 import { requestIdOf } from "@/lib/http/request-id";
 import { memoInContext, runWithContext } from "@/lib/request-context";
+import type { PointToSpend } from "@/lib/db/session-lookup";
 import { clientIp } from "@/lib/security/client-ip";
+import { perUserPointToSpend } from "@/lib/security/rate-limit";
 import {
   type SessionToken,
   decodeSessionCookie,
   readSessionCookie,
   sessionCookieFrom,
 } from "./session-cookie";
-import { type SessionEndReason, checkSession } from "./sessions";
+import { type SessionEndReason, checkSession, sessionPolicy } from "./sessions";
 
 export interface AuthenticatedActor {
   userId: string;
@@ -26,11 +28,16 @@ export interface AuthenticatedActor {
   idleExpiresAt: Date;
 }
 
-type Resolution = { actor: AuthenticatedActor } | { actor: null; reason: SessionEndReason | "none" };
+type Resolution =
+  | { actor: AuthenticatedActor; spent: { points: number; expiresAtMs: number } | null }
+  | { actor: null; reason: SessionEndReason | "none" };
 
-async function resolveToken(token: SessionToken | null): Promise<Resolution> {
+async function resolveToken(
+  token: SessionToken | null,
+  spend: PointToSpend | null = null,
+): Promise<Resolution> {
   if (!token) return { actor: null, reason: "none" };
-  const check = await checkSession(token.sessionId, { touch: true });
+  const check = await checkSession(token.sessionId, { touch: true, spend });
   if (!check.ok) return { actor: null, reason: check.reason };
   return {
     actor: {
@@ -39,6 +46,7 @@ async function resolveToken(token: SessionToken | null): Promise<Resolution> {
       sessionId: check.sessionId,
       idleExpiresAt: check.idleExpiresAt,
     },
+    spent: check.spent ?? null,
   };
 }
 
@@ -49,14 +57,18 @@ const resolveActor = (): Promise<Resolution> => memoInContext("session", () => r
 
 /**
  * Route handlers (route() calls it first): the actor this request's own cookie
- * names after the full server-side check, or null for no, a forged or an ended session.
+ * names after the full server-side check, or null for no, a forged or an ended
+ * session; for a live session, one point of the API limit is spent in the same
+ * statement (`spent`: the counter after it; null when limits live in memory).
  */
-export async function verifiedActorOf(request: Request): Promise<AuthenticatedActor | null> {
+export async function verifiedApiActorOf(
+  request: Request,
+): Promise<{ actor: AuthenticatedActor | null; spent: { points: number; expiresAtMs: number } | null }> {
   const value = sessionCookieFrom(request.headers.get("cookie"));
   const resolution = await memoInContext("session", async () =>
-    resolveToken(await decodeSessionCookie(value)),
+    resolveToken(await decodeSessionCookie(value), perUserPointToSpend("api", sessionPolicy().idleMs)),
   );
-  return resolution.actor;
+  return resolution.actor ? resolution : { actor: null, spent: null };
 }
 
 /** Runs fn with this actor and the current request (id, address, browser) as the data layer's context. */

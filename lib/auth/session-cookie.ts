@@ -3,6 +3,7 @@
 // sign-in steps issue it from server actions, so signing in works with or
 // without JavaScript; next-auth's own endpoints read the same format.
 import "server-only";
+import { LRUCache } from "lru-cache";
 import { decode, encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import type { Role } from "@/lib/db/generated/enums";
@@ -50,15 +51,30 @@ export async function readSessionCookie(): Promise<SessionToken | null> {
   return decodeSessionCookie((await cookies()).get(cookieName(SESSION_COOKIE))?.value);
 }
 
+// Decoding derives a key (HKDF) and decrypts the JWT on every request: the
+// result for a cookie value is the same until the token expires, so it is kept
+// briefly. Only what decoding proves is cached; the session itself is checked
+// against the database on every request.
+const decoded = new LRUCache<string, { token: SessionToken | null; until: number }>({ max: 10_000 });
+const DECODED_TTL_MS = 60_000;
+
 /** The session a cookie value names, or null for none, a forged one or an expired one. */
 export async function decodeSessionCookie(value: string | undefined): Promise<SessionToken | null> {
   if (!value || value.length > 4096) return null;
+  const now = Date.now();
+  const hit = decoded.get(value);
+  if (hit && hit.until > now) return hit.token;
+  let token: SessionToken | null = null;
+  let until = now + DECODED_TTL_MS;
   try {
-    const token = await decode({ token: value, secret: getEnv().AUTH_SECRET });
-    return typeof token?.sessionId === "string" ? (token as unknown as SessionToken) : null;
+    const payload = await decode({ token: value, secret: getEnv().AUTH_SECRET });
+    if (typeof payload?.sessionId === "string") token = payload as unknown as SessionToken;
+    if (typeof payload?.exp === "number") until = Math.min(until, payload.exp * 1000);
   } catch {
-    return null;
+    token = null;
   }
+  decoded.set(value, { token, until });
+  return token;
 }
 
 export async function clearSessionCookie(): Promise<void> {

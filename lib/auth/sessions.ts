@@ -3,13 +3,20 @@
 import "server-only";
 import type { Role, UserStatus } from "@/lib/db/generated/enums";
 import { getDb } from "@/lib/db/client";
+import { type PointToSpend, lookUpSession } from "@/lib/db/session-lookup";
 import { getEnv } from "@/lib/env";
-import { runAsSystem } from "@/lib/request-context";
 
 export type SessionEndReason = "idle" | "expired" | "revoked" | "signed-out";
 
 export type SessionCheck =
-  | { ok: true; sessionId: string; userId: string; role: Role; idleExpiresAt: Date }
+  | {
+      ok: true;
+      sessionId: string;
+      userId: string;
+      role: Role;
+      idleExpiresAt: Date;
+      spent?: { points: number; expiresAtMs: number } | null;
+    }
   | { ok: false; reason: SessionEndReason };
 
 // Writing last_seen_at on every request would make each page view a write. At
@@ -39,32 +46,24 @@ export async function createSession(userId: string, client: { ip: string | null;
   });
 }
 
-/** Validates a session and, when it is alive, records activity (which pushes the idle deadline). */
+/**
+ * Validates a session and, when it is alive, records activity (which pushes the
+ * idle deadline). With `spend`, the same statement spends one point of a rate
+ * limit for the session's user (route handlers: the API limit); `spent` is the
+ * counter after it, or null when the point could not be spent that way.
+ */
 export async function checkSession(
   sessionId: string,
-  options: { touch: boolean } = { touch: true },
+  options: { touch: boolean; spend?: PointToSpend | null } = { touch: true },
 ): Promise<SessionCheck> {
   const { idleMs } = sessionPolicy();
   const now = new Date();
-  // Touches no PHI column (role and status only): one plain query, no transaction, no audit row.
-  const session = await runAsSystem("auth.session", () =>
-    getDb().session.findUnique({
-      where: { id: sessionId },
-      select: {
-        id: true,
-        userId: true,
-        lastSeenAt: true,
-        expiresAt: true,
-        revokedAt: true,
-        revokeReason: true,
-        user: { select: { role: true, status: true } },
-      },
-    }),
-  );
+  // One statement, no PHI column (role and status only): no transaction, no audit row.
+  const session = await lookUpSession(sessionId, options.spend ?? null);
   if (!session) return { ok: false, reason: "revoked" };
   if (session.revokedAt)
     return { ok: false, reason: session.revokeReason === "signed-out" ? "signed-out" : "revoked" };
-  if (session.user.status !== ("ACTIVE" satisfies UserStatus)) return { ok: false, reason: "revoked" };
+  if (session.status !== ("ACTIVE" satisfies UserStatus)) return { ok: false, reason: "revoked" };
   if (session.expiresAt <= now) return { ok: false, reason: "expired" };
   if (session.lastSeenAt.getTime() + idleMs <= now.getTime()) {
     await revokeSession(session.id, "idle");
@@ -72,11 +71,22 @@ export async function checkSession(
   }
   let lastSeenAt = session.lastSeenAt;
   if (options.touch && now.getTime() - lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await getDb().session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
+    await getDb().session.update({
+      where: { id: session.id },
+      data: { lastSeenAt: now },
+      select: { id: true },
+    });
     lastSeenAt = now;
   }
   const idleExpiresAt = new Date(Math.min(lastSeenAt.getTime() + idleMs, session.expiresAt.getTime()));
-  return { ok: true, sessionId: session.id, userId: session.userId, role: session.user.role, idleExpiresAt };
+  return {
+    ok: true,
+    sessionId: session.id,
+    userId: session.userId,
+    role: session.role,
+    idleExpiresAt,
+    spent: session.spent,
+  };
 }
 
 /** Forces activity now (the "stay signed in" button); returns the new idle deadline (never past the lifetime). */

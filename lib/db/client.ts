@@ -116,6 +116,11 @@ export async function destroyDataKey(ownerId: string, reason: string): Promise<b
   });
 }
 
+/** The plain client, for lib/db's own statements that touch no PHI column (session-lookup.ts). */
+export function plainClient(): PrismaClient {
+  return connection().base;
+}
+
 /** The plain client and the audit keys, for the audit sealer (lib/audit/sealer-service.ts) only. */
 export function sealerConnection() {
   const { base, crypto } = connection();
@@ -128,7 +133,8 @@ export function sealerConnection() {
  * so in every build but the benchmark's this throws.
  */
 export function plainClientForBenchmark(): PrismaClient {
-  if (process.env.HAVEN_BENCH_BUILD !== "1") throw new Error("the plain client exists only in benchmark builds");
+  if (process.env.HAVEN_BENCH_BUILD !== "1")
+    throw new Error("the plain client exists only in benchmark builds");
   return connection().base;
 }
 

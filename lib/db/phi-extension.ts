@@ -587,7 +587,10 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig, data
 }
 
 const isReadOnly = (operation: string) =>
-  READ_OPERATIONS.has(operation) || operation === "count" || operation === "aggregate" || operation === "groupBy";
+  READ_OPERATIONS.has(operation) ||
+  operation === "count" ||
+  operation === "aggregate" ||
+  operation === "groupBy";
 
 function filterEvent(model: string, operation: string, log: OperationLog, matched: number): AuditEvent[] {
   if (log.filterFields.size === 0) return [];

@@ -1,9 +1,9 @@
 import "server-only";
-import { verifiedActorOf } from "@/lib/auth/current";
+import { verifiedApiActorOf } from "@/lib/auth/current";
 import { describeError, logger } from "@/lib/logger";
 import { runWithContext } from "@/lib/request-context";
 import { clientAddressKey, clientIp } from "@/lib/security/client-ip";
-import { consumeRateLimit } from "@/lib/security/rate-limit";
+import { assertSpentWithinLimit, consumeRateLimit } from "@/lib/security/rate-limit";
 import { AppError, toErrorBody } from "./errors";
 import { requestIdOf } from "./request-id";
 
@@ -26,8 +26,13 @@ export interface RouteOptions {
  * is not put in one bucket shared by every such client.
  */
 async function applyApiLimit(request: Request): Promise<void> {
-  const actor = await verifiedActorOf(request);
-  const key = actor ? `user:${actor.userId}` : clientAddressKey(request.headers);
+  const { actor, spent } = await verifiedApiActorOf(request);
+  if (actor) {
+    if (spent) assertSpentWithinLimit("api", spent);
+    else await consumeRateLimit("api", `user:${actor.userId}`);
+    return;
+  }
+  const key = clientAddressKey(request.headers);
   if (key) await consumeRateLimit("api", key);
 }
 

@@ -10,6 +10,7 @@ import "server-only";
 import pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getEnv } from "@/lib/env";
+import type { PointToSpend } from "@/lib/db/session-lookup";
 import { AppError } from "@/lib/http/errors";
 
 export const RATE_LIMITS = {
@@ -108,6 +109,23 @@ export async function assertUnderLimit(name: RateLimitName, key: string): Promis
 /** Counts one failure against a failures-only limit (never throws for being over it). */
 export async function countFailure(name: RateLimitName, key: string): Promise<void> {
   await limiter(name).penalty(key, 1);
+}
+
+/**
+ * A point of a per-user limit to spend inside the session lookup's statement
+ * (lib/db/session-lookup.ts), or null when limits are kept in memory.
+ */
+export function perUserPointToSpend(name: RateLimitName, idleMs: number): PointToSpend | null {
+  if (getEnv().RATE_LIMIT_STORE === "memory") return null;
+  return { keyPrefix: `${name}:user:`, durationMs: RATE_LIMITS[name].duration * 1000, idleMs };
+}
+
+/** A 429 when a counter spent that way is over the limit. */
+export function assertSpentWithinLimit(
+  name: RateLimitName,
+  spent: { points: number; expiresAtMs: number },
+): void {
+  if (spent.points > RATE_LIMITS[name].points) throw rateLimited(spent.expiresAtMs - Date.now());
 }
 
 function formatWait(seconds: number): string {
