@@ -108,7 +108,9 @@ async function load(
   const latencies: number[] = [];
   let unexpected = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(options(SECONDS), (error, done) => (error ? reject(error) : resolve(done)));
+    const instance = autocannon(options(SECONDS), (error, done) =>
+      error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done),
+    );
     instance.on("response", (_client, status, _bytes, responseTime) => {
       latencies.push(responseTime);
       if (!expected(status)) unexpected += 1;
