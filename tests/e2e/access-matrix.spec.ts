@@ -69,6 +69,11 @@ for (const role of ["PATIENT", "DOCTOR", "ADMIN"] as const) {
     expect(ownProfile.status(), "GET /api/me/health-profile").toBe(role === "PATIENT" ? 200 : 403);
     if (role === "PATIENT") {
       expect(await ownProfile.json()).toMatchObject({ profile: { fullName: "Lucia Romero" } });
+      // Only a benchmark build can skip the encryption and audit layer; this one ignores the header.
+      const notPlain = await page.request.get("/api/me/health-profile", {
+        headers: { "x-haven-bench-plain": "1" },
+      });
+      expect(await notPlain.json()).toMatchObject({ profile: { fullName: "Lucia Romero" } });
     }
   });
 }

@@ -350,6 +350,19 @@ describe("audit rows written with every PHI access", () => {
             }),
         ),
       ).rejects.toThrow(/audit insert failed/);
+      // A read needs no transaction, but no PHI leaves the data layer unless its audit row was written.
+      const existing = await createPatient("unaudited-read");
+      await expect(
+        runWithContext(
+          {
+            actor: { kind: "user", userId: randomUUID(), role: "DOCTOR" },
+            requestId: `fail-${randomUUID()}`,
+            ip: null,
+            userAgent: null,
+          },
+          () => getDb().patientProfile.findUnique({ where: { userId: existing.id } }),
+        ),
+      ).rejects.toThrow(/audit insert failed/);
     } finally {
       await runSql(databaseUrl, "DROP TRIGGER IF EXISTS test_fail_audit ON audit_log");
     }
