@@ -613,7 +613,7 @@ function requireActor(model: string): ReturnType<typeof currentContext> {
   return context;
 }
 
-const RAW_SQL_GUARD = /\b(users|patient_profiles|audit_log)\b/i;
+const RAW_SQL_GUARD = /\b(users|patient_profiles|appointments|audit_log)\b/i;
 
 function rawSqlText(args: unknown): string {
   if (typeof args === "string") return args;

@@ -33,6 +33,10 @@ export const PHI_MODELS = {
     currentMedications: { reason: "clinical information" },
     emergencyContact: { reason: "identifies a third person and their relation to the patient" },
   },
+  Appointment: {
+    reason: { reason: "why the patient seeks care: clinical information in their own words" },
+    cancelReason: { reason: "may describe the patient's health or circumstances" },
+  },
 } as const satisfies Record<string, Record<string, PhiFieldSpec>>;
 
 export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec>> | undefined {
@@ -46,6 +50,7 @@ export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec
 export const PHI_OWNERS: Record<keyof typeof PHI_MODELS, string> = {
   User: "id",
   PatientProfile: "userId",
+  Appointment: "patientId",
 };
 
 /** The owner column of a PHI model (it must have one). */

@@ -1,0 +1,53 @@
+// Times as people read them: always in a named zone. Shared by server and
+// browser components (Intl only).
+
+const cache = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${timeZone}|${JSON.stringify(options)}`;
+  let format = cache.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", { ...options, timeZone });
+    cache.set(key, format);
+  }
+  return format;
+}
+
+/** "Tue 24 Nov 2026, 14:30 CET" */
+export function formatDateTime(instant: Date, timeZone: string): string {
+  return formatter(timeZone, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(instant);
+}
+
+/** "14:30" */
+export function formatTime(instant: Date, timeZone: string): string {
+  return formatter(timeZone, { hour: "2-digit", minute: "2-digit" }).format(instant);
+}
+
+/** "Tuesday 24 November" */
+export function formatDay(instant: Date, timeZone: string): string {
+  return formatter(timeZone, { weekday: "long", day: "numeric", month: "long" }).format(instant);
+}
+
+/** The local date key (YYYY-MM-DD) of an instant in a zone, for grouping. */
+export function localDay(instant: Date, timeZone: string): string {
+  const parts = formatter(timeZone, { year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(
+    instant,
+  );
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** "Europe/Berlin (CET)": the zone as shown beside every time. */
+export function describeTimeZone(timeZone: string, at = new Date()): string {
+  const short = formatter(timeZone, { timeZoneName: "short" })
+    .formatToParts(at)
+    .find((part) => part.type === "timeZoneName")?.value;
+  return short ? `${timeZone.replace(/_/g, " ")} (${short})` : timeZone;
+}
