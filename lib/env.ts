@@ -177,6 +177,16 @@ const envSchema = z.object({
         .filter(Boolean),
     ),
   RATE_LIMIT_STORE: z.enum(["postgres", "memory"]).default("postgres"),
+  SCHEDULING_MIN_NOTICE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  SCHEDULING_HORIZON_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+  APPOINTMENT_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
+  PATIENT_CANCEL_CUTOFF_HOURS: z.coerce.number().min(0).max(720).default(24),
+  JOBS_IN_PROCESS: z
+    .enum(["true", "false"], {
+      error: 'must be "true" (run the job workers inside the web server) or "false"',
+    })
+    .default("false")
+    .transform((value) => value === "true"),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),

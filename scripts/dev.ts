@@ -40,6 +40,9 @@ if (!process.env.DATABASE_URL) {
   console.log(`[haven] Embedded database (PGlite) in .data/pglite, listening on 127.0.0.1:${port}.`);
 }
 
+// One process for everything in development: the job workers run inside the web server.
+process.env.JOBS_IN_PROCESS ??= "true";
+
 const databaseUrl = process.env.DATABASE_URL;
 const applied = await applyMigrations(databaseUrl);
 console.log(

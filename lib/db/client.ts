@@ -2,6 +2,7 @@
 // encryption and audit (phi-extension.ts). Everything outside lib/db uses `getDb()`.
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { blindIndex } from "@/lib/crypto/blind-index";
 import { type AuditEvent, appendAuditEvents } from "@/lib/audit/writer";
 import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
@@ -13,21 +14,31 @@ import { PHI_MODELS } from "./phi-fields";
 import { type PhiCryptoConfig, phiExtension } from "./phi-extension";
 import { inTransaction } from "./transaction";
 
+export { currentTransaction } from "./transaction";
+
 export interface DatabaseOptions {
   url: string;
   poolSize: number;
   connectTimeoutMs: number;
 }
 
-/** The plain client: no encryption, no audit. Only for lib/db itself and maintenance scripts. */
-export function createBaseClient({ url, poolSize, connectTimeoutMs }: DatabaseOptions): PrismaClient {
-  const adapter = new PrismaPg({
+function createPool({ url, poolSize, connectTimeoutMs }: DatabaseOptions): pg.Pool {
+  return new pg.Pool({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
   });
-  return new PrismaClient({ adapter });
+}
+
+/** The plain client over a pool (ended with the client). */
+function clientOnPool(pool: pg.Pool): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+}
+
+/** The plain client: no encryption, no audit. Only for lib/db itself and maintenance scripts. */
+export function createBaseClient(options: DatabaseOptions): PrismaClient {
+  return clientOnPool(createPool(options));
 }
 
 export function createDb(
@@ -41,6 +52,8 @@ export function createDb(
 export type Db = ReturnType<typeof createDb>;
 
 interface Connection {
+  /** The process's one pool: Prisma and the job queue (lib/jobs) share it. */
+  pool: pg.Pool;
   base: PrismaClient;
   db: Db;
   crypto: PhiCryptoConfig;
@@ -53,14 +66,15 @@ const globalForDb = globalThis as unknown as { havenDb?: Connection };
 function connection(): Connection {
   if (!globalForDb.havenDb) {
     const env = getEnv();
-    const base = createBaseClient({
+    const pool = createPool({
       url: env.DATABASE_URL,
       poolSize: env.DATABASE_POOL_SIZE,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     });
+    const base = clientOnPool(pool);
     const crypto = phiCryptoConfigFromEnv();
     const dataKeys = createDataKeyStore(crypto.keyRing);
-    globalForDb.havenDb = { base, db: createDb(base, crypto, dataKeys), crypto, dataKeys };
+    globalForDb.havenDb = { pool, base, db: createDb(base, crypto, dataKeys), crypto, dataKeys };
   }
   return globalForDb.havenDb;
 }
@@ -114,6 +128,11 @@ export async function destroyDataKey(ownerId: string, reason: string): Promise<b
     );
     return destroyed;
   });
+}
+
+/** The process's pool, for the job queue (lib/jobs/queue.ts), so it also runs on a pool of one. */
+export function sharedPool(): pg.Pool {
+  return connection().pool;
 }
 
 /** The plain client, for lib/db's own statements that touch no PHI column (session-lookup.ts). */

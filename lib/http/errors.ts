@@ -50,7 +50,7 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: { fields?: FieldError[]; retryAfterSeconds?: number } = {},
+    readonly details: { fields?: FieldError[]; retryAfterSeconds?: number; alternatives?: string[] } = {},
   ) {
     super(message);
   }
@@ -77,7 +77,13 @@ export function validationError(error: z.ZodError): AppError {
 }
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; requestId: string; fields?: FieldError[] };
+  error: {
+    code: ErrorCode;
+    message: string;
+    requestId: string;
+    fields?: FieldError[];
+    alternatives?: string[];
+  };
 }
 
 /** Expected errors keep their message; anything else becomes a generic 500 that names the request id. */
@@ -98,6 +104,7 @@ export function toErrorBody(error: unknown, requestId: string): { status: number
         message: appError.message,
         requestId,
         ...(appError.details.fields ? { fields: appError.details.fields } : {}),
+        ...(appError.details.alternatives ? { alternatives: appError.details.alternatives } : {}),
       },
     },
   };

@@ -37,8 +37,10 @@ export function failure(error: unknown, values: Record<string, string>): FormSta
     const fields = error.details.fields ?? [];
     const fieldErrors = Object.fromEntries(fields.map((f) => [f.field, f.message]));
     // Field messages stand beside their fields; the summary only points at them.
-    const message = fields.length ? "Please correct the highlighted fields." : error.message;
-    return { ok: false, message, fieldErrors, values };
+    const message =
+      fields.length && !error.details.alternatives ? "Please correct the highlighted fields." : error.message;
+    const alternatives = error.details.alternatives;
+    return { ok: false, message, fieldErrors, values, ...(alternatives ? { data: { alternatives } } : {}) };
   }
   logger.error("unhandled error in server action", describeError(error));
   return { ok: false, message: "Something went wrong on our side. Please try again.", values };

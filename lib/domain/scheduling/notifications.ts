@@ -1,0 +1,63 @@
+// Emails about visits carry the time (in the recipient's zone) and a link,
+// nothing else: no names, no reasons, nothing clinical (BRIEF rule 5).
+import "server-only";
+import { getDb } from "@/lib/db/client";
+import { getEnv } from "@/lib/env";
+import { describeError, logger } from "@/lib/logger";
+import { sendMail } from "@/lib/mail/mailer";
+import { runAsSystem } from "@/lib/request-context";
+import { formatDateTime } from "./format";
+
+export type VisitNotice = "booked" | "rescheduled" | "cancelled" | "reminder";
+
+const SUBJECT: Record<VisitNotice, string> = {
+  booked: "A visit was booked with you on Haven",
+  rescheduled: "Your Haven visit was moved",
+  cancelled: "Your Haven visit was cancelled",
+  reminder: "Reminder: your Haven visit",
+};
+
+function text(notice: VisitNotice, when: string, link: string): string {
+  const line = {
+    booked: `A visit was booked with you for ${when}.`,
+    rescheduled: `Your visit now takes place on ${when}.`,
+    cancelled: `Your visit on ${when} was cancelled.`,
+    reminder: `Your visit is on ${when}.`,
+  }[notice];
+  return `${line}\n\nDetails, and the way to join: ${link}\n\nFor your privacy this email says nothing more; sign in to Haven to see the visit.`;
+}
+
+/** Emails one party of a visit; a failure is logged, never thrown (the visit change stands). */
+export async function notifyParty(
+  appointmentId: string,
+  party: "patient" | "doctor",
+  notice: VisitNotice,
+): Promise<void> {
+  try {
+    await runAsSystem("scheduling.notify", async () => {
+      const appointment = await getDb().appointment.findUnique({
+        where: { id: appointmentId },
+        select: { startsAt: true, patientId: true, doctorId: true },
+      });
+      if (!appointment) return;
+      const recipient = await getDb().user.findUnique({
+        where: { id: party === "patient" ? appointment.patientId : appointment.doctorId },
+        select: { email: true, timeZone: true },
+      });
+      if (!recipient) return;
+      const path =
+        party === "patient" ? `/patient/visits/${appointmentId}` : `/doctor/visits/${appointmentId}`;
+      await sendMail({
+        to: recipient.email,
+        subject: SUBJECT[notice],
+        text: text(
+          notice,
+          formatDateTime(appointment.startsAt, recipient.timeZone),
+          `${getEnv().APP_URL}${path}`,
+        ),
+      });
+    });
+  } catch (error) {
+    logger.error("could not send a visit notice", { notice, ...describeError(error) });
+  }
+}

@@ -1,0 +1,89 @@
+// The PostgreSQL-backed job queue (pg-boss 10, the last line for Node 20) for
+// everything scheduled. It shares the application's pg pool, so it also runs on
+// the embedded development database (a pool of one), and a job sent inside a
+// transaction is committed, or rolled back, with the work that sent it.
+// Several instances may work the queue at once: pg-boss hands each job to one
+// worker (SELECT … FOR UPDATE SKIP LOCKED).
+import "server-only";
+import PgBoss from "pg-boss";
+import { currentTransaction, sharedPool } from "@/lib/db/client";
+
+export const JOB_NAMES = [
+  "appointment.expire-hold",
+  "appointment.reminder",
+  "appointment.mark-no-show",
+] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+const globalForQueue = globalThis as unknown as { havenQueue?: Promise<PgBoss> };
+
+function poolDb(): PgBoss.Db {
+  const pool = sharedPool();
+  return { executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }) };
+}
+
+async function startQueue(role: "send" | "work"): Promise<PgBoss> {
+  const boss = new PgBoss({
+    db: poolDb(),
+    // Maintenance (expiring, archiving) belongs to workers; a web server only sends.
+    supervise: role === "work",
+    schedule: false,
+    migrate: true,
+  });
+  boss.on("error", (error) => {
+    // Logged where the queue is used; an error event must not crash the process.
+    void import("@/lib/logger").then(({ logger, describeError }) =>
+      logger.error("job queue error", describeError(error)),
+    );
+  });
+  await boss.start();
+  for (const name of JOB_NAMES) await boss.createQueue(name);
+  return boss;
+}
+
+/** This process's queue (started once). */
+export function queue(role: "send" | "work" = "send"): Promise<PgBoss> {
+  globalForQueue.havenQueue ??= startQueue(role);
+  return globalForQueue.havenQueue;
+}
+
+export interface JobTiming {
+  startAfter?: Date;
+  /** At most one job with this key is waiting (pg-boss singletonKey). */
+  singletonKey?: string;
+}
+
+/**
+ * Sends a job; inside a transaction it commits or rolls back with that
+ * transaction. Starting the queue needs a connection of its own: a service
+ * that sends inside a transaction calls `await queue()` before opening it
+ * (otherwise transactions holding every pooled connection would wait forever).
+ */
+export async function sendJob(name: JobName, data: object, timing: JobTiming = {}): Promise<void> {
+  const tx = currentTransaction();
+  if (tx && !globalForQueue.havenQueue) {
+    throw new Error(`start the job queue (await queue()) before the transaction that sends ${name}`);
+  }
+  const boss = await queue();
+  await boss.send(name, data, {
+    ...(timing.startAfter ? { startAfter: timing.startAfter } : {}),
+    ...(timing.singletonKey ? { singletonKey: timing.singletonKey } : {}),
+    retryLimit: 3,
+    ...(tx
+      ? {
+          db: {
+            executeSql: async (text: string, values: unknown[]) => ({
+              rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values),
+            }),
+          },
+        }
+      : {}),
+  });
+}
+
+/** Stops this process's queue (tests, shutdown). */
+export async function stopQueue(): Promise<void> {
+  const boss = await globalForQueue.havenQueue;
+  globalForQueue.havenQueue = undefined;
+  await boss?.stop({ graceful: true, close: false, wait: true });
+}

@@ -1,0 +1,35 @@
+// Every job handler, registered in one place, and the workers that run them:
+// in the web server in development (JOBS_IN_PROCESS=true), as `npm run worker`
+// in production. pg-boss gives each job to exactly one worker across instances.
+import "server-only";
+import type PgBoss from "pg-boss";
+import { expireHold, markNoShow, remind } from "@/lib/domain/scheduling/jobs";
+import { describeError, logger } from "@/lib/logger";
+import { type JobName, queue } from "./queue";
+
+type Handler = (data: never) => Promise<void>;
+
+const HANDLERS: Record<JobName, Handler> = {
+  "appointment.expire-hold": expireHold,
+  "appointment.reminder": remind,
+  "appointment.mark-no-show": markNoShow,
+};
+
+/** Starts a worker for every job; polls every half second (pg-boss's smallest interval). */
+export async function startJobWorkers(): Promise<PgBoss> {
+  const boss = await queue("work");
+  for (const [name, handler] of Object.entries(HANDLERS)) {
+    await boss.work<object>(name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
+      for (const job of jobs) {
+        try {
+          await handler(job.data as never);
+        } catch (error) {
+          logger.error("job failed", { job: name, id: job.id, ...describeError(error) });
+          throw error;
+        }
+      }
+    });
+  }
+  logger.info("job workers started", { jobs: Object.keys(HANDLERS).length });
+  return boss;
+}

@@ -1,0 +1,354 @@
+// Scheduling against a real PostgreSQL: bookings that cannot overlap under
+// concurrency, holds that expire by the job queue, one worker per job,
+// encrypted reasons, audit rows and 404s for everyone who is not a party.
+import { randomUUID } from "node:crypto";
+import PgBoss from "pg-boss";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AuthenticatedActor } from "@/lib/auth/current";
+import { createBaseClient, disconnectDb, getDb } from "@/lib/db/client";
+import { bookAppointment } from "@/lib/domain/scheduling/book-appointment";
+import { cancelAppointment, rescheduleAppointment } from "@/lib/domain/scheduling/change-appointment";
+import { appointmentFor, freeSlots, patientAppointments } from "@/lib/domain/scheduling/queries";
+import { AppError } from "@/lib/http/errors";
+import { sendJob, stopQueue } from "@/lib/jobs/queue";
+import { startJobWorkers } from "@/lib/jobs/workers";
+import { runAsActor, runAsSystem } from "@/lib/request-context";
+import { createAccount } from "../support/accounts";
+import { runSql } from "../support/database";
+
+const databaseUrl = process.env.DATABASE_URL!;
+const base = createBaseClient({ url: databaseUrl, poolSize: 2, connectTimeoutMs: 5_000 });
+afterAll(async () => {
+  await stopQueue();
+  await base.$disconnect();
+  await disconnectDb();
+});
+
+const actorOf = (user: { id: string }, role: "PATIENT" | "DOCTOR"): AuthenticatedActor => ({
+  userId: user.id,
+  role,
+  sessionId: randomUUID(),
+  idleExpiresAt: new Date(Date.now() + 60_000),
+});
+const as = <T>(actor: AuthenticatedActor, fn: () => Promise<T>) =>
+  runAsActor({ kind: "user", userId: actor.userId, role: actor.role }, fn);
+
+/** A doctor available around the clock (so tests never depend on the time they run). */
+async function availableDoctor(options: { visitMinutes?: number; timeZone?: string } = {}) {
+  const doctor = await createAccount("DOCTOR");
+  await runAsSystem("test", async () => {
+    await getDb().user.update({
+      where: { id: doctor.id },
+      data: { timeZone: options.timeZone ?? "Europe/Berlin" },
+      select: { id: true },
+    });
+    await getDb().doctorProfile.create({
+      data: {
+        userId: doctor.id,
+        displayName: `Dr. Test ${doctor.id.slice(0, 4)}`,
+        specialty: "General practice",
+        visitMinutes: options.visitMinutes ?? 30,
+        feeMinor: 4500,
+        currency: "EUR",
+      },
+    });
+    await getDb().availabilityRule.createMany({
+      data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+        weekday,
+        startMinute: 0,
+        endMinute: 1440,
+        doctorId: doctor.id,
+      })),
+    });
+  });
+  return { ...doctor, actor: actorOf(doctor, "DOCTOR") };
+}
+
+async function patient() {
+  const user = await createAccount("PATIENT");
+  await runAsSystem("test", () =>
+    getDb().patientProfile.create({ data: { userId: user.id, fullName: `Patient ${user.id.slice(0, 4)}` } }),
+  );
+  return { ...user, actor: actorOf(user, "PATIENT") };
+}
+
+const failureOf = async (promise: Promise<unknown>) => {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(AppError.is(error), String(error)).toBe(true);
+  return error as AppError;
+};
+
+const slotAfterDays = async (doctorId: string, days: number) =>
+  (
+    await runAsSystem("test", () => freeSlots(doctorId, { from: new Date(Date.now() + days * 86_400_000) }))
+  )[0]!;
+
+describe("booking", () => {
+  let doctor: Awaited<ReturnType<typeof availableDoctor>>;
+  beforeAll(async () => {
+    doctor = await availableDoctor();
+  });
+
+  it("lets exactly one of 50 patients racing for one slot have it; the other 49 hear it was just taken", async () => {
+    const patients = await Promise.all(Array.from({ length: 50 }, () => patient()));
+    const slot = await slotAfterDays(doctor.id, 3);
+    const results = await Promise.allSettled(
+      patients.map((p) =>
+        as(p.actor, () =>
+          bookAppointment(p.actor, { doctorId: doctor.id, startsAt: slot.start, reason: "Cough" }),
+        ),
+      ),
+    );
+    const booked = results.filter((r) => r.status === "fulfilled");
+    const refused = results.flatMap((r): unknown[] => (r.status === "rejected" ? [r.reason] : []));
+    expect(booked).toHaveLength(1);
+    expect(refused).toHaveLength(49);
+    for (const error of refused) {
+      expect(AppError.is(error)).toBe(true);
+      expect((error as AppError).code).toBe("CONFLICT");
+      expect((error as AppError).message).toMatch(/just taken/);
+      expect((error as AppError).details.alternatives?.length).toBeGreaterThan(0);
+    }
+    const rows = await runSql<{ status: string }>(
+      databaseUrl,
+      "SELECT status FROM appointments WHERE doctor_id = $1 AND starts_at = $2",
+      [doctor.id, slot.start],
+    );
+    expect(rows).toEqual([{ status: "CONFIRMED" }]);
+  });
+
+  it("lets PostgreSQL refuse every overlap among 20 concurrent bookings of different lengths", async () => {
+    const other = await availableDoctor();
+    const patients = await Promise.all(Array.from({ length: 20 }, () => patient()));
+    const start = Date.now() + 5 * 86_400_000;
+    const attempts = await Promise.allSettled(
+      patients.map((p, i) =>
+        as(p.actor, () =>
+          getDb().appointment.create({
+            data: {
+              doctorId: other.id,
+              patientId: p.id,
+              startsAt: new Date(start + (i % 5) * 10 * 60_000),
+              endsAt: new Date(start + (i % 5) * 10 * 60_000 + (15 + (i % 4) * 15) * 60_000),
+              status: "CONFIRMED",
+              reason: "Overlap test",
+              feeMinor: 0,
+              currency: "EUR",
+            },
+            select: { id: true },
+          }),
+        ),
+      ),
+    );
+    expect(attempts.filter((a) => a.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
+    const [{ overlaps }] = (await runSql<{ overlaps: string }>(
+      databaseUrl,
+      `SELECT count(*) AS overlaps FROM appointments a JOIN appointments b
+         ON a.doctor_id = b.doctor_id AND a.id < b.id
+        AND tstzrange(a.starts_at, a.ends_at, '[)') && tstzrange(b.starts_at, b.ends_at, '[)')
+        WHERE a.doctor_id = $1`,
+      [other.id],
+    )) as [{ overlaps: string }];
+    expect(overlaps).toBe("0");
+  });
+
+  it("stores the reason as ciphertext, audits every read and write, and shows a visit only to its parties", async () => {
+    const [owner, stranger] = [await patient(), await patient()];
+    const slot = await slotAfterDays(doctor.id, 4);
+    const reason = `Rash on both arms ${randomUUID()}`;
+    const id = await as(owner.actor, () =>
+      bookAppointment(owner.actor, { doctorId: doctor.id, startsAt: slot.start, reason }),
+    );
+    const [row] = await runSql<{ reason: string }>(
+      databaseUrl,
+      "SELECT reason FROM appointments WHERE id = $1",
+      [id],
+    );
+    expect(row!.reason).toMatch(/^v2:/);
+    expect(row!.reason).not.toContain("Rash");
+    const audit = await base.auditLog.findMany({ where: { resourceId: id }, orderBy: { sequence: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["phi.create", "appointment.held", "appointment.confirmed"]),
+    );
+
+    expect((await as(owner.actor, () => appointmentFor(owner.actor, id)))?.reason).toBe(reason);
+    expect((await as(doctor.actor, () => appointmentFor(doctor.actor, id)))?.reason).toBe(reason);
+    const other = await availableDoctor();
+    for (const outsider of [stranger.actor, other.actor]) {
+      expect(await as(outsider, () => appointmentFor(outsider, id))).toBeNull();
+      expect((await failureOf(as(outsider, () => cancelAppointment(outsider, id, "Not mine")))).code).toBe(
+        "NOT_FOUND",
+      );
+    }
+    const denied = await base.auditLog.findMany({ where: { resourceId: id, action: "authz.denied" } });
+    expect(denied.length).toBeGreaterThanOrEqual(4);
+    const reads = await base.auditLog.findMany({ where: { resourceId: id, action: "phi.read" } });
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("refuses a time the doctor does not offer, and a second visit of the patient at the same time", async () => {
+    const someone = await patient();
+    const slot = await slotAfterDays(doctor.id, 6);
+    const offGrid = await failureOf(
+      as(someone.actor, () =>
+        bookAppointment(someone.actor, {
+          doctorId: doctor.id,
+          startsAt: new Date(slot.start.getTime() + 7 * 60_000),
+          reason: "Check-up",
+        }),
+      ),
+    );
+    expect(offGrid.code).toBe("CONFLICT");
+    await as(someone.actor, () =>
+      bookAppointment(someone.actor, { doctorId: doctor.id, startsAt: slot.start, reason: "Check-up" }),
+    );
+    const elsewhere = await availableDoctor();
+    const twice = await failureOf(
+      as(someone.actor, () =>
+        bookAppointment(someone.actor, {
+          doctorId: elsewhere.id,
+          startsAt: slot.start,
+          reason: "Second opinion",
+        }),
+      ),
+    );
+    expect(twice.message).toMatch(/already have a visit at this time/);
+  });
+});
+
+describe("rescheduling and cancelling", () => {
+  it("moves a visit, frees its old slot at once, and lets another patient book a cancelled slot", async () => {
+    const doctor = await availableDoctor();
+    const [first, second] = [await patient(), await patient()];
+    const slot = await slotAfterDays(doctor.id, 3);
+    const later = await slotAfterDays(doctor.id, 4);
+    const id = await as(first.actor, () =>
+      bookAppointment(first.actor, { doctorId: doctor.id, startsAt: slot.start, reason: "Follow-up" }),
+    );
+    await as(first.actor, () => rescheduleAppointment(first.actor, id, later.start));
+    const moved = await as(first.actor, () => appointmentFor(first.actor, id));
+    expect(moved?.startsAt.toISOString()).toBe(later.start.toISOString());
+    // The old time is free again: someone else takes it.
+    await as(second.actor, () =>
+      bookAppointment(second.actor, { doctorId: doctor.id, startsAt: slot.start, reason: "New problem" }),
+    );
+    await as(first.actor, () => cancelAppointment(first.actor, id, "Feeling better"));
+    const cancelled = await as(first.actor, () => appointmentFor(first.actor, id));
+    expect(cancelled).toMatchObject({ status: "CANCELLED", cancelReason: "Feeling better" });
+    const { past } = await as(first.actor, () => patientAppointments(first.actor));
+    expect(past.map((visit) => visit.id)).toContain(id);
+    // And the cancelled time is bookable again.
+    await as(second.actor, () =>
+      bookAppointment(second.actor, {
+        doctorId: doctor.id,
+        startsAt: later.start,
+        reason: "Another question",
+      }),
+    );
+  });
+
+  it("keeps patients from changing a visit inside the cut-off; the doctor still can", async () => {
+    const doctor = await availableDoctor();
+    const someone = await patient();
+    const soon = (await runAsSystem("test", () => freeSlots(doctor.id)))[0]!;
+    const id = await as(someone.actor, () =>
+      bookAppointment(someone.actor, {
+        doctorId: doctor.id,
+        startsAt: soon.start,
+        reason: "Urgent question",
+      }),
+    );
+    const refused = await failureOf(
+      as(someone.actor, () => cancelAppointment(someone.actor, id, "Cannot come")),
+    );
+    expect(refused.message).toMatch(/up to 24 hours before/);
+    await as(doctor.actor, () => cancelAppointment(doctor.actor, id, "Called away"));
+    expect((await as(doctor.actor, () => appointmentFor(doctor.actor, id)))?.status).toBe("CANCELLED");
+  });
+});
+
+describe("the job queue", () => {
+  it("expires a hold within a second of its expiry, freeing the slot", async () => {
+    const doctor = await availableDoctor();
+    const someone = await patient();
+    const slot = await slotAfterDays(doctor.id, 9);
+    const holdExpiresAt = new Date(Date.now() + 1_500);
+    const { id } = await as(someone.actor, () =>
+      getDb().appointment.create({
+        data: {
+          doctorId: doctor.id,
+          patientId: someone.id,
+          startsAt: slot.start,
+          endsAt: slot.end,
+          status: "HELD",
+          holdExpiresAt,
+          reason: "Held only",
+          feeMinor: 0,
+          currency: "EUR",
+        },
+        select: { id: true },
+      }),
+    );
+    await startJobWorkers();
+    await runAsSystem("test", () =>
+      sendJob("appointment.expire-hold", { appointmentId: id }, { startAfter: holdExpiresAt }),
+    );
+    let status = "HELD";
+    while (status === "HELD" && Date.now() < holdExpiresAt.getTime() + 5_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      [{ status }] = (await runSql<{ status: string }>(
+        databaseUrl,
+        "SELECT status FROM appointments WHERE id = $1",
+        [id],
+      )) as [{ status: string }];
+    }
+    const expiredAt = Date.now();
+    expect(status).toBe("EXPIRED");
+    expect(expiredAt - holdExpiresAt.getTime()).toBeLessThan(1_000);
+    const free = await runAsSystem("test", () => freeSlots(doctor.id, { from: slot.start, to: slot.end }));
+    expect(free.map((s) => s.start.getTime())).toContain(slot.start.getTime());
+  });
+
+  it("never gives one job to two workers", async () => {
+    const name = `test.once-${randomUUID().slice(0, 8)}`;
+    const pools = [
+      new pg.Pool({ connectionString: databaseUrl, max: 3 }),
+      new pg.Pool({ connectionString: databaseUrl, max: 3 }),
+    ];
+    const bosses = pools.map(
+      (pool) =>
+        new PgBoss({
+          db: { executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }) },
+          supervise: false,
+          schedule: false,
+        }),
+    );
+    const seen: { worker: number; job: string }[] = [];
+    try {
+      for (const boss of bosses) await boss.start();
+      await bosses[0]!.createQueue(name);
+      for (let i = 0; i < 40; i += 1) await bosses[0]!.send(name, { i });
+      await Promise.all(
+        bosses.map((boss, worker) =>
+          boss.work(name, { pollingIntervalSeconds: 0.5, batchSize: 2 }, async (jobs) => {
+            for (const job of jobs) seen.push({ worker, job: job.id });
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }),
+        ),
+      );
+      const deadline = Date.now() + 20_000;
+      while (seen.length < 40 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // a duplicate would show up by now
+      expect(seen).toHaveLength(40);
+      expect(new Set(seen.map((s) => s.job)).size).toBe(40);
+    } finally {
+      for (const boss of bosses) await boss.stop({ graceful: false, close: false });
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+  });
+});
