@@ -11,7 +11,7 @@ import { createNonce, securityHeaders } from "@/lib/security/headers";
 
 const PORTAL_ROLE: Record<string, string> = { "/patient": "PATIENT", "/doctor": "DOCTOR", "/admin": "ADMIN" };
 const ROLE_PORTAL: Record<string, string> = { PATIENT: "/patient", DOCTOR: "/doctor", ADMIN: "/admin" };
-const SIGNED_IN_AREAS = ["/patient", "/doctor", "/admin", "/account", "/portal"];
+const SIGNED_IN_AREAS = ["/patient", "/doctor", "/doctors", "/admin", "/account", "/portal"];
 
 const isProduction = process.env.NODE_ENV === "production";
 const proxyHops = trustedProxyHops(process.env.TRUST_PROXY);

@@ -7,19 +7,32 @@ import { requireActor } from "@/lib/auth/current";
 import { signOutAction } from "./actions";
 
 const PORTAL_LABEL = { PATIENT: "My care", DOCTOR: "My practice", ADMIN: "Clinic admin" } as const;
+const EXTRA_LINKS = {
+  PATIENT: [{ href: "/doctors", label: "Find a doctor" }],
+  DOCTOR: [{ href: "/doctor/availability", label: "Availability" }],
+  ADMIN: [{ href: "/admin/bookings", label: "Bookings" }],
+} as const;
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
   return (
     <div className="min-h-screen bg-slate-50">
       <header className="border-b border-slate-200 bg-white">
-        <nav className="mx-auto flex max-w-5xl items-center gap-6 px-6 py-3" aria-label="Main">
+        <nav
+          className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-6 gap-y-2 px-6 py-3"
+          aria-label="Main"
+        >
           <Link href={PORTAL_OF[actor.role]} className="font-semibold text-brand-700">
             Haven
           </Link>
           <Link href={PORTAL_OF[actor.role]} className="text-sm text-slate-700 hover:text-brand-700">
             {PORTAL_LABEL[actor.role]}
           </Link>
+          {EXTRA_LINKS[actor.role].map((link) => (
+            <Link key={link.href} href={link.href} className="text-sm text-slate-700 hover:text-brand-700">
+              {link.label}
+            </Link>
+          ))}
           <Link href="/account" className="text-sm text-slate-700 hover:text-brand-700">
             Account
           </Link>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { BrowserTimeZoneInput } from "@/components/auth/browser-time-zone";
 import { Alert, Button, Checkbox, Field } from "@/components/ui/form";
 import { type FormState, INITIAL_FORM_STATE } from "@/lib/http/form-state";
 
@@ -15,6 +16,7 @@ export function SignUpForm({
   return (
     <form action={action} className="space-y-4" noValidate>
       {state.message ? <Alert>{state.message}</Alert> : null}
+      <BrowserTimeZoneInput />
       <Field
         label="Full name"
         name="fullName"

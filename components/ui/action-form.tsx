@@ -2,14 +2,19 @@
 
 import { useActionState, useId } from "react";
 import { type FormState, INITIAL_FORM_STATE } from "@/lib/http/form-state";
-import { Alert, Button, Field } from "./form";
+import { Alert, Button, Checkbox, Field, Select, TextArea } from "./form";
 
 export interface FieldSpec {
   name: string;
   label: string;
+  /** An input type (text by default), or a multi-line text, a list to choose from, a checkbox. */
   type?: string;
+  kind?: "input" | "textarea" | "select" | "checkbox";
+  options?: readonly { value: string; label: string }[];
   autoComplete?: string;
   hint?: string;
+  /** What the field shows before anything was typed (the current setting). */
+  defaultValue?: string;
   /** Secrets are never echoed back after an error. */
   secret?: boolean;
 }
@@ -40,19 +45,34 @@ export function ActionForm({
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      {fields.map((field) => (
-        <Field
-          key={field.name}
-          id={`${formId}-${field.name}`}
-          name={field.name}
-          label={field.label}
-          type={field.type ?? "text"}
-          autoComplete={field.autoComplete}
-          hint={field.hint}
-          defaultValue={field.secret || state.ok ? undefined : state.values?.[field.name]}
-          error={state.fieldErrors?.[field.name]}
-        />
-      ))}
+      {fields.map((field) => {
+        const common = {
+          id: `${formId}-${field.name}`,
+          name: field.name,
+          label: field.label,
+          hint: field.hint,
+          error: state.fieldErrors?.[field.name],
+        };
+        const typed = field.secret || state.ok ? undefined : state.values?.[field.name];
+        const value = typed ?? (field.secret ? undefined : field.defaultValue);
+        if (field.kind === "textarea") return <TextArea key={field.name} {...common} defaultValue={value} />;
+        if (field.kind === "select") {
+          return <Select key={field.name} {...common} options={field.options ?? []} defaultValue={value} />;
+        }
+        if (field.kind === "checkbox") {
+          const checked = state.values ? state.values[field.name] === "on" : field.defaultValue === "on";
+          return <Checkbox key={field.name} {...common} defaultChecked={checked} />;
+        }
+        return (
+          <Field
+            key={field.name}
+            {...common}
+            type={field.type ?? "text"}
+            autoComplete={field.autoComplete}
+            defaultValue={value}
+          />
+        );
+      })}
       <Button type="submit" disabled={pending} variant={variant} aria-label={submitAccessibleName}>
         {pending ? "Please wait…" : submitLabel}
       </Button>

@@ -36,14 +36,112 @@ export function Field({
   );
 }
 
+const describedByOf = (id: string, error?: string, hint?: ReactNode) =>
+  [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ") || undefined;
+
+const CONTROL =
+  "block w-full rounded-md border border-slate-300 px-3 py-2 text-slate-900 shadow-sm focus:border-brand-600 focus:ring-2 focus:ring-brand-100 focus:outline-none aria-invalid:border-red-600";
+
+function Help({ id, error, hint }: { id: string; error?: string | undefined; hint?: ReactNode }) {
+  return (
+    <>
+      {hint ? (
+        <p id={`${id}-hint`} className="text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export function TextArea({
+  label,
+  name,
+  id = name,
+  error,
+  hint,
+  ...input
+}: {
+  label: string;
+  name: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+} & ComponentProps<"textarea">) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        name={name}
+        rows={3}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedByOf(id, error, hint)}
+        className={CONTROL}
+        {...input}
+      />
+      <Help id={id} error={error} hint={hint} />
+    </div>
+  );
+}
+
+export function Select({
+  label,
+  name,
+  id = name,
+  error,
+  hint,
+  options,
+  ...input
+}: {
+  label: string;
+  name: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  options: readonly { value: string; label: string }[];
+} & ComponentProps<"select">) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedByOf(id, error, hint)}
+        className={CONTROL}
+        {...input}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <Help id={id} error={error} hint={hint} />
+    </div>
+  );
+}
+
 export function Checkbox({
   label,
   name,
+  id = name,
   error,
+  defaultChecked,
 }: {
   label: ReactNode;
   name: string;
+  id?: string;
   error?: string | undefined;
+  defaultChecked?: boolean | undefined;
 }) {
   return (
     <div>
@@ -51,8 +149,9 @@ export function Checkbox({
         <input
           type="checkbox"
           name={name}
-          id={name}
+          id={id}
           className="mt-1"
+          defaultChecked={defaultChecked}
           aria-invalid={error ? true : undefined}
         />
         <span>{label}</span>

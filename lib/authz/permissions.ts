@@ -12,6 +12,15 @@ export const PERMISSIONS = {
   "doctors:invite": ["ADMIN"],
   "doctors:list": ["ADMIN"],
   "users:deactivate": ["ADMIN"],
+  /** The doctor directory and booking: patients. */
+  "doctors:browse": ["PATIENT"],
+  "appointments:book": ["PATIENT"],
+  /** One's own visits (scoped to the parties by lib/domain/scheduling/policy.ts). */
+  "appointments:own": ["PATIENT", "DOCTOR"],
+  /** A doctor's own schedule, availability and booking settings. */
+  "schedule:manage-own": ["DOCTOR"],
+  /** Every doctor's bookings (times, status, patient; never the reason). */
+  "bookings:list": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

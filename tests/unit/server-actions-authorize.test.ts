@@ -26,7 +26,10 @@ function actionFiles(dir: string): string[] {
 }
 
 describe("server actions", () => {
-  const files = actionFiles(path.resolve(import.meta.dirname, "../../app"));
+  const files = [
+    ...actionFiles(path.resolve(import.meta.dirname, "../../app")),
+    ...actionFiles(path.resolve(import.meta.dirname, "../../lib")),
+  ];
 
   it("are found", () => {
     expect(files.length).toBeGreaterThanOrEqual(6);

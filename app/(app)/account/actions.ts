@@ -6,8 +6,13 @@ import { requireActor, runAs } from "@/lib/auth/current";
 import { beginMfaSetup, pendingMfaSecret } from "@/lib/auth/mfa-setup";
 import { revokeAllSessions } from "@/lib/auth/sessions";
 import { recordAuditEvent } from "@/lib/db/client";
-import { changePasswordSchema, confirmMfaSchema, currentPasswordSchema } from "@/lib/domain/accounts/schemas";
-import { changePassword, disableMfa, enableMfa } from "@/lib/domain/accounts/service";
+import {
+  changePasswordSchema,
+  confirmMfaSchema,
+  currentPasswordSchema,
+  timeZoneSchema,
+} from "@/lib/domain/accounts/schemas";
+import { changePassword, disableMfa, enableMfa, updateTimeZone } from "@/lib/domain/accounts/service";
 import { AppError } from "@/lib/http/errors";
 import { type FormState, failure } from "@/lib/http/form-state";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
@@ -76,4 +81,16 @@ export async function signOutEverywhereAction(): Promise<void> {
     });
   });
   redirect("/sign-in?reason=signed-out");
+}
+
+export async function updateTimeZoneAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const actor = await requireActor("account:manage-own");
+  try {
+    const { timeZone } = timeZoneSchema.parse(Object.fromEntries(form));
+    await runAs(actor, () => updateTimeZone(actor, timeZone));
+  } catch (error) {
+    return failure(error, {});
+  }
+  revalidatePath("/", "layout");
+  return { ok: true, message: "Time zone saved: every time is now shown in it." };
 }

@@ -7,7 +7,8 @@ import { requireActor, runAs } from "@/lib/auth/current";
 import { pendingMfaSecret } from "@/lib/auth/mfa-setup";
 import { listActiveSessions } from "@/lib/auth/sessions";
 import { totpEnrolment } from "@/lib/auth/totp";
-import { accountOverview } from "@/lib/domain/accounts/service";
+import { accountOverview, accountTimeZone } from "@/lib/domain/accounts/service";
+import { describeTimeZone } from "@/lib/domain/scheduling/format";
 import { type SearchParams, singleParam } from "@/lib/http/search-params";
 import {
   changePasswordAction,
@@ -15,17 +16,23 @@ import {
   disableMfaAction,
   signOutEverywhereAction,
   startMfaSetupAction,
+  updateTimeZoneAction,
 } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
+
+const TIME_ZONES = Intl.supportedValuesOf("timeZone").map((zone) => ({
+  value: zone,
+  label: zone.replace(/_/g, " "),
+}));
 
 const formatTime = (date: Date) => date.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requireActor("account:manage-own");
   const mfa = singleParam((await searchParams).mfa);
-  const [account, sessions] = await runAs(actor, () =>
-    Promise.all([accountOverview(actor), listActiveSessions(actor.userId)]),
+  const [account, sessions, timeZone] = await runAs(actor, () =>
+    Promise.all([accountOverview(actor), listActiveSessions(actor.userId), accountTimeZone(actor)]),
   );
   const setupSecret = mfa === "setup" && !account.mfaEnabledAt ? await pendingMfaSecret(actor.userId) : null;
   const enrolment = setupSecret ? await totpEnrolment(setupSecret, account.email) : null;
@@ -49,6 +56,25 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
             <dd>{account.role.toLowerCase()}</dd>
           </div>
         </dl>
+      </Card>
+
+      <Card title="Time zone">
+        <p className="mb-4 text-sm text-slate-700">
+          Every time in Haven is shown in {describeTimeZone(timeZone)}.
+        </p>
+        <ActionForm
+          action={updateTimeZoneAction}
+          submitLabel="Save time zone"
+          fields={[
+            {
+              name: "timeZone",
+              label: "Your time zone",
+              kind: "select",
+              options: TIME_ZONES,
+              defaultValue: timeZone,
+            },
+          ]}
+        />
       </Card>
 
       <Card title="Change password">

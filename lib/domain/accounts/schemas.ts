@@ -41,6 +41,8 @@ export const signUpSchema = z.object({
   password: passwordInput,
   acceptTelehealth: z.literal("on", { error: "You need to accept the telehealth consent to use Haven." }),
   acceptPrivacy: z.literal("on", { error: "You need to accept the privacy notice to use Haven." }),
+  /** The browser's zone, filled in by the form's script; absent without JavaScript (then UTC). */
+  timeZone: z.string().max(64).optional(),
 });
 
 export const invitationSchema = z.object({
@@ -67,3 +69,7 @@ export const forgotPasswordSchema = z.object({ email: emailSchema });
 
 /** An account chosen on an admin page (a hidden field: callers answer "no such account" when it fails). */
 export const accountIdSchema = z.object({ userId: z.uuid() });
+
+export const timeZoneSchema = z.object({
+  timeZone: z.string({ error: "Choose a time zone." }).trim().min(1, "Choose a time zone.").max(64),
+});

@@ -20,6 +20,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { sendMail } from "@/lib/mail/mailer";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
+import { isTimeZone } from "@/lib/domain/scheduling/slots";
 import { runAsSystem } from "@/lib/request-context";
 
 export const CONSENT_VERSIONS = { TELEHEALTH: "2026-11", PRIVACY: "2026-11" } as const;
@@ -37,6 +38,7 @@ export interface PatientSignUp {
   password: string;
   fullName: string;
   dateOfBirth: string;
+  timeZone?: string | undefined;
 }
 
 /** Creates an unverified patient and emails a verification link. An existing email gets a notice instead, so the response never reveals it. */
@@ -65,6 +67,7 @@ export async function signUpPatient(input: PatientSignUp): Promise<void> {
         data: {
           email: input.email,
           role: "PATIENT",
+          timeZone: input.timeZone && isTimeZone(input.timeZone) ? input.timeZone : "UTC",
           passwordHash,
           passwordChangedAt: new Date(),
           patientProfile: { create: { fullName: input.fullName, dateOfBirth: input.dateOfBirth } },
@@ -375,5 +378,28 @@ export async function accountOverview(actor: AuthenticatedActor) {
       patientProfile: { select: { fullName: true } },
       doctorProfile: { select: { displayName: true, specialty: true } },
     },
+  });
+}
+
+/** The zone every time is shown to this user in. */
+export async function accountTimeZone(actor: AuthenticatedActor): Promise<string> {
+  const user = await getDb().user.findUniqueOrThrow({
+    where: { id: actor.userId },
+    select: { timeZone: true },
+  });
+  return user.timeZone;
+}
+
+export async function updateTimeZone(actor: AuthenticatedActor, timeZone: string): Promise<void> {
+  if (!isTimeZone(timeZone)) {
+    throw new AppError("VALIDATION_FAILED", "Choose a time zone from the list.", {
+      fields: [{ field: "timeZone", message: "Choose a time zone from the list." }],
+    });
+  }
+  await getDb().user.update({ where: { id: actor.userId }, data: { timeZone }, select: { id: true } });
+  await recordAuditEvent({
+    action: "account.time-zone-changed",
+    resourceType: "User",
+    resourceId: actor.userId,
   });
 }

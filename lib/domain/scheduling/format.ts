@@ -51,3 +51,26 @@ export function describeTimeZone(timeZone: string, at = new Date()): string {
     .find((part) => part.type === "timeZoneName")?.value;
   return short ? `${timeZone.replace(/_/g, " ")} (${short})` : timeZone;
 }
+
+/** Slots grouped by local day in a zone, labelled for people, valued as ISO instants for forms. */
+export function groupByDay(
+  slots: readonly { start: Date }[],
+  timeZone: string,
+): { key: string; label: string; slots: { value: string; label: string }[] }[] {
+  const days = new Map<string, { key: string; label: string; slots: { value: string; label: string }[] }>();
+  for (const slot of slots) {
+    const key = localDay(slot.start, timeZone);
+    let day = days.get(key);
+    if (!day) {
+      day = { key, label: formatDay(slot.start, timeZone), slots: [] };
+      days.set(key, day);
+    }
+    day.slots.push({ value: slot.start.toISOString(), label: formatTime(slot.start, timeZone) });
+  }
+  return [...days.values()];
+}
+
+/** "€45.00", "₹600.00" */
+export function formatFee(minor: number, currency: string): string {
+  return new Intl.NumberFormat("en-GB", { style: "currency", currency }).format(minor / 100);
+}

@@ -88,6 +88,19 @@ export function bookingWindow(now = new Date()): { from: Date; to: Date } {
   };
 }
 
+/** Free slots in the next `days` days, starting `offsetDays` from now (pages: no clock in components). */
+export function freeSlotsAhead(
+  doctorId: string,
+  window: { days: number; offsetDays?: number; exceptAppointmentId?: string },
+): Promise<Interval[]> {
+  const from = new Date(Date.now() + (window.offsetDays ?? 0) * 86_400_000);
+  return freeSlots(doctorId, {
+    from,
+    to: new Date(from.getTime() + window.days * 86_400_000),
+    ...(window.exceptAppointmentId ? { exceptAppointmentId: window.exceptAppointmentId } : {}),
+  });
+}
+
 /** Free slots of a doctor within the bookable window (optionally narrower), ignoring one appointment (reschedule). */
 export async function freeSlots(
   doctorId: string,
@@ -283,8 +296,9 @@ export async function appointmentFor(
   return row ? toView(row) : null;
 }
 
-/** The admin's view of every booking of one doctor (no reasons: admins do not read clinical content). */
-export async function bookingsOfDoctor(doctorId: string, from: Date) {
+/** The admin's view of one doctor's bookings from a week ago on (no reasons: admins do not read clinical content). */
+export async function bookingsOfDoctor(doctorId: string) {
+  const from = new Date(Date.now() - 7 * 86_400_000);
   const rows = await getDb().appointment.findMany({
     where: { doctorId, endsAt: { gt: from }, status: { not: "EXPIRED" } },
     select: { ...appointmentSelect, patient: patientSelect },

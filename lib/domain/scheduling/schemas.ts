@@ -32,6 +32,13 @@ export const cancelSchema = z.object({
 
 export const appointmentIdSchema = z.object({ appointmentId: z.uuid() });
 
+export const exceptionIdSchema = z.object({ exceptionId: z.uuid() });
+
+export const progressSchema = z.object({
+  appointmentId: z.uuid(),
+  step: z.enum(["start", "complete", "no-show"]),
+});
+
 const TIME_RANGE = /^([01]\d|2[0-4]):([0-5]\d)\s*[-–]\s*([01]\d|2[0-4]):([0-5]\d)$/;
 
 /** "09:00-12:00, 13:00-17:30" → minute ranges; "" → none. */

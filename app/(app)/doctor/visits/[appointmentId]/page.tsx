@@ -1,0 +1,95 @@
+import type { Metadata, Route } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { VisitDetails } from "@/components/scheduling/visit-details";
+import { ActionForm } from "@/components/ui/action-form";
+import { Alert, Card } from "@/components/ui/form";
+import { requireActor, runAs } from "@/lib/auth/current";
+import { accountTimeZone } from "@/lib/domain/accounts/service";
+import { cancelVisitAction, progressVisitAction } from "@/lib/domain/scheduling/actions";
+import { appointmentFor } from "@/lib/domain/scheduling/queries";
+import { isActive } from "@/lib/domain/scheduling/states";
+import { type SearchParams, singleParam } from "@/lib/http/search-params";
+
+export const metadata: Metadata = { title: "Visit" };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function DoctorVisitPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ appointmentId: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
+  const actor = await requireActor("schedule:manage-own");
+  const { appointmentId } = await params;
+  if (!UUID.test(appointmentId)) notFound();
+  const [visit, timeZone] = await runAs(actor, () =>
+    Promise.all([appointmentFor(actor, appointmentId), accountTimeZone(actor)]),
+  );
+  if (!visit?.patient) notFound();
+  const moved = singleParam((await searchParams).moved);
+  const progress = (step: "start" | "complete" | "no-show", label: string) => (
+    <ActionForm
+      key={step}
+      action={progressVisitAction}
+      hidden={{ appointmentId: visit.id, step }}
+      fields={[]}
+      submitLabel={label}
+      variant="secondary"
+    />
+  );
+  return (
+    <>
+      <h1 className="text-2xl font-bold text-brand-900">Visit with {visit.patient.fullName}</h1>
+      {moved ? <Alert tone="success">The visit was moved; the patient was told.</Alert> : null}
+      <Card>
+        <VisitDetails
+          visit={visit}
+          timeZone={timeZone}
+          otherZone={visit.patient.timeZone}
+          otherLabel="the patient"
+        />
+        <div className="mt-6 flex flex-wrap gap-3">
+          {visit.status === "CONFIRMED" ? progress("start", "Start the visit") : null}
+          {visit.status === "IN_PROGRESS" ? progress("complete", "Complete the visit") : null}
+          {visit.status === "CONFIRMED" && visit.startsAt <= new Date()
+            ? progress("no-show", "The patient did not come")
+            : null}
+          {isActive(visit.status) && visit.status !== "IN_PROGRESS" ? (
+            <Link
+              href={`/doctor/visits/${visit.id}/reschedule` as Route}
+              className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50"
+            >
+              Move to another time
+            </Link>
+          ) : null}
+        </div>
+      </Card>
+      {isActive(visit.status) && visit.status !== "IN_PROGRESS" ? (
+        <Card title="Cancel this visit">
+          <ActionForm
+            action={cancelVisitAction}
+            hidden={{ appointmentId: visit.id }}
+            submitLabel="Cancel the visit"
+            variant="danger"
+            fields={[
+              {
+                name: "reason",
+                label: "Why do you cancel?",
+                kind: "textarea",
+                hint: "The patient sees this.",
+              },
+            ]}
+          />
+        </Card>
+      ) : null}
+      <p className="text-sm">
+        <Link href="/doctor" className="text-brand-700 underline">
+          Back to the schedule
+        </Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+import type { Metadata, Route } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { VisitDetails } from "@/components/scheduling/visit-details";
+import { ActionForm } from "@/components/ui/action-form";
+import { Alert, Card } from "@/components/ui/form";
+import { requireActor, runAs } from "@/lib/auth/current";
+import { accountTimeZone } from "@/lib/domain/accounts/service";
+import { cancelVisitAction } from "@/lib/domain/scheduling/actions";
+import { appointmentFor } from "@/lib/domain/scheduling/queries";
+import { isActive } from "@/lib/domain/scheduling/states";
+import { type SearchParams, singleParam } from "@/lib/http/search-params";
+
+export const metadata: Metadata = { title: "Your visit" };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function PatientVisitPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ appointmentId: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
+  const actor = await requireActor("portal:patient");
+  const { appointmentId } = await params;
+  if (!UUID.test(appointmentId)) notFound();
+  const query = await searchParams;
+  const [visit, timeZone] = await runAs(actor, () =>
+    Promise.all([appointmentFor(actor, appointmentId), accountTimeZone(actor)]),
+  );
+  if (!visit) notFound();
+  const changeable = isActive(visit.status) && visit.status !== "IN_PROGRESS" && visit.startsAt > new Date();
+  return (
+    <>
+      <h1 className="text-2xl font-bold text-brand-900">Your visit with {visit.doctor.displayName}</h1>
+      {singleParam(query.booked) ? (
+        <Alert tone="success">
+          Your visit is booked and confirmed. You can add it to your calendar below.
+        </Alert>
+      ) : null}
+      {singleParam(query.moved) ? (
+        <Alert tone="success">Your visit was moved. {visit.doctor.displayName} was told.</Alert>
+      ) : null}
+      <Card>
+        <VisitDetails
+          visit={visit}
+          timeZone={timeZone}
+          otherZone={visit.doctor.timeZone}
+          otherLabel={visit.doctor.displayName}
+        />
+        <div className="mt-6 flex flex-wrap gap-3">
+          {isActive(visit.status) ? (
+            <a
+              href={`/api/appointments/${visit.id}/calendar`}
+              className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50"
+            >
+              Add to calendar (.ics)
+            </a>
+          ) : null}
+          {changeable ? (
+            <Link
+              href={`/doctors/${visit.doctor.id}?reschedule=${visit.id}` as Route}
+              className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50"
+            >
+              Move to another time
+            </Link>
+          ) : null}
+        </div>
+      </Card>
+      {changeable ? (
+        <Card title="Cancel this visit">
+          <ActionForm
+            action={cancelVisitAction}
+            hidden={{ appointmentId: visit.id }}
+            submitLabel="Cancel the visit"
+            variant="danger"
+            fields={[
+              {
+                name: "reason",
+                label: "Why do you cancel?",
+                kind: "textarea",
+                hint: "Your doctor sees this. Visits can be changed online up to 24 hours before they start.",
+              },
+            ]}
+          />
+        </Card>
+      ) : null}
+      <p className="text-sm">
+        <Link href="/patient" className="text-brand-700 underline">
+          Back to my care
+        </Link>
+      </p>
+    </>
+  );
+}
