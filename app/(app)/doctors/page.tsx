@@ -24,7 +24,7 @@ function filterHref(specialty: string | undefined, language: string | undefined)
   if (specialty) query.set("specialty", specialty);
   if (language) query.set("language", language);
   const text = query.toString();
-  return (text ? `/doctors?${text}` : "/doctors");
+  return text ? `/doctors?${text}` : "/doctors";
 }
 
 function Chip({ href, active, children }: { href: Route; active: boolean; children: string }) {
