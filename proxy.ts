@@ -37,8 +37,13 @@ async function redirectFor(request: NextRequest): Promise<URL | null> {
     secureCookie: secureCookiesEnabled(),
   }).catch(() => null);
   if (!token?.role) return new URL("/sign-in", request.url);
+  // Another role is sent to its own portal from a portal's front page only; a deeper
+  // path (one naming a visit, say) is left to the page, which answers 404.
   const required = PORTAL_ROLE[area];
-  if (required && token.role !== required) return new URL(ROLE_PORTAL[token.role] ?? "/sign-in", request.url);
+  const frontPage = request.nextUrl.pathname === area;
+  if (required && frontPage && token.role !== required) {
+    return new URL(ROLE_PORTAL[token.role] ?? "/sign-in", request.url);
+  }
   return null;
 }
 

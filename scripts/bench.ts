@@ -9,13 +9,17 @@
 //   (c) the same read with the encryption + audit layer switched off
 //   (d) signing in (the password step: Argon2id, 64 MiB)
 //   (e) a signed-in page render (GET /patient)
+//   (f) booking under contention: patients post the booking form (the server
+//       action, as a browser without JavaScript does) for a small pool of times,
+//       so most attempts meet a taken time; afterwards no two active visits of
+//       a doctor or of a patient may overlap
 // It reports throughput and p50/p95/p99 per scenario, the ratios b/a and b/c,
 // the audit sealing lag while (b) ran, `audit:verify` right after, and then the
 // data-layer micro-benchmark; a table on screen and JSON in bench-results/.
 //   --reuse-build    use an existing .next-bench instead of building
 //   BENCH_SECONDS    seconds per scenario (default 10), BENCH_CONNECTIONS (50)
 //   BENCH_SERVER_NODE_ARGS   Node options for the server only (a CPU profile)
-//   BENCH_ONLY       comma-separated scenario keys to run (default all: a,b,c,d,e)
+//   BENCH_ONLY       comma-separated scenario keys to run (default all: a,b,c,d,e,f)
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,7 +44,9 @@ const USERS = Number(process.env.BENCH_USERS ?? 500);
 const DIST_DIR = ".next-bench";
 const SIGN_IN_EMAIL = "bench.signin@bench.test";
 const SIGN_IN_PASSWORD = "bench-sign-in-phrase-2026";
-const WANTED = new Set((process.env.BENCH_ONLY ?? "a,b,c,d,e").split(",").map((key) => key.trim()));
+const WANTED = new Set((process.env.BENCH_ONLY ?? "a,b,c,d,e,f").split(",").map((key) => key.trim()));
+const BOOKING_DOCTORS = 5;
+const SLOTS_PER_DOCTOR = 40;
 
 interface Scenario {
   key: string;
@@ -129,16 +135,13 @@ async function load(
   };
 }
 
-/** The sign-in form's server-action fields, as a browser without JavaScript posts them. */
-async function signInForm(base: string): Promise<{ body: string; contentType: string }> {
-  const html = await (await fetch(`${base}/sign-in`)).text();
+/** A page's server-action form as a browser without JavaScript posts it, with the given fields. */
+function multipartForm(html: string, given: Record<string, string>): { body: string; contentType: string } {
   const fields = new Map<string, string>();
   for (const match of html.matchAll(/<input type="hidden" name="(\$ACTION[^"]*)"(?: value="([^"]*)")?/g)) {
     fields.set(match[1]!, (match[2] ?? "").replace(/&quot;/g, '"').replace(/&amp;/g, "&"));
   }
-  fields.set("step", "password");
-  fields.set("email", SIGN_IN_EMAIL);
-  fields.set("password", SIGN_IN_PASSWORD);
+  for (const [name, value] of Object.entries(given)) fields.set(name, value);
   const boundary = "----havenbench";
   const body =
     [...fields]
@@ -150,10 +153,50 @@ async function signInForm(base: string): Promise<{ body: string; contentType: st
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function seed(): Promise<string[]> {
+async function signInForm(base: string) {
+  const html = await (await fetch(`${base}/sign-in`)).text();
+  return multipartForm(html, { step: "password", email: SIGN_IN_EMAIL, password: SIGN_IN_PASSWORD });
+}
+
+/** Booking forms for the first free times of each bench doctor, as a patient's browser would post them. */
+async function bookingForms(base: string, doctorIds: string[], cookie: string) {
+  const forms: { path: string; body: string; contentType: string }[] = [];
+  for (const doctorId of doctorIds) {
+    const html = await (await fetch(`${base}/doctors/${doctorId}`, { headers: { cookie } })).text();
+    const times = [...html.matchAll(/name="startsAt" value="([^"]+)"/g)].map((match) => match[1]!);
+    if (times.length < SLOTS_PER_DOCTOR) throw new Error(`bench doctor ${doctorId} shows too few free times`);
+    for (const startsAt of times.slice(0, SLOTS_PER_DOCTOR)) {
+      forms.push({
+        path: `/doctors/${doctorId}`,
+        ...multipartForm(html, { doctorId, startsAt, reason: "Follow-up on blood pressure readings" }),
+      });
+    }
+  }
+  return forms;
+}
+
+async function seed(): Promise<{ cookies: string[]; doctorIds: string[] }> {
   const db = getDb();
   const cookies: string[] = [];
+  const doctorIds: string[] = [];
   await runAsSystem("bench", async () => {
+    for (let i = 0; i < BOOKING_DOCTORS; i += 1) {
+      const doctor = await db.user.create({
+        data: {
+          email: `bench.doctor${i}@bench.test`,
+          role: "DOCTOR",
+          timeZone: "Europe/Berlin",
+          emailVerifiedAt: new Date(),
+          doctorProfile: { create: { displayName: `Dr. Bench ${i}`, specialty: "Family Medicine" } },
+          // Every day, all day: the first free times are never far off, whenever the bench runs.
+          availabilityRules: {
+            create: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startMinute: 0, endMinute: 1440 })),
+          },
+        },
+        select: { id: true },
+      });
+      doctorIds.push(doctor.id);
+    }
     for (let i = 0; i < USERS; i += 1) {
       const user = await db.user.create({
         data: {
@@ -186,7 +229,7 @@ async function seed(): Promise<string[]> {
       select: { id: true },
     });
   });
-  return cookies;
+  return { cookies, doctorIds };
 }
 
 const writable = process.env as Record<string, string | undefined>;
@@ -209,7 +252,7 @@ try {
   Object.assign(writable, serverEnv, { NODE_ENV: "production" });
   resetEnvCache();
   console.log(`[bench] PostgreSQL ready; seeding ${USERS} signed-in patients…`);
-  const cookies = await seed();
+  const { cookies, doctorIds } = await seed();
   await disconnectDb();
 
   if (!process.argv.includes("--reuse-build") || !existsSync(DIST_DIR)) {
@@ -315,6 +358,30 @@ try {
     ),
   );
 
+  const forms = WANTED.has("f") ? await bookingForms(base, doctorIds, cookie(0)) : [];
+  add(
+    await load(
+      "f",
+      "booking under contention (server action)",
+      base,
+      (i) => {
+        // Doctors in turn, each time tried by many patients: most attempts meet a taken time.
+        const form =
+          forms[
+            (i % BOOKING_DOCTORS) * SLOTS_PER_DOCTOR + (Math.floor(i / BOOKING_DOCTORS) % SLOTS_PER_DOCTOR)
+          ]!;
+        return {
+          method: "POST",
+          path: form.path,
+          headers: { cookie: cookie(i), "content-type": form.contentType, origin: base },
+          body: form.body,
+        };
+      },
+      // 303: booked, on to the visit page; 200: the form again, "just taken" with the next free times.
+      (status) => status === 303 || status === 200,
+    ),
+  );
+
   // The sealer runs inside the server: wait for it to catch up, then measure its lag during (b).
   const plain = createBaseClient({ url: postgres.url, poolSize: 2, connectTimeoutMs: 5_000 });
   for (let i = 0; i < 40; i += 1) {
@@ -332,6 +399,15 @@ try {
            max(extract(epoch FROM s.sealed_at - a.occurred_at)) AS max, count(*) AS rows
       FROM audit_log a JOIN audit_seals s ON s.audit_sequence = a."sequence"
      WHERE a.occurred_at BETWEEN ${readStarted} AND ${readEnded}`;
+  const [booking] = await plain.$queryRaw<
+    { booked: bigint; doctor_overlaps: bigint; patient_overlaps: bigint }[]
+  >`
+    WITH active AS (
+      SELECT id, doctor_id, patient_id, tstzrange(starts_at, ends_at) AS span FROM appointments
+       WHERE status IN ('HELD', 'CONFIRMED', 'IN_PROGRESS'))
+    SELECT (SELECT count(*) FROM active) AS booked,
+           (SELECT count(*) FROM active a JOIN active b ON a.doctor_id = b.doctor_id AND a.id < b.id AND a.span && b.span) AS doctor_overlaps,
+           (SELECT count(*) FROM active a JOIN active b ON a.patient_id = b.patient_id AND a.id < b.id AND a.span && b.span) AS patient_overlaps`;
   const verification = await verifyAuditTrail(plain, phiCryptoConfigFromEnv().audit, {
     checkpoints: { directory: checkpointDir },
     sealBoundMs: getEnv().AUDIT_SEAL_BOUND_SECONDS * 1000,
@@ -360,6 +436,17 @@ try {
   }
   const ratios = { bOverA: ratio("b", "a"), bOverC: ratio("b", "c") };
   console.log(`\nratios: b/a ×${ratios.bOverA} (target ≥ 0.6), b/c ×${ratios.bOverC} (target ≥ 0.8)`);
+  const bookings = {
+    distinctTimesOffered: forms.length,
+    booked: Number(booking?.booked ?? 0n),
+    doctorOverlaps: Number(booking?.doctor_overlaps ?? 0n),
+    patientOverlaps: Number(booking?.patient_overlaps ?? 0n),
+  };
+  if (byKey.f) {
+    console.log(
+      `bookings (f): ${bookings.booked} booked of ${bookings.distinctTimesOffered} times offered to ${byKey.f.requests} attempts; overlapping active visits: ${bookings.doctorOverlaps} per doctor, ${bookings.patientOverlaps} per patient (must be 0)`,
+    );
+  }
   const sealing = {
     rows: Number(lag?.rows ?? 0n),
     p50Seconds: Number((lag?.p50 ?? 0).toFixed(3)),
@@ -388,6 +475,7 @@ try {
         seconds: SECONDS,
         scenarios,
         ratios,
+        bookings,
         sealing,
         auditVerified: verification.ok,
         dataLayer,

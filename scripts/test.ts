@@ -14,9 +14,14 @@ import { startSmtpCapture } from "./lib/smtp-capture";
 import { applyMigrations } from "./lib/schema-engine";
 
 const ARTIFACTS = path.resolve("tests/.artifacts");
-const args = new Set(process.argv.slice(2));
+// Flags: --e2e-only, --skip-e2e, --reuse-build (keep an existing .next: for
+// iterating on end-to-end tests); any other argument filters Playwright's files.
+const argv = process.argv.slice(2);
+const args = new Set(argv.filter((arg) => arg.startsWith("--")));
+const e2eFilters = argv.filter((arg) => !arg.startsWith("--"));
 const runUnit = !args.has("--e2e-only");
 const runE2e = !args.has("--skip-e2e");
+const reuseBuild = args.has("--reuse-build") && existsSync(".next/BUILD_ID");
 
 /** Runs a command with inherited output; async so this process keeps serving (the SMTP capture) meanwhile. */
 function run(command: string, argv: string[], env: Record<string, string>): Promise<number> {
@@ -104,10 +109,9 @@ try {
     Object.assign(process.env, serverEnv);
     await seedDemoData(getDb());
     await disconnectDb();
-    const buildCode = await run("npx", ["--no-install", "next", "build"], {
-      ...serverEnv,
-      NODE_ENV: "production",
-    });
+    const buildCode = reuseBuild
+      ? 0
+      : await run("npx", ["--no-install", "next", "build"], { ...serverEnv, NODE_ENV: "production" });
     if (buildCode !== 0) {
       failed += 1;
       exitCode = 1;
@@ -120,7 +124,7 @@ try {
       const smtp = await startSmtpCapture(mailFile);
       const code = await run(
         "npx",
-        ["--no-install", "playwright", "test", "--config", "tests/playwright.config.ts"],
+        ["--no-install", "playwright", "test", "--config", "tests/playwright.config.ts", ...e2eFilters],
         {
           ...serverEnv,
           E2E_PORT: port,

@@ -109,6 +109,20 @@ export async function requireActor(permission?: Permission): Promise<Authenticat
   return resolution.actor;
 }
 
+/**
+ * Route handlers that name one resource (a visit, a file): every refusal is a 404,
+ * so nobody, signed in or not, learns whether the id exists.
+ */
+export async function requireApiActorForResource(permission: Permission): Promise<AuthenticatedActor> {
+  const resolution = await resolveActor();
+  if (!resolution.actor) throw new AppError("NOT_FOUND", "Not found.");
+  if (!roleCan(resolution.actor.role, permission)) {
+    await auditDenied(resolution.actor, permission);
+    throw new AppError("NOT_FOUND", "Not found.");
+  }
+  return resolution.actor;
+}
+
 /** Route handlers: the actor, or a 401/403 AppError. (route() has already applied the API limit.) */
 export async function requireApiActor(permission?: Permission): Promise<AuthenticatedActor> {
   const resolution = await resolveActor();

@@ -20,7 +20,12 @@ const PAGES: Record<string, Permission> = {
   "/doctor": "portal:doctor",
   "/admin": "portal:admin",
   "/account": "account:manage-own",
+  "/doctors": "doctors:browse",
+  "/doctor/availability": "schedule:manage-own",
+  "/admin/bookings": "bookings:list",
 };
+/** Another role is sent home from a portal's front page; any other page answers 404. */
+const FRONT_PAGES = new Set<string>(Object.values(PORTAL_OF));
 
 async function signInAs(page: Page, role: Role): Promise<void> {
   if (role === "PATIENT") {
@@ -60,8 +65,10 @@ for (const role of ["PATIENT", "DOCTOR", "ADMIN"] as const) {
         expect(response?.status()).toBe(200);
         await expectAccessiblePage(page);
         expect(response?.headers()["cache-control"]).toBe("no-store");
-      } else {
+      } else if (FRONT_PAGES.has(path)) {
         expect(landed, `${role} ${path}`).toBe(PORTAL_OF[role]);
+      } else {
+        expect(response?.status(), `${role} ${path}`).toBe(404);
       }
     }
     expect((await page.request.post("/api/auth/keep-alive")).status()).toBe(200);

@@ -14,6 +14,7 @@ describe("key rotation with per-person data keys", () => {
   const oldKey = `old:${newKey()}`;
   const newRing = `new:${newKey()},${oldKey}`;
   const expected = new Map<string, { email: string; allergies: string; profileId: string }>();
+  const reasons = new Map<string, string>();
 
   beforeAll(async () => {
     layer = await createScratchLayer("rotation");
@@ -31,6 +32,30 @@ describe("key rotation with per-person data keys", () => {
         }),
       );
       expected.set(user.id, { email, allergies: `A${i}`, profileId: user.patientProfile!.id });
+    }
+    // Each patient has a visit with one doctor (another data key: the doctor's own email).
+    const doctor = await asUser("ADMIN", () =>
+      db.user.create({ data: { email: uniqueEmail("rot.doctor"), role: "DOCTOR" }, select: { id: true } }),
+    );
+    const firstVisit = Date.parse("2031-03-03T09:00:00Z");
+    for (const [index, patientId] of [...expected.keys()].entries()) {
+      const startsAt = new Date(firstVisit + index * 3_600_000);
+      const visit = await asUser("ADMIN", () =>
+        db.appointment.create({
+          data: {
+            doctorId: doctor.id,
+            patientId,
+            startsAt,
+            endsAt: new Date(startsAt.getTime() + 30 * 60_000),
+            status: "CONFIRMED",
+            reason: `Reason ${index}`,
+            feeMinor: 0,
+            currency: "EUR",
+          },
+          select: { id: true },
+        }),
+      );
+      reasons.set(visit.id, `Reason ${index}`);
     }
     // A third of the profiles still hold values in the legacy format (v1, directly under a ring key).
     const ring = parseKeyRing(oldKey);
@@ -57,7 +82,9 @@ describe("key rotation with per-person data keys", () => {
     let reads = 0;
     const reader = (async () => {
       while (rotating) {
-        const users = await asUser("DOCTOR", () => db.user.findMany({ include: { patientProfile: true } }));
+        const users = await asUser("DOCTOR", () =>
+          db.user.findMany({ where: { role: "PATIENT" }, include: { patientProfile: true } }),
+        );
         for (const user of users) expect(user.email).toBe(expected.get(user.id)!.email);
         reads += 1;
       }
@@ -81,7 +108,7 @@ describe("key rotation with per-person data keys", () => {
     await reader;
 
     expect(reads).toBeGreaterThan(0);
-    expect(report.dataKeys).toEqual({ scanned: PATIENTS, rewrapped: PATIENTS });
+    expect(report.dataKeys).toEqual({ scanned: PATIENTS + 1, rewrapped: PATIENTS + 1 });
     const profiles = report.models.find((r) => r.model === "PatientProfile")!;
     expect(profiles.scanned).toBe(PATIENTS);
     // Legacy values were converted, unless a concurrent write replaced them first.
@@ -100,15 +127,27 @@ describe("key rotation with per-person data keys", () => {
 
     // The old key can go: everything decrypts with the new key alone, with every write kept.
     const newOnly = layer.clientWith(newRing.split(",")[0]!);
-    const after = await asUser("ADMIN", () => newOnly.user.findMany({ include: { patientProfile: true } }));
+    const after = await asUser("ADMIN", () =>
+      newOnly.user.findMany({ where: { role: "PATIENT" }, include: { patientProfile: true } }),
+    );
     expect(after).toHaveLength(PATIENTS);
     for (const user of after) {
       expect(user.email).toBe(expected.get(user.id)!.email);
       expect(user.patientProfile?.allergies).toBe(expected.get(user.id)!.allergies);
     }
 
+    const visits = await asUser("ADMIN", () =>
+      newOnly.appointment.findMany({ select: { id: true, reason: true } }),
+    );
+    expect(new Map(visits.map((visit) => [visit.id, visit.reason]))).toEqual(reasons);
+
     const audit = await layer.base.auditLog.findMany({ where: { action: "keys.rotate" } });
-    expect(audit.map((row) => row.resourceType).sort()).toEqual(["DataKey", "PatientProfile", "User"]);
+    expect(audit.map((row) => row.resourceType).sort()).toEqual([
+      "Appointment",
+      "DataKey",
+      "PatientProfile",
+      "User",
+    ]);
   });
 
   it("is resumable: a second run finds nothing left to re-wrap or convert", async () => {
@@ -116,7 +155,14 @@ describe("key rotation with per-person data keys", () => {
       rotateEncryptionKeys(layer.base, parseKeyRing(newRing), auditKeys),
     );
     expect(report.dataKeys).toEqual({ scanned: 0, rewrapped: 0 });
-    for (const model of report.models)
-      expect(model).toMatchObject({ scanned: PATIENTS, rotated: 0, alreadyCurrent: PATIENTS });
+    const rows: Record<string, number> = {
+      User: PATIENTS + 1,
+      PatientProfile: PATIENTS,
+      Appointment: PATIENTS,
+    };
+    for (const model of report.models) {
+      const scanned = rows[model.model];
+      expect(model).toMatchObject({ scanned, rotated: 0, alreadyCurrent: scanned });
+    }
   });
 });

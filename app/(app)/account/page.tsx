@@ -3,6 +3,7 @@ import { MfaConfirmForm } from "@/components/auth/mfa-confirm-form";
 import { TotpSetupKey } from "@/components/auth/totp-setup";
 import { ActionForm } from "@/components/ui/action-form";
 import { Button, Card } from "@/components/ui/form";
+import { canonicalTimeZone, timeZoneChoices } from "@/lib/domain/scheduling/time-zones";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { pendingMfaSecret } from "@/lib/auth/mfa-setup";
 import { listActiveSessions } from "@/lib/auth/sessions";
@@ -20,11 +21,6 @@ import {
 } from "./actions";
 
 export const metadata: Metadata = { title: "Account" };
-
-const TIME_ZONES = Intl.supportedValuesOf("timeZone").map((zone) => ({
-  value: zone,
-  label: zone.replace(/_/g, " "),
-}));
 
 const formatTime = (date: Date) => date.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
@@ -70,8 +66,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
               name: "timeZone",
               label: "Your time zone",
               kind: "select",
-              options: TIME_ZONES,
-              defaultValue: timeZone,
+              options: timeZoneChoices(),
+              defaultValue: canonicalTimeZone(timeZone) ?? timeZone,
             },
           ]}
         />

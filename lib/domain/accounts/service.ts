@@ -20,7 +20,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { sendMail } from "@/lib/mail/mailer";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
-import { isTimeZone } from "@/lib/domain/scheduling/slots";
+import { canonicalTimeZone } from "@/lib/domain/scheduling/time-zones";
 import { runAsSystem } from "@/lib/request-context";
 
 export const CONSENT_VERSIONS = { TELEHEALTH: "2026-11", PRIVACY: "2026-11" } as const;
@@ -67,7 +67,7 @@ export async function signUpPatient(input: PatientSignUp): Promise<void> {
         data: {
           email: input.email,
           role: "PATIENT",
-          timeZone: input.timeZone && isTimeZone(input.timeZone) ? input.timeZone : "UTC",
+          timeZone: (input.timeZone && canonicalTimeZone(input.timeZone)) ?? "UTC",
           passwordHash,
           passwordChangedAt: new Date(),
           patientProfile: { create: { fullName: input.fullName, dateOfBirth: input.dateOfBirth } },
@@ -390,8 +390,9 @@ export async function accountTimeZone(actor: AuthenticatedActor): Promise<string
   return user.timeZone;
 }
 
-export async function updateTimeZone(actor: AuthenticatedActor, timeZone: string): Promise<void> {
-  if (!isTimeZone(timeZone)) {
+export async function updateTimeZone(actor: AuthenticatedActor, chosen: string): Promise<void> {
+  const timeZone = canonicalTimeZone(chosen);
+  if (!timeZone) {
     throw new AppError("VALIDATION_FAILED", "Choose a time zone from the list.", {
       fields: [{ field: "timeZone", message: "Choose a time zone from the list." }],
     });

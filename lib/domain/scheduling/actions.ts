@@ -57,14 +57,17 @@ export async function rescheduleVisitAction(_previous: FormState, form: FormData
 
 export async function cancelVisitAction(_previous: FormState, form: FormData): Promise<FormState> {
   const actor = await requireActor("appointments:own");
+  let appointmentId: string;
   try {
-    const { appointmentId, reason } = cancelSchema.parse(Object.fromEntries(form));
-    await runAs(actor, () => cancelAppointment(actor, appointmentId, reason));
+    const input = cancelSchema.parse(Object.fromEntries(form));
+    appointmentId = input.appointmentId;
+    await runAs(actor, () => cancelAppointment(actor, input.appointmentId, input.reason));
   } catch (error) {
     return failure(error, formValues(form));
   }
-  revalidatePath(actor.role === "PATIENT" ? "/patient" : "/doctor", "layout");
-  return { ok: true, message: "The visit is cancelled and the time is free again. We told the other party." };
+  // The cancel form is gone from a cancelled visit's page, so the confirmation travels in the URL.
+  const base = actor.role === "PATIENT" ? "/patient/visits" : "/doctor/visits";
+  redirect(`${base}/${appointmentId}?cancelled=1` as Route);
 }
 
 export async function progressVisitAction(_previous: FormState, form: FormData): Promise<FormState> {

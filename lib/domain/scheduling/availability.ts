@@ -5,7 +5,8 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { parseDayRanges } from "./schemas";
-import { isTimeZone, localMinuteToInstant } from "./slots";
+import { localMinuteToInstant } from "./slots";
+import { canonicalTimeZone } from "./time-zones";
 
 function assertDoctor(actor: AuthenticatedActor): void {
   if (actor.role !== "DOCTOR") throw new AppError("FORBIDDEN", "Only doctors keep availability.");
@@ -51,7 +52,8 @@ export interface DoctorSettings {
 
 export async function saveDoctorSettings(actor: AuthenticatedActor, settings: DoctorSettings): Promise<void> {
   assertDoctor(actor);
-  if (!isTimeZone(settings.timeZone)) {
+  const timeZone = canonicalTimeZone(settings.timeZone);
+  if (!timeZone) {
     throw new AppError("VALIDATION_FAILED", "Choose a time zone from the list.", {
       fields: [{ field: "timeZone", message: "Choose a time zone from the list." }],
     });
@@ -59,7 +61,7 @@ export async function saveDoctorSettings(actor: AuthenticatedActor, settings: Do
   await transaction(async () => {
     await getDb().user.update({
       where: { id: actor.userId },
-      data: { timeZone: settings.timeZone },
+      data: { timeZone },
       select: { id: true },
     });
     await getDb().doctorProfile.update({

@@ -18,6 +18,11 @@ export function canSee(actor: SchedulingActor, appointment: AppointmentParties):
   return false;
 }
 
+/** Patients change a visit online only until the cut-off before it starts (then they call the clinic). */
+export function beforePatientCutoff(startsAt: Date, now: Date, patientCutoffMs: number): boolean {
+  return startsAt.getTime() - now.getTime() >= patientCutoffMs;
+}
+
 /** Either party may cancel or move a visit; patients only before the cut-off. */
 export function canChange(
   actor: SchedulingActor,
@@ -26,7 +31,7 @@ export function canChange(
   patientCutoffMs: number,
 ): { allowed: true } | { allowed: false; reason: "not-a-party" | "past-cutoff" } {
   if (!canSee(actor, appointment)) return { allowed: false, reason: "not-a-party" };
-  if (actor.role === "PATIENT" && appointment.startsAt.getTime() - now.getTime() < patientCutoffMs) {
+  if (actor.role === "PATIENT" && !beforePatientCutoff(appointment.startsAt, now, patientCutoffMs)) {
     return { allowed: false, reason: "past-cutoff" };
   }
   return { allowed: true };

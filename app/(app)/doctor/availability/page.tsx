@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/ui/action-form";
 import { Card } from "@/components/ui/form";
+import { canonicalTimeZone, timeZoneChoices } from "@/lib/domain/scheduling/time-zones";
 import { requireActor, runAs } from "@/lib/auth/current";
 import {
   addExceptionAction,
@@ -17,10 +18,6 @@ export const metadata: Metadata = { title: "Availability" };
 
 const minutes = (m: number) =>
   `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
-const TIME_ZONES = Intl.supportedValuesOf("timeZone").map((zone) => ({
-  value: zone,
-  label: zone.replace(/_/g, " "),
-}));
 const KIND_LABEL = { DAY_OFF: "Day off", EXTRA_HOURS: "Extra hours", BLOCKED: "Blocked" } as const;
 
 export default async function AvailabilityPage() {
@@ -47,8 +44,8 @@ export default async function AvailabilityPage() {
               name: "timeZone",
               label: "Your time zone",
               kind: "select",
-              options: TIME_ZONES,
-              defaultValue: zone,
+              options: timeZoneChoices(),
+              defaultValue: canonicalTimeZone(zone) ?? zone,
             },
             {
               name: "visitMinutes",

@@ -29,7 +29,9 @@ export default async function DoctorVisitPage({
     Promise.all([appointmentFor(actor, appointmentId), accountTimeZone(actor)]),
   );
   if (!visit?.patient) notFound();
-  const moved = singleParam((await searchParams).moved);
+  const query = await searchParams;
+  const moved = singleParam(query.moved);
+  const cancelled = singleParam(query.cancelled);
   const progress = (step: "start" | "complete" | "no-show", label: string) => (
     <ActionForm
       key={step}
@@ -43,6 +45,9 @@ export default async function DoctorVisitPage({
   return (
     <>
       <h1 className="text-2xl font-bold text-brand-900">Visit with {visit.patient.fullName}</h1>
+      {cancelled && visit.status === "CANCELLED" ? (
+        <Alert tone="success">The visit is cancelled and the time is free again; the patient was told.</Alert>
+      ) : null}
       {moved ? <Alert tone="success">The visit was moved; the patient was told.</Alert> : null}
       <Card>
         <VisitDetails

@@ -7,6 +7,8 @@ import { Alert, Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { cancelVisitAction } from "@/lib/domain/scheduling/actions";
+import { schedulingPolicy } from "@/lib/domain/scheduling/config";
+import { beforePatientCutoff } from "@/lib/domain/scheduling/policy";
 import { appointmentFor } from "@/lib/domain/scheduling/queries";
 import { isActive } from "@/lib/domain/scheduling/states";
 import { type SearchParams, singleParam } from "@/lib/http/search-params";
@@ -30,13 +32,21 @@ export default async function PatientVisitPage({
     Promise.all([appointmentFor(actor, appointmentId), accountTimeZone(actor)]),
   );
   if (!visit) notFound();
-  const changeable = isActive(visit.status) && visit.status !== "IN_PROGRESS" && visit.startsAt > new Date();
+  const { patientCutoffMs } = schedulingPolicy();
+  const upcoming = isActive(visit.status) && visit.status !== "IN_PROGRESS" && visit.startsAt > new Date();
+  const changeable = upcoming && beforePatientCutoff(visit.startsAt, new Date(), patientCutoffMs);
+  const cutoffHours = Math.round(patientCutoffMs / 3_600_000);
   return (
     <>
       <h1 className="text-2xl font-bold text-brand-900">Your visit with {visit.doctor.displayName}</h1>
       {singleParam(query.booked) ? (
         <Alert tone="success">
           Your visit is booked and confirmed. You can add it to your calendar below.
+        </Alert>
+      ) : null}
+      {singleParam(query.cancelled) && visit.status === "CANCELLED" ? (
+        <Alert tone="success">
+          Your visit is cancelled and the time is free again. {visit.doctor.displayName} was told.
         </Alert>
       ) : null}
       {singleParam(query.moved) ? (
@@ -80,11 +90,17 @@ export default async function PatientVisitPage({
                 name: "reason",
                 label: "Why do you cancel?",
                 kind: "textarea",
-                hint: "Your doctor sees this. Visits can be changed online up to 24 hours before they start.",
+                hint: `Your doctor sees this. Visits can be changed online up to ${cutoffHours} hours before they start.`,
               },
             ]}
           />
         </Card>
+      ) : null}
+      {upcoming && !changeable ? (
+        <Alert tone="info">
+          Visits can be changed online up to {cutoffHours} hours before they start. To move or cancel this
+          one, please call the clinic.
+        </Alert>
       ) : null}
       <p className="text-sm">
         <Link href="/patient" className="text-brand-700 underline">

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireApiActor, runAs } from "@/lib/auth/current";
+import { requireApiActorForResource, runAs } from "@/lib/auth/current";
 import { visitCalendar } from "@/lib/domain/scheduling/ics";
 import { appointmentFor } from "@/lib/domain/scheduling/queries";
 import { AppError } from "@/lib/http/errors";
@@ -9,10 +9,10 @@ export const dynamic = "force-dynamic";
 
 /** An .ics file for one of the caller's own visits ("Haven visit", time, link: no PHI). */
 export const GET = route<{ appointmentId: string }>(async (_request, { params }) => {
-  const actor = await requireApiActor("appointments:own");
+  const actor = await requireApiActorForResource("appointments:own");
   const id = z.uuid().safeParse(params.appointmentId);
   const visit = id.success ? await runAs(actor, () => appointmentFor(actor, id.data)) : null;
-  if (!visit) throw new AppError("NOT_FOUND", "No such visit.");
+  if (!visit) throw new AppError("NOT_FOUND", "Not found.");
   const path = actor.role === "PATIENT" ? `/patient/visits/${visit.id}` : `/doctor/visits/${visit.id}`;
   return new Response(visitCalendar(visit, path), {
     headers: {
