@@ -13,6 +13,7 @@ import {
   postServerAction,
   resetAdminMfa,
   resetDoctorMfa,
+  signOut,
   signUpConfirmedPatient,
   sql,
   test,
@@ -282,6 +283,7 @@ test("nobody but the visit's patient and doctor can open it or act on it", async
   expect(attempt.status).toBeLessThan(500);
   expect(await statusOf(raviVisitId)).toBe("CONFIRMED");
   expect(await refusals()).toBe(beforeCancel + 1);
+  await signOut(page);
 
   // A doctor without the visit: pages, calendar file, and the progress action.
   const lindqvist = await signInDoctor(browser, "Dr. Erik Lindqvist", DEMO_EMAILS.doctors[1]);

@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { createBaseClient, disconnectDb, getDb } from "@/lib/db/client";
+import { accountTimeZone, signUpPatient } from "@/lib/domain/accounts/service";
 import { bookAppointment } from "@/lib/domain/scheduling/book-appointment";
 import { cancelAppointment, rescheduleAppointment } from "@/lib/domain/scheduling/change-appointment";
 import { appointmentFor, freeSlots, patientAppointments } from "@/lib/domain/scheduling/queries";
@@ -350,5 +351,37 @@ describe("the job queue", () => {
       for (const boss of bosses) await boss.stop({ graceful: false, close: false });
       await Promise.all(pools.map((pool) => pool.end()));
     }
+  });
+});
+
+describe("account time zones", () => {
+  const signUpWithZone = async (timeZone: string | undefined) => {
+    const email = `zone.${randomUUID().slice(0, 8)}@example.test`;
+    await signUpPatient({
+      fullName: "Zone Tester",
+      email,
+      dateOfBirth: "1985-05-05",
+      password: "amber-canyon-weather-31",
+      timeZone,
+    });
+    const user = await runAsSystem("test", () =>
+      getDb().user.findFirstOrThrow({ where: { email }, select: { id: true, timeZone: true } }),
+    );
+    return user;
+  };
+
+  it("stores the browser's zone by its current name, and UTC when none or a bogus one came", async () => {
+    expect((await signUpWithZone("Asia/Calcutta")).timeZone).toBe("Asia/Kolkata");
+    expect((await signUpWithZone("America/New_York")).timeZone).toBe("America/New_York");
+    expect((await signUpWithZone("")).timeZone).toBe("UTC");
+    expect((await signUpWithZone(undefined)).timeZone).toBe("UTC");
+    expect((await signUpWithZone("Mars/Olympus_Mons")).timeZone).toBe("UTC");
+  });
+
+  it("reads a stored zone the runtime does not know as UTC instead of failing every page", async () => {
+    const user = await signUpWithZone("Europe/Berlin");
+    await runSql(databaseUrl, "UPDATE users SET time_zone = '' WHERE id = $1", [user.id]);
+    const actor = actorOf(user, "PATIENT");
+    expect(await as(actor, () => accountTimeZone(actor))).toBe("UTC");
   });
 });

@@ -67,7 +67,8 @@ export async function signUpPatient(input: PatientSignUp): Promise<void> {
         data: {
           email: input.email,
           role: "PATIENT",
-          timeZone: (input.timeZone && canonicalTimeZone(input.timeZone)) ?? "UTC",
+          // Empty or unknown (the form posted before its script ran, or a forged value): UTC, changeable later.
+          timeZone: canonicalTimeZone(input.timeZone ?? "") ?? "UTC",
           passwordHash,
           passwordChangedAt: new Date(),
           patientProfile: { create: { fullName: input.fullName, dateOfBirth: input.dateOfBirth } },
@@ -387,7 +388,8 @@ export async function accountTimeZone(actor: AuthenticatedActor): Promise<string
     where: { id: actor.userId },
     select: { timeZone: true },
   });
-  return user.timeZone;
+  // A zone this runtime does not know would make every date on the page throw.
+  return canonicalTimeZone(user.timeZone) ?? "UTC";
 }
 
 export async function updateTimeZone(actor: AuthenticatedActor, chosen: string): Promise<void> {
