@@ -12,6 +12,7 @@ export const JOB_NAMES = [
   "appointment.expire-hold",
   "appointment.reminder",
   "appointment.mark-no-show",
+  "appointment.notify",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

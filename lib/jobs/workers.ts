@@ -4,6 +4,7 @@
 import "server-only";
 import type PgBoss from "pg-boss";
 import { expireHold, markNoShow, remind } from "@/lib/domain/scheduling/jobs";
+import { deliverNotice } from "@/lib/domain/scheduling/notifications";
 import { describeError, logger } from "@/lib/logger";
 import { type JobName, queue } from "./queue";
 
@@ -13,6 +14,7 @@ const HANDLERS: Record<JobName, Handler> = {
   "appointment.expire-hold": expireHold,
   "appointment.reminder": remind,
   "appointment.mark-no-show": markNoShow,
+  "appointment.notify": deliverNotice,
 };
 
 /** Starts a worker for every job; polls every half second (pg-boss's smallest interval). */

@@ -8,9 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { createBaseClient, disconnectDb, getDb } from "@/lib/db/client";
 import { accountTimeZone, signUpPatient } from "@/lib/domain/accounts/service";
+import { addException, saveWeeklyHours } from "@/lib/domain/scheduling/availability";
+import { overlapOf } from "@/lib/domain/scheduling/conflicts";
 import { bookAppointment } from "@/lib/domain/scheduling/book-appointment";
+import { formatDateTime, formatTime, groupByDay, localDay } from "@/lib/domain/scheduling/format";
 import { cancelAppointment, rescheduleAppointment } from "@/lib/domain/scheduling/change-appointment";
-import { appointmentFor, freeSlots, patientAppointments } from "@/lib/domain/scheduling/queries";
+import {
+  appointmentFor,
+  freeSlots,
+  freeSlotsAhead,
+  patientAppointments,
+} from "@/lib/domain/scheduling/queries";
 import { AppError } from "@/lib/http/errors";
 import { sendJob, stopQueue } from "@/lib/jobs/queue";
 import { startJobWorkers } from "@/lib/jobs/workers";
@@ -25,6 +33,10 @@ afterAll(async () => {
   await base.$disconnect();
   await disconnectDb();
 });
+
+let workers: Promise<unknown> | undefined;
+/** This process's job workers, started once for the tests that need them. */
+const workersStarted = () => (workers ??= startJobWorkers());
 
 const actorOf = (user: { id: string }, role: "PATIENT" | "DOCTOR"): AuthenticatedActor => ({
   userId: user.id,
@@ -120,6 +132,21 @@ describe("booking", () => {
       [doctor.id, slot.start],
     );
     expect(rows).toEqual([{ status: "CONFIRMED" }]);
+    // Nothing else written: no visit for the 49, and no job left behind by their rolled-back bookings.
+    const ids = patients.map((p) => p.id);
+    const visits = await runSql<{ n: string }>(
+      databaseUrl,
+      "SELECT count(*) AS n FROM appointments WHERE patient_id = ANY($1::uuid[])",
+      [ids],
+    );
+    expect(Number(visits[0]!.n)).toBe(1);
+    const orphanJobs = await runSql<{ n: string }>(
+      databaseUrl,
+      `SELECT count(*) AS n FROM pgboss.job
+        WHERE name LIKE 'appointment.%' AND NOT EXISTS (
+          SELECT 1 FROM appointments a WHERE a.id::text = pgboss.job.data->>'appointmentId')`,
+    );
+    expect(Number(orphanJobs[0]!.n)).toBe(0);
   });
 
   it("lets PostgreSQL refuse every overlap among 20 concurrent bookings of different lengths", async () => {
@@ -146,6 +173,10 @@ describe("booking", () => {
       ),
     );
     expect(attempts.filter((a) => a.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
+    // Every refusal is the constraint's, not a timeout or another failure.
+    for (const attempt of attempts) {
+      if (attempt.status === "rejected") expect(overlapOf(attempt.reason)).toBe("doctor");
+    }
     const [{ overlaps }] = (await runSql<{ overlaps: string }>(
       databaseUrl,
       `SELECT count(*) AS overlaps FROM appointments a JOIN appointments b
@@ -294,7 +325,7 @@ describe("the job queue", () => {
         select: { id: true },
       }),
     );
-    await startJobWorkers();
+    await workersStarted();
     await runAsSystem("test", () =>
       sendJob("appointment.expire-hold", { appointmentId: id }, { startAfter: holdExpiresAt }),
     );
@@ -312,6 +343,42 @@ describe("the job queue", () => {
     expect(expiredAt - holdExpiresAt.getTime()).toBeLessThan(1_000);
     const free = await runAsSystem("test", () => freeSlots(doctor.id, { from: slot.start, to: slot.end }));
     expect(free.map((s) => s.start.getTime())).toContain(slot.start.getTime());
+  });
+
+  it("tells the other party by email from the queue: the time in their zone and a link, nothing clinical", async () => {
+    await workersStarted();
+    const doctor = await availableDoctor({ timeZone: "Europe/Berlin" });
+    const someone = await patient();
+    const slot = await slotAfterDays(doctor.id, 11);
+    const mailTo = async (to: string, subject: RegExp) => {
+      for (let i = 0; i < 50; i += 1) {
+        const mails = await runSql<{ subject: string; text: string }>(
+          databaseUrl,
+          'SELECT subject, text FROM dev_mail WHERE "to" = $1 ORDER BY created_at',
+          [to],
+        );
+        const found = mails.find((mail) => subject.test(mail.subject));
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`no mail to ${to} matching ${subject}`);
+    };
+    const id = await as(someone.actor, () =>
+      bookAppointment(someone.actor, {
+        doctorId: doctor.id,
+        startsAt: slot.start,
+        reason: "Chest pain when climbing stairs",
+      }),
+    );
+    const booked = await mailTo(doctor.email, /booked with you/);
+    expect(booked.text).toContain(formatDateTime(slot.start, "Europe/Berlin"));
+    expect(booked.text).toContain(`/doctor/visits/${id}`);
+    expect(booked.text).not.toMatch(/chest|stairs|Patient /i);
+
+    await as(someone.actor, () => cancelAppointment(someone.actor, id, "Felt better after resting"));
+    const cancelled = await mailTo(doctor.email, /was cancelled/);
+    expect(cancelled.text).toContain(`/doctor/visits/${id}`);
+    expect(cancelled.text).not.toMatch(/rest|better/i);
   });
 
   it("never gives one job to two workers", async () => {
@@ -383,5 +450,50 @@ describe("account time zones", () => {
     await runSql(databaseUrl, "UPDATE users SET time_zone = '' WHERE id = $1", [user.id]);
     const actor = actorOf(user, "PATIENT");
     expect(await as(actor, () => accountTimeZone(actor))).toBe("UTC");
+  });
+});
+
+describe("the doctor's preview and the patient's view", () => {
+  it("offer the same instants: the doctor's hours in New York, the patient's clock in Kolkata", async () => {
+    const doctor = await availableDoctor({ timeZone: "America/New_York" });
+    const week = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((day) => [day, "09:00-12:00"]));
+    await as(doctor.actor, () => saveWeeklyHours(doctor.actor, week));
+    const inThreeDays = localDay(new Date(Date.now() + 3 * 86_400_000), "America/New_York");
+    const inFourDays = localDay(new Date(Date.now() + 4 * 86_400_000), "America/New_York");
+    await as(doctor.actor, () => addException(doctor.actor, { kind: "DAY_OFF", date: inThreeDays }));
+    await as(doctor.actor, () =>
+      addException(doctor.actor, { kind: "BLOCKED", date: inFourDays, hours: "10:00-11:00" }),
+    );
+    const booker = await patient();
+    const booked = (await as(doctor.actor, () => freeSlotsAhead(doctor.id, { days: 7 }))).at(-1)!;
+    await as(booker.actor, () =>
+      bookAppointment(booker.actor, { doctorId: doctor.id, startsAt: booked.start, reason: "Check-up" }),
+    );
+
+    // What the availability page shows the doctor, and what the booking page shows a patient.
+    const preview = groupByDay(
+      await as(doctor.actor, () => freeSlotsAhead(doctor.id, { days: 7 })),
+      "America/New_York",
+    );
+    const patientView = groupByDay(
+      await as(booker.actor, () => freeSlotsAhead(doctor.id, { days: 7 })),
+      "Asia/Kolkata",
+    );
+    const instants = (days: typeof preview) => days.flatMap((day) => day.slots.map((slot) => slot.value));
+    expect(instants(patientView)).toEqual(instants(preview));
+    expect(instants(preview)).not.toContain(booked.start.toISOString());
+
+    const hours = new Set(["09:00", "09:30", "10:00", "10:30", "11:00", "11:30"]);
+    for (const day of preview) {
+      expect(day.key).not.toBe(inThreeDays);
+      for (const slot of day.slots) expect(hours.has(slot.label), `${day.key} ${slot.label}`).toBe(true);
+      if (day.key === inFourDays) {
+        expect(day.slots.map((slot) => slot.label)).toEqual(["09:00", "09:30", "11:00", "11:30"]);
+      }
+    }
+    for (const day of patientView) {
+      for (const slot of day.slots) expect(slot.label).toBe(formatTime(new Date(slot.value), "Asia/Kolkata"));
+    }
+    expect(preview.some((day) => day.key === inFourDays)).toBe(true);
   });
 });

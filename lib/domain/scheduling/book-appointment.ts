@@ -10,8 +10,8 @@ import { AppError } from "@/lib/http/errors";
 import { queue, sendJob } from "@/lib/jobs/queue";
 import { schedulingPolicy } from "./config";
 import { overlapOf, ownOverlapError, slotTakenError } from "./conflicts";
-import { notifyParty } from "./notifications";
-import { doctorCard, freeSlots } from "./queries";
+import { queueNotice } from "./notifications";
+import { doctorCard, freeSlots, nextFreeTimes } from "./queries";
 import { settleBooking } from "./settle-booking";
 import { isSlot } from "./slots";
 
@@ -36,10 +36,6 @@ export async function expireStaleHolds(where: { doctorId?: string; patientId?: s
       await recordAuditEvent({ action: "appointment.expired", resourceType: "Appointment", resourceId: id });
     }
   }
-}
-
-export async function nextFreeTimes(doctorId: string, count = 3): Promise<Date[]> {
-  return (await freeSlots(doctorId)).slice(0, count).map((slot) => slot.start);
 }
 
 export async function bookAppointment(actor: AuthenticatedActor, request: BookingRequest): Promise<string> {
@@ -95,6 +91,6 @@ export async function bookAppointment(actor: AuthenticatedActor, request: Bookin
     throw error;
   }
   await settleBooking(appointmentId);
-  await notifyParty(appointmentId, "doctor", "booked");
+  await queueNotice(appointmentId, "doctor", "booked");
   return appointmentId;
 }

@@ -1,6 +1,7 @@
 // Cancelling and moving a visit, by its patient (before the cut-off) or its
 // doctor. The slot is free at once (a cancelled visit no longer counts in the
-// exclusion constraints); the other party is told by email (time and link only).
+// exclusion constraints); the other party is told by email (time and link
+// only), sent by the job queue.
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
@@ -9,9 +10,9 @@ import { queue } from "@/lib/jobs/queue";
 import { schedulingPolicy } from "./config";
 import { overlapOf, ownOverlapError, slotTakenError } from "./conflicts";
 import { scheduleVisitJobs } from "./confirm-appointment";
-import { notifyParty } from "./notifications";
+import { queueNotice } from "./notifications";
 import { canChange } from "./policy";
-import { freeSlots } from "./queries";
+import { freeSlots, nextFreeTimes } from "./queries";
 import { isSlot } from "./slots";
 import { isActive } from "./states";
 import { transitionAppointment } from "./transition-appointment";
@@ -58,7 +59,7 @@ export async function cancelAppointment(
     cancelReason: reason,
     cancelledById: actor.userId,
   });
-  await notifyParty(appointmentId, otherParty(actor), "cancelled");
+  await queueNotice(appointmentId, otherParty(actor), "cancelled");
 }
 
 export async function rescheduleAppointment(
@@ -74,9 +75,7 @@ export async function rescheduleAppointment(
     exceptAppointmentId: visit.id,
   });
   if (!isSlot(offered, { start: startsAt, end: endsAt })) {
-    throw slotTakenError(
-      (await freeSlots(visit.doctorId, { exceptAppointmentId: visit.id })).slice(0, 3).map((s) => s.start),
-    );
+    throw slotTakenError(await nextFreeTimes(visit.doctorId, { exceptAppointmentId: visit.id }));
   }
   await queue();
   try {
@@ -95,9 +94,11 @@ export async function rescheduleAppointment(
     });
   } catch (error) {
     const overlap = overlapOf(error);
-    if (overlap === "doctor") throw slotTakenError([]);
+    if (overlap === "doctor") {
+      throw slotTakenError(await nextFreeTimes(visit.doctorId, { exceptAppointmentId: visit.id }));
+    }
     if (overlap === "patient") throw ownOverlapError();
     throw error;
   }
-  await notifyParty(visit.id, otherParty(actor), "rescheduled");
+  await queueNotice(visit.id, otherParty(actor), "rescheduled");
 }

@@ -3,7 +3,7 @@
 import "server-only";
 import { getDb, recordAuditEvent } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
-import { notifyParty } from "./notifications";
+import { queueNotice } from "./notifications";
 
 /** A hold that was not settled in time lets its slot go (exactly at expiry: the job starts then). */
 export async function expireHold({ appointmentId }: { appointmentId: string }): Promise<void> {
@@ -37,8 +37,9 @@ export async function remind({
     }),
   );
   if (!current) return;
-  await notifyParty(appointmentId, "patient", "reminder");
-  await notifyParty(appointmentId, "doctor", "reminder");
+  // One job per party: a failed delivery to one is retried without mailing the other twice.
+  await queueNotice(appointmentId, "patient", "reminder");
+  await queueNotice(appointmentId, "doctor", "reminder");
 }
 
 /** A confirmed visit nobody started by its end (plus grace) was missed. */

@@ -4,6 +4,7 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { describeError, logger } from "@/lib/logger";
+import { sendJob } from "@/lib/jobs/queue";
 import { sendMail } from "@/lib/mail/mailer";
 import { runAsSystem } from "@/lib/request-context";
 import { formatDateTime } from "./format";
@@ -27,37 +28,51 @@ function text(notice: VisitNotice, when: string, link: string): string {
   return `${line}\n\nDetails, and the way to join: ${link}\n\nFor your privacy this email says nothing more; sign in to Haven to see the visit.`;
 }
 
-/** Emails one party of a visit; a failure is logged, never thrown (the visit change stands). */
-export async function notifyParty(
+export interface NoticeJob {
+  appointmentId: string;
+  party: "patient" | "doctor";
+  notice: VisitNotice;
+}
+
+/**
+ * Tells one party of a visit by email, through the job queue: the request that
+ * changed the visit does not wait for the mail server, and a failed delivery is
+ * retried. A notice that cannot even be queued is logged; the change stands.
+ */
+export async function queueNotice(
   appointmentId: string,
-  party: "patient" | "doctor",
+  party: NoticeJob["party"],
   notice: VisitNotice,
 ): Promise<void> {
   try {
-    await runAsSystem("scheduling.notify", async () => {
-      const appointment = await getDb().appointment.findUnique({
-        where: { id: appointmentId },
-        select: { startsAt: true, patientId: true, doctorId: true },
-      });
-      if (!appointment) return;
-      const recipient = await getDb().user.findUnique({
-        where: { id: party === "patient" ? appointment.patientId : appointment.doctorId },
-        select: { email: true, timeZone: true },
-      });
-      if (!recipient) return;
-      const path =
-        party === "patient" ? `/patient/visits/${appointmentId}` : `/doctor/visits/${appointmentId}`;
-      await sendMail({
-        to: recipient.email,
-        subject: SUBJECT[notice],
-        text: text(
-          notice,
-          formatDateTime(appointment.startsAt, recipient.timeZone),
-          `${getEnv().APP_URL}${path}`,
-        ),
-      });
-    });
+    await sendJob("appointment.notify", { appointmentId, party, notice } satisfies NoticeJob);
   } catch (error) {
-    logger.error("could not send a visit notice", { notice, ...describeError(error) });
+    logger.error("could not queue a visit notice", { notice, ...describeError(error) });
   }
+}
+
+/** The job: emails the party (throws on failure, so the queue retries). */
+export async function deliverNotice({ appointmentId, party, notice }: NoticeJob): Promise<void> {
+  await runAsSystem("scheduling.notify", async () => {
+    const appointment = await getDb().appointment.findUnique({
+      where: { id: appointmentId },
+      select: { startsAt: true, patientId: true, doctorId: true },
+    });
+    if (!appointment) return;
+    const recipient = await getDb().user.findUnique({
+      where: { id: party === "patient" ? appointment.patientId : appointment.doctorId },
+      select: { email: true, timeZone: true },
+    });
+    if (!recipient) return;
+    const path = party === "patient" ? `/patient/visits/${appointmentId}` : `/doctor/visits/${appointmentId}`;
+    await sendMail({
+      to: recipient.email,
+      subject: SUBJECT[notice],
+      text: text(
+        notice,
+        formatDateTime(appointment.startsAt, recipient.timeZone),
+        `${getEnv().APP_URL}${path}`,
+      ),
+    });
+  });
 }

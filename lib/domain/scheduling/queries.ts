@@ -116,6 +116,26 @@ export async function freeSlots(
   return computeSlots(availability, busy, from, to);
 }
 
+/**
+ * The doctor's next free times, for a "just taken" answer. Looks a day ahead,
+ * then a week, then the whole horizon: under contention every refused request
+ * asks, and the full horizon costs about a hundred times more than a day.
+ */
+export async function nextFreeTimes(
+  doctorId: string,
+  options: { count?: number; exceptAppointmentId?: string } = {},
+): Promise<Date[]> {
+  const count = options.count ?? 3;
+  const except = options.exceptAppointmentId ? { exceptAppointmentId: options.exceptAppointmentId } : {};
+  let found: Date[] = [];
+  for (const days of [1, 7, Infinity]) {
+    const to = Number.isFinite(days) ? { to: new Date(Date.now() + days * 86_400_000) } : {};
+    found = (await freeSlots(doctorId, { ...to, ...except })).slice(0, count).map((slot) => slot.start);
+    if (found.length === count) break;
+  }
+  return found;
+}
+
 function toCard(doctor: {
   id: string;
   timeZone: string;
