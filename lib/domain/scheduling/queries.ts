@@ -256,11 +256,15 @@ const patientSelect = {
   select: { id: true, timeZone: true, patientProfile: { select: { fullName: true } } },
 } as const;
 
-/** A patient's own visits, upcoming first then past. */
+/**
+ * A patient's own visits, upcoming first then past. The list shows times,
+ * doctors and statuses, not reasons: no PHI is read, so no audit row per visit
+ * on every dashboard view (the visit page reads and audits the reason).
+ */
 export async function patientAppointments(actor: AuthenticatedActor) {
   const rows = await getDb().appointment.findMany({
     where: { patientId: actor.userId, status: { not: "EXPIRED" } },
-    select: { ...appointmentSelect, reason: true },
+    select: appointmentSelect,
     orderBy: { startsAt: "asc" },
   });
   const now = Date.now();
