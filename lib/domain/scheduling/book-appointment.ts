@@ -9,7 +9,7 @@ import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { queue, sendJob } from "@/lib/jobs/queue";
 import { schedulingPolicy } from "./config";
-import { overlapOf, ownOverlapError, slotTakenError } from "./conflicts";
+import { isDeadlock, overlapOf, ownOverlapError, retryingDeadlocks, slotTakenError } from "./conflicts";
 import { queueNotice } from "./notifications";
 import { doctorCard, freeSlots, nextFreeTimes } from "./queries";
 import { settleBooking } from "./settle-booking";
@@ -65,28 +65,31 @@ export async function bookAppointment(actor: AuthenticatedActor, request: Bookin
   const holdExpiresAt = new Date(Date.now() + schedulingPolicy().holdMs);
   let appointmentId: string;
   try {
-    appointmentId = await transaction(async () => {
-      const { id } = await getDb().appointment.create({
-        data: {
-          doctorId: doctor.id,
-          patientId: actor.userId,
-          startsAt: request.startsAt,
-          endsAt,
-          status: "HELD",
-          holdExpiresAt,
-          reason: request.reason,
-          feeMinor: doctor.feeMinor,
-          currency: doctor.currency,
-        },
-        select: { id: true },
-      });
-      await recordAuditEvent({ action: "appointment.held", resourceType: "Appointment", resourceId: id });
-      await sendJob("appointment.expire-hold", { appointmentId: id }, { startAfter: holdExpiresAt });
-      return id;
-    });
+    appointmentId = await retryingDeadlocks(() =>
+      transaction(async () => {
+        const { id } = await getDb().appointment.create({
+          data: {
+            doctorId: doctor.id,
+            patientId: actor.userId,
+            startsAt: request.startsAt,
+            endsAt,
+            status: "HELD",
+            holdExpiresAt,
+            reason: request.reason,
+            feeMinor: doctor.feeMinor,
+            currency: doctor.currency,
+          },
+          select: { id: true },
+        });
+        await recordAuditEvent({ action: "appointment.held", resourceType: "Appointment", resourceId: id });
+        await sendJob("appointment.expire-hold", { appointmentId: id }, { startAfter: holdExpiresAt });
+        return id;
+      }),
+    );
   } catch (error) {
     const overlap = overlapOf(error);
-    if (overlap === "doctor") throw slotTakenError(await nextFreeTimes(doctor.id));
+    // A deadlock left after the retries was with another booking of an overlapping time.
+    if (overlap === "doctor" || isDeadlock(error)) throw slotTakenError(await nextFreeTimes(doctor.id));
     if (overlap === "patient") throw ownOverlapError();
     throw error;
   }

@@ -8,7 +8,7 @@ import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { queue } from "@/lib/jobs/queue";
 import { schedulingPolicy } from "./config";
-import { overlapOf, ownOverlapError, slotTakenError } from "./conflicts";
+import { overlapOf, ownOverlapError, retryingDeadlocks, slotTakenError } from "./conflicts";
 import { scheduleVisitJobs } from "./confirm-appointment";
 import { queueNotice } from "./notifications";
 import { canChange } from "./policy";
@@ -79,19 +79,22 @@ export async function rescheduleAppointment(
   }
   await queue();
   try {
-    await transaction(async () => {
-      const { count } = await getDb().appointment.updateMany({
-        where: { id: visit.id, startsAt: visit.startsAt, status: visit.status },
-        data: { startsAt, endsAt },
-      });
-      if (count === 0) throw new AppError("CONFLICT", "This visit changed meanwhile. Reload and try again.");
-      await recordAuditEvent({
-        action: "appointment.rescheduled",
-        resourceType: "Appointment",
-        resourceId: visit.id,
-      });
-      if (visit.status === "CONFIRMED") await scheduleVisitJobs(visit.id);
-    });
+    await retryingDeadlocks(() =>
+      transaction(async () => {
+        const { count } = await getDb().appointment.updateMany({
+          where: { id: visit.id, startsAt: visit.startsAt, status: visit.status },
+          data: { startsAt, endsAt },
+        });
+        if (count === 0)
+          throw new AppError("CONFLICT", "This visit changed meanwhile. Reload and try again.");
+        await recordAuditEvent({
+          action: "appointment.rescheduled",
+          resourceType: "Appointment",
+          resourceId: visit.id,
+        });
+        if (visit.status === "CONFIRMED") await scheduleVisitJobs(visit.id);
+      }),
+    );
   } catch (error) {
     const overlap = overlapOf(error);
     if (overlap === "doctor") {

@@ -2,8 +2,8 @@
 // their refusal into something a person can act on.
 import { AppError } from "@/lib/http/errors";
 
-/** Which overlap PostgreSQL refused (exclusion violation, 23P01), if this error is one. */
-export function overlapOf(error: unknown): "doctor" | "patient" | null {
+/** Every message and code in an error and its causes (Prisma wraps the driver's error). */
+function errorTexts(error: unknown): string {
   const seen = new Set<unknown>();
   const texts: string[] = [];
   const collect = (value: unknown, depth: number) => {
@@ -16,10 +16,38 @@ export function overlapOf(error: unknown): "doctor" | "patient" | null {
   };
   if (error instanceof Error) texts.push(error.message);
   collect(error, 0);
-  const all = texts.join(" ");
+  return texts.join(" ");
+}
+
+/** Which overlap PostgreSQL refused (exclusion violation, 23P01), if this error is one. */
+export function overlapOf(error: unknown): "doctor" | "patient" | null {
+  const all = errorTexts(error);
   if (all.includes("appointments_doctor_no_overlap")) return "doctor";
   if (all.includes("appointments_patient_no_overlap")) return "patient";
   return null;
+}
+
+/** A deadlock PostgreSQL broke (40P01; Prisma's P2034), if this error is one. */
+export function isDeadlock(error: unknown): boolean {
+  const all = errorTexts(error);
+  return /\b(40P01|P2034)\b|deadlock/i.test(all);
+}
+
+/**
+ * Runs a write that may overlap another booking, again when PostgreSQL broke a
+ * deadlock. Two transactions inserting overlapping visits each find the
+ * other's uncommitted row and wait for it; PostgreSQL aborts one after a
+ * second. Tried again, that one gets the constraint's own answer ("just
+ * taken") or, if the other rolled back, the time.
+ */
+export async function retryingDeadlocks<T>(write: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= attempts || !isDeadlock(error)) throw error;
+    }
+  }
 }
 
 export function slotTakenError(nextSlots: Date[]): AppError {
