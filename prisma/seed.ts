@@ -193,6 +193,8 @@ async function seedDemoVisits(db: Db): Promise<void> {
         reason,
         feeMinor,
         currency: "EUR",
+        // Every demo visit was confirmed (the cancelled one afterwards).
+        confirmedAt: new Date(Math.min(Date.now(), startsAt.getTime()) - 7 * 86_400_000),
         ...(status === "CANCELLED"
           ? { cancelReason: "Felt better; will book again if it returns.", cancelledById: patientId }
           : {}),

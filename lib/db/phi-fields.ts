@@ -37,6 +37,15 @@ export const PHI_MODELS = {
     reason: { reason: "why the patient seeks care: clinical information in their own words" },
     cancelReason: { reason: "may describe the patient's health or circumstances" },
   },
+  ClinicalNote: {
+    subjective: { reason: "clinical information: what the patient reports" },
+    objective: { reason: "clinical information: findings" },
+    assessment: { reason: "clinical information: diagnoses" },
+    plan: { reason: "clinical information: treatment" },
+  },
+  NoteAmendment: {
+    text: { reason: "clinical information: a correction to a note" },
+  },
 } as const satisfies Record<string, Record<string, PhiFieldSpec>>;
 
 export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec>> | undefined {
@@ -51,6 +60,8 @@ export const PHI_OWNERS: Record<keyof typeof PHI_MODELS, string> = {
   User: "id",
   PatientProfile: "userId",
   Appointment: "patientId",
+  ClinicalNote: "patientId",
+  NoteAmendment: "patientId",
 };
 
 /** The owner column of a PHI model (it must have one). */

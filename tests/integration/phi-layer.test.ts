@@ -59,8 +59,11 @@ describe("field encryption at rest", () => {
     const user = await createPatient("at-rest", `${CANARY.toLowerCase()}@example.test`);
     expect(user.patientProfile?.allergies).toBe(`${CANARY} allergies at-rest`);
 
-    // Appointments: tests/integration/scheduling.test.ts reads their raw rows.
-    const accountModels = Object.entries(PHI_MODELS).filter(([model]) => model !== "Appointment");
+    // The account's own models here; appointments (scheduling.test.ts) and clinical notes
+    // (clinical-notes.test.ts) are read raw where they are written.
+    const accountModels = Object.entries(PHI_MODELS).filter(([model]) =>
+      ["User", "PatientProfile"].includes(model),
+    );
     for (const [model, fields] of accountModels) {
       const table = model === "User" ? "users" : "patient_profiles";
       const idColumn = model === "User" ? "id" : "user_id";

@@ -13,7 +13,8 @@ export async function transitionAppointment(
   extra: { cancelReason?: string; cancelledById?: string; holdExpiresAt?: null } = {},
 ): Promise<void> {
   const from = sourcesOf(to);
-  const data = { status: to, ...extra };
+  // The moment of confirmation is kept: it decides who is a treating doctor (lib/authz/care.ts).
+  const data = { status: to, ...extra, ...(to === "CONFIRMED" ? { confirmedAt: new Date() } : {}) };
   // A PHI column (the cancel reason) is written through update, row by row; otherwise one statement.
   const changed =
     extra.cancelReason !== undefined
