@@ -73,6 +73,7 @@ export async function sendJob(name: JobName, data: object, timing: JobTiming = {
     ...(tx
       ? {
           db: {
+            // pg-boss's own fixed SQL, its values bound as parameters ($1…): nothing is interpolated.
             executeSql: async (text: string, values: unknown[]) => ({
               rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values),
             }),

@@ -4,7 +4,6 @@
 // audited, and everyone else gets a 404 that is itself audited.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuthenticatedActor } from "@/lib/auth/current";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import {
   amendNote,
@@ -14,8 +13,8 @@ import {
   signNote,
   updateNoteDraft,
 } from "@/lib/domain/clinical/notes";
-import { AppError } from "@/lib/http/errors";
-import { runAsActor, runAsSystem } from "@/lib/request-context";
+import { runAsSystem } from "@/lib/request-context";
+import { appErrorOf, asActor, authenticatedActor } from "../support/actors";
 import { createAccount } from "../support/accounts";
 import { runSql } from "../support/database";
 
@@ -23,14 +22,6 @@ const databaseUrl = process.env.DATABASE_URL!;
 afterAll(() => disconnectDb());
 
 type Role = "PATIENT" | "DOCTOR" | "ADMIN";
-const actorOf = (id: string, role: Role): AuthenticatedActor => ({
-  userId: id,
-  role,
-  sessionId: randomUUID(),
-  idleExpiresAt: new Date(Date.now() + 60_000),
-});
-const as = <T>(actor: AuthenticatedActor, fn: () => Promise<T>) =>
-  runAsActor({ kind: "user", userId: actor.userId, role: actor.role }, fn);
 
 async function person(role: Role) {
   const account = await createAccount(role);
@@ -39,7 +30,7 @@ async function person(role: Role) {
       getDb().patientProfile.create({ data: { userId: account.id, fullName: "Noor Test" } }),
     );
   }
-  return { ...account, actor: actorOf(account.id, role) };
+  return { ...account, actor: authenticatedActor(account.id, role) };
 }
 
 let slot = 0;
@@ -63,15 +54,6 @@ async function visit(doctorId: string, patientId: string, status: string, confir
     }),
   );
 }
-
-const failure = async (promise: Promise<unknown>) => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(AppError.is(error), String(error)).toBe(true);
-  return error as AppError;
-};
 
 const denials = async (resourceId: string) =>
   Number(
@@ -102,10 +84,10 @@ describe("consultation notes", () => {
   };
 
   it("lets the treating doctor draft, change and sign a note; stored as ciphertext; every step audited", async () => {
-    const id = await as(doctor.actor, () =>
+    const id = await asActor(doctor.actor, () =>
       createNoteDraft(doctor.actor, patient.id, { appointmentId: visitId, subjective: SOAP.subjective }),
     );
-    await as(doctor.actor, () =>
+    await asActor(doctor.actor, () =>
       updateNoteDraft(doctor.actor, id, {
         objective: SOAP.objective,
         assessment: SOAP.assessment,
@@ -113,10 +95,10 @@ describe("consultation notes", () => {
       }),
     );
     // The patient does not see a draft; the doctor does.
-    expect(await as(patient.actor, () => notesOfPatient(patient.actor, patient.id))).toEqual([]);
-    await as(doctor.actor, () => signNote(doctor.actor, id));
+    expect(await asActor(patient.actor, () => notesOfPatient(patient.actor, patient.id))).toEqual([]);
+    await asActor(doctor.actor, () => signNote(doctor.actor, id));
 
-    const seen = await as(patient.actor, () => noteFor(patient.actor, id));
+    const seen = await asActor(patient.actor, () => noteFor(patient.actor, id));
     expect(seen).toMatchObject({ ...SOAP, status: "SIGNED", appointmentId: visitId });
     expect(seen.signedAt).toBeInstanceOf(Date);
 
@@ -144,14 +126,14 @@ describe("consultation notes", () => {
   });
 
   it("never changes a signed note: the service refuses, and so does the database; amendments are appended in order", async () => {
-    const id = await as(doctor.actor, () => createNoteDraft(doctor.actor, patient.id, SOAP));
-    await as(doctor.actor, () => signNote(doctor.actor, id));
+    const id = await asActor(doctor.actor, () => createNoteDraft(doctor.actor, patient.id, SOAP));
+    await asActor(doctor.actor, () => signNote(doctor.actor, id));
 
-    const refused = await failure(
-      as(doctor.actor, () => updateNoteDraft(doctor.actor, id, { plan: "Changed" })),
+    const refused = await appErrorOf(
+      asActor(doctor.actor, () => updateNoteDraft(doctor.actor, id, { plan: "Changed" })),
     );
     expect(refused.code).toBe("CONFLICT");
-    expect((await failure(as(doctor.actor, () => signNote(doctor.actor, id)))).code).toBe("CONFLICT");
+    expect((await appErrorOf(asActor(doctor.actor, () => signNote(doctor.actor, id)))).code).toBe("CONFLICT");
     // Even a direct UPDATE or DELETE, by the table's owner, is refused by the trigger.
     await expect(
       runSql(databaseUrl, "UPDATE clinical_notes SET plan = 'tampered' WHERE id = $1", [id]),
@@ -163,11 +145,11 @@ describe("consultation notes", () => {
       /signed and cannot be changed/,
     );
 
-    const first = await as(doctor.actor, () =>
+    const first = await asActor(doctor.actor, () =>
       amendNote(doctor.actor, id, "Dose corrected: ibuprofen 200 mg"),
     );
-    await as(doctor.actor, () => amendNote(doctor.actor, id, "Review moved to one week"));
-    const note = await as(doctor.actor, () => noteFor(doctor.actor, id));
+    await asActor(doctor.actor, () => amendNote(doctor.actor, id, "Review moved to one week"));
+    const note = await asActor(doctor.actor, () => noteFor(doctor.actor, id));
     expect(note.plan).toBe(SOAP.plan);
     expect(note.amendments.map((amendment) => amendment.text)).toEqual([
       "Dose corrected: ibuprofen 200 mg",
@@ -192,18 +174,18 @@ describe("consultation notes", () => {
     );
     expect(amended).toHaveLength(2);
     // A draft cannot be amended; an empty correction is refused.
-    const draft = await as(doctor.actor, () => createNoteDraft(doctor.actor, patient.id, {}));
-    expect((await failure(as(doctor.actor, () => amendNote(doctor.actor, draft, "Too early")))).code).toBe(
-      "CONFLICT",
-    );
-    expect((await failure(as(doctor.actor, () => amendNote(doctor.actor, id, "  ")))).code).toBe(
+    const draft = await asActor(doctor.actor, () => createNoteDraft(doctor.actor, patient.id, {}));
+    expect(
+      (await appErrorOf(asActor(doctor.actor, () => amendNote(doctor.actor, draft, "Too early")))).code,
+    ).toBe("CONFLICT");
+    expect((await appErrorOf(asActor(doctor.actor, () => amendNote(doctor.actor, id, "  ")))).code).toBe(
       "VALIDATION_FAILED",
     );
   });
 
   it("answers 404, audited, to another patient, a doctor without a visit, a hold cancelled before confirmation, an admin", async () => {
-    const id = await as(doctor.actor, () => createNoteDraft(doctor.actor, patient.id, SOAP));
-    await as(doctor.actor, () => signNote(doctor.actor, id));
+    const id = await asActor(doctor.actor, () => createNoteDraft(doctor.actor, patient.id, SOAP));
+    await asActor(doctor.actor, () => signNote(doctor.actor, id));
     const otherPatient = await person("PATIENT");
     const stranger = await person("DOCTOR");
     const heldOnly = await person("DOCTOR");
@@ -212,43 +194,46 @@ describe("consultation notes", () => {
 
     for (const outsider of [otherPatient, stranger, heldOnly, admin]) {
       const before = await denials(id);
-      const read = await failure(as(outsider.actor, () => noteFor(outsider.actor, id)));
+      const read = await appErrorOf(asActor(outsider.actor, () => noteFor(outsider.actor, id)));
       expect(read.code, outsider.actor.role).toBe("NOT_FOUND");
       expect(await denials(id)).toBe(before + 1);
-      expect((await failure(as(outsider.actor, () => notesOfPatient(outsider.actor, patient.id)))).code).toBe(
-        "NOT_FOUND",
-      );
-      expect((await failure(as(outsider.actor, () => amendNote(outsider.actor, id, "Not mine")))).code).toBe(
-        "NOT_FOUND",
-      );
       expect(
-        (await failure(as(outsider.actor, () => createNoteDraft(outsider.actor, patient.id, SOAP)))).code,
+        (await appErrorOf(asActor(outsider.actor, () => notesOfPatient(outsider.actor, patient.id)))).code,
+      ).toBe("NOT_FOUND");
+      expect(
+        (await appErrorOf(asActor(outsider.actor, () => amendNote(outsider.actor, id, "Not mine")))).code,
+      ).toBe("NOT_FOUND");
+      expect(
+        (await appErrorOf(asActor(outsider.actor, () => createNoteDraft(outsider.actor, patient.id, SOAP))))
+          .code,
       ).toBe("NOT_FOUND");
     }
     // A note id that does not exist looks the same.
     const missing = randomUUID();
-    expect((await failure(as(doctor.actor, () => noteFor(doctor.actor, missing)))).code).toBe("NOT_FOUND");
+    expect((await appErrorOf(asActor(doctor.actor, () => noteFor(doctor.actor, missing)))).code).toBe(
+      "NOT_FOUND",
+    );
     expect(await denials(missing)).toBe(1);
     // The patient cannot write into their own chart's notes.
     expect(
-      (await failure(as(patient.actor, () => createNoteDraft(patient.actor, patient.id, SOAP)))).code,
+      (await appErrorOf(asActor(patient.actor, () => createNoteDraft(patient.actor, patient.id, SOAP)))).code,
     ).toBe("NOT_FOUND");
   });
 
   it("keeps the care relationship after a confirmed visit is cancelled, and drafts private to their author", async () => {
     const colleague = await person("DOCTOR");
     await visit(colleague.id, patient.id, "CANCELLED", true);
-    const draft = await as(doctor.actor, () => createNoteDraft(doctor.actor, patient.id, SOAP));
-    const colleagueNotes = await as(colleague.actor, () => notesOfPatient(colleague.actor, patient.id));
+    const draft = await asActor(doctor.actor, () => createNoteDraft(doctor.actor, patient.id, SOAP));
+    const colleagueNotes = await asActor(colleague.actor, () => notesOfPatient(colleague.actor, patient.id));
     expect(colleagueNotes.length).toBeGreaterThan(0);
     expect(colleagueNotes.every((note) => note.status === "SIGNED")).toBe(true);
-    expect((await failure(as(colleague.actor, () => noteFor(colleague.actor, draft)))).code).toBe(
+    expect((await appErrorOf(asActor(colleague.actor, () => noteFor(colleague.actor, draft)))).code).toBe(
       "NOT_FOUND",
     );
     expect(
       (
-        await failure(
-          as(colleague.actor, () => updateNoteDraft(colleague.actor, draft, { plan: "Mine now" })),
+        await appErrorOf(
+          asActor(colleague.actor, () => updateNoteDraft(colleague.actor, draft, { plan: "Mine now" })),
         )
       ).code,
     ).toBe("NOT_FOUND");

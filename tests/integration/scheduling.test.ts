@@ -5,7 +5,6 @@ import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuthenticatedActor } from "@/lib/auth/current";
 import { createBaseClient, disconnectDb, getDb } from "@/lib/db/client";
 import { accountTimeZone, signUpPatient } from "@/lib/domain/accounts/service";
 import { addException, saveWeeklyHours } from "@/lib/domain/scheduling/availability";
@@ -22,7 +21,8 @@ import {
 import { AppError } from "@/lib/http/errors";
 import { sendJob, stopQueue } from "@/lib/jobs/queue";
 import { startJobWorkers } from "@/lib/jobs/workers";
-import { runAsActor, runAsSystem } from "@/lib/request-context";
+import { runAsSystem } from "@/lib/request-context";
+import { appErrorOf, asActor, authenticatedActor } from "../support/actors";
 import { createAccount } from "../support/accounts";
 import { runSql } from "../support/database";
 
@@ -37,15 +37,6 @@ afterAll(async () => {
 let workers: Promise<unknown> | undefined;
 /** This process's job workers, started once for the tests that need them. */
 const workersStarted = () => (workers ??= startJobWorkers());
-
-const actorOf = (user: { id: string }, role: "PATIENT" | "DOCTOR"): AuthenticatedActor => ({
-  userId: user.id,
-  role,
-  sessionId: randomUUID(),
-  idleExpiresAt: new Date(Date.now() + 60_000),
-});
-const as = <T>(actor: AuthenticatedActor, fn: () => Promise<T>) =>
-  runAsActor({ kind: "user", userId: actor.userId, role: actor.role }, fn);
 
 /** A doctor available around the clock (so tests never depend on the time they run). */
 async function availableDoctor(options: { visitMinutes?: number; timeZone?: string } = {}) {
@@ -75,7 +66,7 @@ async function availableDoctor(options: { visitMinutes?: number; timeZone?: stri
       })),
     });
   });
-  return { ...doctor, actor: actorOf(doctor, "DOCTOR") };
+  return { ...doctor, actor: authenticatedActor(doctor.id, "DOCTOR") };
 }
 
 async function patient() {
@@ -83,17 +74,8 @@ async function patient() {
   await runAsSystem("test", () =>
     getDb().patientProfile.create({ data: { userId: user.id, fullName: `Patient ${user.id.slice(0, 4)}` } }),
   );
-  return { ...user, actor: actorOf(user, "PATIENT") };
+  return { ...user, actor: authenticatedActor(user.id, "PATIENT") };
 }
-
-const failureOf = async (promise: Promise<unknown>) => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(AppError.is(error), String(error)).toBe(true);
-  return error as AppError;
-};
 
 const slotAfterDays = async (doctorId: string, days: number) =>
   (
@@ -111,7 +93,7 @@ describe("booking", () => {
     const slot = await slotAfterDays(doctor.id, 3);
     const results = await Promise.allSettled(
       patients.map((p) =>
-        as(p.actor, () =>
+        asActor(p.actor, () =>
           bookAppointment(p.actor, { doctorId: doctor.id, startsAt: slot.start, reason: "Cough" }),
         ),
       ),
@@ -155,7 +137,7 @@ describe("booking", () => {
     const start = Date.now() + 5 * 86_400_000;
     const attempts = await Promise.allSettled(
       patients.map((p, i) =>
-        as(p.actor, () =>
+        asActor(p.actor, () =>
           getDb().appointment.create({
             data: {
               doctorId: other.id,
@@ -198,7 +180,7 @@ describe("booking", () => {
     const [owner, stranger] = [await patient(), await patient()];
     const slot = await slotAfterDays(doctor.id, 4);
     const reason = `Rash on both arms ${randomUUID()}`;
-    const id = await as(owner.actor, () =>
+    const id = await asActor(owner.actor, () =>
       bookAppointment(owner.actor, { doctorId: doctor.id, startsAt: slot.start, reason }),
     );
     const [row] = await runSql<{ reason: string }>(
@@ -213,14 +195,14 @@ describe("booking", () => {
       expect.arrayContaining(["phi.create", "appointment.held", "appointment.confirmed"]),
     );
 
-    expect((await as(owner.actor, () => appointmentFor(owner.actor, id)))?.reason).toBe(reason);
-    expect((await as(doctor.actor, () => appointmentFor(doctor.actor, id)))?.reason).toBe(reason);
+    expect((await asActor(owner.actor, () => appointmentFor(owner.actor, id)))?.reason).toBe(reason);
+    expect((await asActor(doctor.actor, () => appointmentFor(doctor.actor, id)))?.reason).toBe(reason);
     const other = await availableDoctor();
     for (const outsider of [stranger.actor, other.actor]) {
-      expect(await as(outsider, () => appointmentFor(outsider, id))).toBeNull();
-      expect((await failureOf(as(outsider, () => cancelAppointment(outsider, id, "Not mine")))).code).toBe(
-        "NOT_FOUND",
-      );
+      expect(await asActor(outsider, () => appointmentFor(outsider, id))).toBeNull();
+      expect(
+        (await appErrorOf(asActor(outsider, () => cancelAppointment(outsider, id, "Not mine")))).code,
+      ).toBe("NOT_FOUND");
     }
     const denied = await base.auditLog.findMany({ where: { resourceId: id, action: "authz.denied" } });
     expect(denied.length).toBeGreaterThanOrEqual(4);
@@ -231,8 +213,8 @@ describe("booking", () => {
   it("refuses a time the doctor does not offer, and a second visit of the patient at the same time", async () => {
     const someone = await patient();
     const slot = await slotAfterDays(doctor.id, 6);
-    const offGrid = await failureOf(
-      as(someone.actor, () =>
+    const offGrid = await appErrorOf(
+      asActor(someone.actor, () =>
         bookAppointment(someone.actor, {
           doctorId: doctor.id,
           startsAt: new Date(slot.start.getTime() + 7 * 60_000),
@@ -241,12 +223,12 @@ describe("booking", () => {
       ),
     );
     expect(offGrid.code).toBe("CONFLICT");
-    await as(someone.actor, () =>
+    await asActor(someone.actor, () =>
       bookAppointment(someone.actor, { doctorId: doctor.id, startsAt: slot.start, reason: "Check-up" }),
     );
     const elsewhere = await availableDoctor();
-    const twice = await failureOf(
-      as(someone.actor, () =>
+    const twice = await appErrorOf(
+      asActor(someone.actor, () =>
         bookAppointment(someone.actor, {
           doctorId: elsewhere.id,
           startsAt: slot.start,
@@ -264,23 +246,23 @@ describe("rescheduling and cancelling", () => {
     const [first, second] = [await patient(), await patient()];
     const slot = await slotAfterDays(doctor.id, 3);
     const later = await slotAfterDays(doctor.id, 4);
-    const id = await as(first.actor, () =>
+    const id = await asActor(first.actor, () =>
       bookAppointment(first.actor, { doctorId: doctor.id, startsAt: slot.start, reason: "Follow-up" }),
     );
-    await as(first.actor, () => rescheduleAppointment(first.actor, id, later.start));
-    const moved = await as(first.actor, () => appointmentFor(first.actor, id));
+    await asActor(first.actor, () => rescheduleAppointment(first.actor, id, later.start));
+    const moved = await asActor(first.actor, () => appointmentFor(first.actor, id));
     expect(moved?.startsAt.toISOString()).toBe(later.start.toISOString());
     // The old time is free again: someone else takes it.
-    await as(second.actor, () =>
+    await asActor(second.actor, () =>
       bookAppointment(second.actor, { doctorId: doctor.id, startsAt: slot.start, reason: "New problem" }),
     );
-    await as(first.actor, () => cancelAppointment(first.actor, id, "Feeling better"));
-    const cancelled = await as(first.actor, () => appointmentFor(first.actor, id));
+    await asActor(first.actor, () => cancelAppointment(first.actor, id, "Feeling better"));
+    const cancelled = await asActor(first.actor, () => appointmentFor(first.actor, id));
     expect(cancelled).toMatchObject({ status: "CANCELLED", cancelReason: "Feeling better" });
-    const { past } = await as(first.actor, () => patientAppointments(first.actor));
+    const { past } = await asActor(first.actor, () => patientAppointments(first.actor));
     expect(past.map((visit) => visit.id)).toContain(id);
     // And the cancelled time is bookable again.
-    await as(second.actor, () =>
+    await asActor(second.actor, () =>
       bookAppointment(second.actor, {
         doctorId: doctor.id,
         startsAt: later.start,
@@ -293,19 +275,19 @@ describe("rescheduling and cancelling", () => {
     const doctor = await availableDoctor();
     const someone = await patient();
     const soon = (await runAsSystem("test", () => freeSlots(doctor.id)))[0]!;
-    const id = await as(someone.actor, () =>
+    const id = await asActor(someone.actor, () =>
       bookAppointment(someone.actor, {
         doctorId: doctor.id,
         startsAt: soon.start,
         reason: "Urgent question",
       }),
     );
-    const refused = await failureOf(
-      as(someone.actor, () => cancelAppointment(someone.actor, id, "Cannot come")),
+    const refused = await appErrorOf(
+      asActor(someone.actor, () => cancelAppointment(someone.actor, id, "Cannot come")),
     );
     expect(refused.message).toMatch(/up to 24 hours before/);
-    await as(doctor.actor, () => cancelAppointment(doctor.actor, id, "Called away"));
-    expect((await as(doctor.actor, () => appointmentFor(doctor.actor, id)))?.status).toBe("CANCELLED");
+    await asActor(doctor.actor, () => cancelAppointment(doctor.actor, id, "Called away"));
+    expect((await asActor(doctor.actor, () => appointmentFor(doctor.actor, id)))?.status).toBe("CANCELLED");
   });
 });
 
@@ -315,7 +297,7 @@ describe("the job queue", () => {
     const someone = await patient();
     const slot = await slotAfterDays(doctor.id, 9);
     const holdExpiresAt = new Date(Date.now() + 1_500);
-    const { id } = await as(someone.actor, () =>
+    const { id } = await asActor(someone.actor, () =>
       getDb().appointment.create({
         data: {
           doctorId: doctor.id,
@@ -369,7 +351,7 @@ describe("the job queue", () => {
       }
       throw new Error(`no mail to ${to} matching ${subject}`);
     };
-    const id = await as(someone.actor, () =>
+    const id = await asActor(someone.actor, () =>
       bookAppointment(someone.actor, {
         doctorId: doctor.id,
         startsAt: slot.start,
@@ -381,7 +363,7 @@ describe("the job queue", () => {
     expect(booked.text).toContain(`/doctor/visits/${id}`);
     expect(booked.text).not.toMatch(/chest|stairs|Patient /i);
 
-    await as(someone.actor, () => cancelAppointment(someone.actor, id, "Felt better after resting"));
+    await asActor(someone.actor, () => cancelAppointment(someone.actor, id, "Felt better after resting"));
     const cancelled = await mailTo(doctor.email, /was cancelled/);
     expect(cancelled.text).toContain(`/doctor/visits/${id}`);
     expect(cancelled.text).not.toMatch(/rest|better/i);
@@ -454,8 +436,8 @@ describe("account time zones", () => {
   it("reads a stored zone the runtime does not know as UTC instead of failing every page", async () => {
     const user = await signUpWithZone("Europe/Berlin");
     await runSql(databaseUrl, "UPDATE users SET time_zone = '' WHERE id = $1", [user.id]);
-    const actor = actorOf(user, "PATIENT");
-    expect(await as(actor, () => accountTimeZone(actor))).toBe("UTC");
+    const actor = authenticatedActor(user.id, "PATIENT");
+    expect(await asActor(actor, () => accountTimeZone(actor))).toBe("UTC");
   });
 });
 
@@ -463,26 +445,26 @@ describe("the doctor's preview and the patient's view", () => {
   it("offer the same instants: the doctor's hours in New York, the patient's clock in Kolkata", async () => {
     const doctor = await availableDoctor({ timeZone: "America/New_York" });
     const week = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((day) => [day, "09:00-12:00"]));
-    await as(doctor.actor, () => saveWeeklyHours(doctor.actor, week));
+    await asActor(doctor.actor, () => saveWeeklyHours(doctor.actor, week));
     const inThreeDays = localDay(new Date(Date.now() + 3 * 86_400_000), "America/New_York");
     const inFourDays = localDay(new Date(Date.now() + 4 * 86_400_000), "America/New_York");
-    await as(doctor.actor, () => addException(doctor.actor, { kind: "DAY_OFF", date: inThreeDays }));
-    await as(doctor.actor, () =>
+    await asActor(doctor.actor, () => addException(doctor.actor, { kind: "DAY_OFF", date: inThreeDays }));
+    await asActor(doctor.actor, () =>
       addException(doctor.actor, { kind: "BLOCKED", date: inFourDays, hours: "10:00-11:00" }),
     );
     const booker = await patient();
-    const booked = (await as(doctor.actor, () => freeSlotsAhead(doctor.id, { days: 7 }))).at(-1)!;
-    await as(booker.actor, () =>
+    const booked = (await asActor(doctor.actor, () => freeSlotsAhead(doctor.id, { days: 7 }))).at(-1)!;
+    await asActor(booker.actor, () =>
       bookAppointment(booker.actor, { doctorId: doctor.id, startsAt: booked.start, reason: "Check-up" }),
     );
 
     // What the availability page shows the doctor, and what the booking page shows a patient.
     const preview = groupByDay(
-      await as(doctor.actor, () => freeSlotsAhead(doctor.id, { days: 7 })),
+      await asActor(doctor.actor, () => freeSlotsAhead(doctor.id, { days: 7 })),
       "America/New_York",
     );
     const patientView = groupByDay(
-      await as(booker.actor, () => freeSlotsAhead(doctor.id, { days: 7 })),
+      await asActor(booker.actor, () => freeSlotsAhead(doctor.id, { days: 7 })),
       "Asia/Kolkata",
     );
     const instants = (days: typeof preview) => days.flatMap((day) => day.slots.map((slot) => slot.value));

@@ -4,8 +4,8 @@
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { type ChartAccess, canWriteClinical, careVisitFilter, chartAccess } from "@/lib/authz/care";
-import { getDb, recordAuditEvent } from "@/lib/db/client";
-import { AppError } from "@/lib/http/errors";
+import { refuseAsNotFound } from "@/lib/authz/refusal";
+import { getDb } from "@/lib/db/client";
 
 /** The actor's access to a patient's record (one query, no PHI read). */
 export async function chartAccessOf(actor: AuthenticatedActor, patientId: string): Promise<ChartAccess> {
@@ -18,12 +18,6 @@ export async function chartAccessOf(actor: AuthenticatedActor, patientId: string
   return chartAccess(actor, patientId, visits);
 }
 
-/** Records a refusal and answers as if the record did not exist. */
-export async function deny(resourceType: string, resourceId: string): Promise<never> {
-  await recordAuditEvent({ action: "authz.denied", resourceType, resourceId, outcome: "DENIED" });
-  throw new AppError("NOT_FOUND", "Not found.");
-}
-
 /** The access, or a 404 (audited). `write` needs a treating doctor. */
 export async function requireChartAccess(
   actor: AuthenticatedActor,
@@ -33,7 +27,7 @@ export async function requireChartAccess(
 ): Promise<Exclude<ChartAccess, null>> {
   const access = await chartAccessOf(actor, patientId);
   if (access === null || (need === "write" && !canWriteClinical(access))) {
-    return deny(resource.type, resource.id);
+    return refuseAsNotFound(resource.type, resource.id);
   }
   return access;
 }

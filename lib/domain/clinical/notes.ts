@@ -6,8 +6,9 @@ import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { canSeeNote, isAuthor } from "@/lib/authz/care";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { AppError } from "@/lib/http/errors";
-import { deny, requireChartAccess } from "./access";
+import { requireChartAccess } from "./access";
 
 export const SOAP_FIELDS = ["subjective", "objective", "assessment", "plan"] as const;
 export type SoapField = (typeof SOAP_FIELDS)[number];
@@ -50,7 +51,14 @@ async function noteHeader(noteId: string) {
     where: { id: noteId },
     select: { id: true, patientId: true, authorId: true, status: true },
   });
-  return header ?? deny("ClinicalNote", noteId);
+  return header ?? refuseAsNotFound("ClinicalNote", noteId);
+}
+
+/** A note its author may change, sign or amend: still a treating doctor, and the author; else a 404. */
+async function authoredNote(actor: AuthenticatedActor, noteId: string) {
+  const note = await noteHeader(noteId);
+  await requireChartAccess(actor, note.patientId, "write", { type: "ClinicalNote", id: noteId });
+  return isAuthor(actor, note) ? note : refuseAsNotFound("ClinicalNote", noteId);
 }
 
 /** A treating doctor starts a note (optionally for one of their visits with the patient). */
@@ -91,9 +99,7 @@ export async function updateNoteDraft(
   noteId: string,
   changes: Partial<SoapContent>,
 ): Promise<void> {
-  const note = await noteHeader(noteId);
-  await requireChartAccess(actor, note.patientId, "write", { type: "ClinicalNote", id: noteId });
-  if (!isAuthor(actor, note)) return deny("ClinicalNote", noteId);
+  await authoredNote(actor, noteId);
   const fields = SOAP_FIELDS.filter((field) => changes[field] !== undefined);
   await transaction(async () => {
     // Compare-and-set on DRAFT: a note signed meanwhile is not touched.
@@ -117,9 +123,7 @@ const signedError = () =>
 
 /** The author signs a draft: from then on it never changes. */
 export async function signNote(actor: AuthenticatedActor, noteId: string): Promise<void> {
-  const note = await noteHeader(noteId);
-  await requireChartAccess(actor, note.patientId, "write", { type: "ClinicalNote", id: noteId });
-  if (!isAuthor(actor, note)) return deny("ClinicalNote", noteId);
+  await authoredNote(actor, noteId);
   await transaction(async () => {
     const { count } = await getDb().clinicalNote.updateMany({
       where: { id: noteId, status: "DRAFT", authorId: actor.userId },
@@ -132,9 +136,7 @@ export async function signNote(actor: AuthenticatedActor, noteId: string): Promi
 
 /** The author appends a dated correction to a signed note. */
 export async function amendNote(actor: AuthenticatedActor, noteId: string, text: string): Promise<string> {
-  const note = await noteHeader(noteId);
-  await requireChartAccess(actor, note.patientId, "write", { type: "ClinicalNote", id: noteId });
-  if (!isAuthor(actor, note)) return deny("ClinicalNote", noteId);
+  const note = await authoredNote(actor, noteId);
   if (note.status !== "SIGNED") {
     throw new AppError("CONFLICT", "This note is still a draft: change it directly, then sign it.");
   }
@@ -166,7 +168,7 @@ export async function noteFor(actor: AuthenticatedActor, noteId: string): Promis
     type: "ClinicalNote",
     id: noteId,
   });
-  if (!canSeeNote(actor, access, header)) return deny("ClinicalNote", noteId);
+  if (!canSeeNote(actor, access, header)) return refuseAsNotFound("ClinicalNote", noteId);
   return getDb().clinicalNote.findUniqueOrThrow({ where: { id: noteId }, select: NOTE_SELECT });
 }
 

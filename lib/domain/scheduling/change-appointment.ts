@@ -5,6 +5,7 @@
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { AppError } from "@/lib/http/errors";
 import { queue } from "@/lib/jobs/queue";
 import { schedulingPolicy } from "./config";
@@ -33,13 +34,7 @@ async function changeable(actor: AuthenticatedActor, appointmentId: string) {
         `Visits can be changed online up to ${hours} hours before they start. Please contact the clinic.`,
       );
     }
-    await recordAuditEvent({
-      action: "authz.denied",
-      resourceType: "Appointment",
-      resourceId: appointmentId,
-      outcome: "DENIED",
-    });
-    throw new AppError("NOT_FOUND", "No such visit.");
+    return refuseAsNotFound("Appointment", appointmentId, "No such visit.");
   }
   if (!isActive(visit.status) || visit.status === "IN_PROGRESS") {
     throw new AppError("CONFLICT", "This visit can no longer be changed.");

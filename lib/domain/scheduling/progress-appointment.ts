@@ -2,7 +2,8 @@
 // patient did not come.
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
-import { getDb, recordAuditEvent } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
+import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { AppError } from "@/lib/http/errors";
 import { canProgress } from "./policy";
 import { transitionAppointment } from "./transition-appointment";
@@ -22,13 +23,7 @@ export async function progressAppointment(
     select: { patientId: true, doctorId: true, startsAt: true },
   });
   if (!visit || !canProgress(actor, visit)) {
-    await recordAuditEvent({
-      action: "authz.denied",
-      resourceType: "Appointment",
-      resourceId: appointmentId,
-      outcome: "DENIED",
-    });
-    throw new AppError("NOT_FOUND", "No such visit.");
+    return refuseAsNotFound("Appointment", appointmentId, "No such visit.");
   }
   const now = Date.now();
   if (step === "start" && visit.startsAt.getTime() - now > EARLY_START_MS) {

@@ -2,8 +2,9 @@
 // doctor's own schedule, the public directory. PHI (reasons, patient names)
 // goes through the encrypted, audited data layer.
 import "server-only";
-import { getDb, recordAuditEvent } from "@/lib/db/client";
 import type { AuthenticatedActor } from "@/lib/auth/current";
+import { recordRefusal } from "@/lib/authz/refusal";
+import { getDb } from "@/lib/db/client";
 import { schedulingPolicy } from "./config";
 import { canSee } from "./policy";
 import type { AppointmentView, DoctorCard } from "./schemas";
@@ -305,12 +306,7 @@ export async function appointmentFor(
     select: { patientId: true, doctorId: true },
   });
   if (!parties || !canSee(actor, parties)) {
-    await recordAuditEvent({
-      action: "authz.denied",
-      resourceType: "Appointment",
-      resourceId: appointmentId,
-      outcome: "DENIED",
-    });
+    await recordRefusal("Appointment", appointmentId);
     return null;
   }
   const row = await getDb().appointment.findUnique({

@@ -28,12 +28,23 @@ const CURRENT_NAME: Readonly<Record<string, string>> = {
   "Pacific/Truk": "Pacific/Chuuk",
 };
 
-/** The current IANA name of a valid zone, or null for anything that is not a zone. */
+/** Valid zones seen so far; invalid input is never kept, and the map is bounded all the same. */
+const known = new Map<string, string>();
+const MAX_KNOWN = 2_000;
+
+/**
+ * The current IANA name of a valid zone, or null for anything that is not a zone.
+ * Every page reads the account's zone through here, so a zone is checked once per process.
+ */
 export function canonicalTimeZone(zone: string): string | null {
   const trimmed = zone.trim();
+  const cached = known.get(trimmed);
+  if (cached) return cached;
   if (!isTimeZone(trimmed)) return null;
   const current = CURRENT_NAME[trimmed];
-  return current && isTimeZone(current) ? current : trimmed;
+  const canonical = current && isTimeZone(current) ? current : trimmed;
+  if (known.size < MAX_KNOWN) known.set(trimmed, canonical);
+  return canonical;
 }
 
 let choices: { value: string; label: string }[] | undefined;
