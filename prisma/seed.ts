@@ -69,7 +69,6 @@ const DEMO_PATIENTS = [
       dateOfBirth: "1988-04-12",
       phone: "+1 555 010 0101",
       allergies: "Penicillin",
-      currentMedications: "Levothyroxine 50 mcg daily",
       medicalHistory: "Hypothyroidism (2015)",
     },
   },

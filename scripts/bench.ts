@@ -208,7 +208,6 @@ async function seed(): Promise<{ cookies: string[]; doctorIds: string[] }> {
               fullName: `Bench Patient ${i}`,
               dateOfBirth: "1980-01-01",
               allergies: "Penicillin",
-              currentMedications: "Metformin 500 mg twice daily",
             },
           },
         },

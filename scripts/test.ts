@@ -15,10 +15,10 @@ import { applyMigrations } from "./lib/schema-engine";
 
 const ARTIFACTS = path.resolve("tests/.artifacts");
 // Flags: --e2e-only, --skip-e2e, --reuse-build (keep an existing .next: for
-// iterating on end-to-end tests); any other argument filters Playwright's files.
+// iterating on end-to-end tests); any other argument filters the files of both runners.
 const argv = process.argv.slice(2);
 const args = new Set(argv.filter((arg) => arg.startsWith("--")));
-const e2eFilters = argv.filter((arg) => !arg.startsWith("--"));
+const fileFilters = argv.filter((arg) => !arg.startsWith("--"));
 const runUnit = !args.has("--e2e-only");
 const runE2e = !args.has("--skip-e2e");
 const reuseBuild = args.has("--reuse-build") && existsSync(".next/BUILD_ID");
@@ -86,6 +86,7 @@ try {
         "--reporter=default",
         "--reporter=json",
         `--outputFile.json=${vitestReport}`,
+        ...fileFilters,
       ],
       { TEST_DATABASE_URL: baseUrl },
     );
@@ -124,7 +125,7 @@ try {
       const smtp = await startSmtpCapture(mailFile);
       const code = await run(
         "npx",
-        ["--no-install", "playwright", "test", "--config", "tests/playwright.config.ts", ...e2eFilters],
+        ["--no-install", "playwright", "test", "--config", "tests/playwright.config.ts", ...fileFilters],
         {
           ...serverEnv,
           E2E_PORT: port,

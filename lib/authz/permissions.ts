@@ -21,6 +21,17 @@ export const PERMISSIONS = {
   "schedule:manage-own": ["DOCTOR"],
   /** Every doctor's bookings (times, status, patient; never the reason). */
   "bookings:list": ["ADMIN"],
+  /** Clinical records (chart, notes, prescriptions, documents, readings): a patient's own, a
+   * doctor's patients (scoped by lib/authz/care.ts in every clinical service). Never admins. */
+  "clinical:read": ["PATIENT", "DOCTOR"],
+  /** Notes and prescriptions: treating doctors (care.ts decides whose chart). */
+  "clinical:write": ["DOCTOR"],
+  /** Uploading a document into a record: the patient's own, or a treating doctor's patient's. */
+  "documents:upload": ["PATIENT", "DOCTOR"],
+  /** One's own health profile, medications, devices and readings. */
+  "health:manage-own": ["PATIENT"],
+  /** The emergency button. */
+  "emergency:raise": ["PATIENT"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

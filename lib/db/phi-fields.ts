@@ -30,7 +30,6 @@ export const PHI_MODELS = {
     address: { reason: "geographic identifier smaller than a state (HIPAA identifier)" },
     medicalHistory: { reason: "clinical information" },
     allergies: { reason: "clinical information" },
-    currentMedications: { reason: "clinical information" },
     emergencyContact: { reason: "identifies a third person and their relation to the patient" },
   },
   Appointment: {
@@ -45,6 +44,34 @@ export const PHI_MODELS = {
   },
   NoteAmendment: {
     text: { reason: "clinical information: a correction to a note" },
+  },
+  PrescriptionItem: {
+    medicine: { reason: "clinical information: what was prescribed" },
+    strength: { reason: "clinical information: part of the prescribed medicine" },
+    form: { reason: "clinical information: part of the prescribed medicine" },
+    dose: { reason: "clinical information: treatment" },
+    route: { reason: "clinical information: treatment" },
+    frequency: { reason: "clinical information: treatment" },
+    duration: { reason: "clinical information: treatment" },
+    quantity: { reason: "clinical information: treatment" },
+    instructions: { reason: "clinical information: treatment" },
+  },
+  Medication: {
+    name: { reason: "clinical information: what the patient takes" },
+    dosage: { reason: "clinical information: treatment" },
+    startedOn: { reason: "a date of care (HIPAA identifier)" },
+    stoppedOn: { reason: "a date of care (HIPAA identifier)" },
+  },
+  Document: {
+    fileName: { reason: "file names often name the patient or the condition" },
+    fileKey: { reason: "not PHI but the key to a PHI file: kept under the patient's data key" },
+  },
+  Device: {
+    vendor: { reason: "describes the patient's care (which devices they use)" },
+    model: { reason: "describes the patient's care (which devices they use)" },
+  },
+  Reading: {
+    value: { reason: "clinical information: a measurement" },
   },
 } as const satisfies Record<string, Record<string, PhiFieldSpec>>;
 
@@ -62,6 +89,11 @@ export const PHI_OWNERS: Record<keyof typeof PHI_MODELS, string> = {
   Appointment: "patientId",
   ClinicalNote: "patientId",
   NoteAmendment: "patientId",
+  PrescriptionItem: "patientId",
+  Medication: "patientId",
+  Document: "patientId",
+  Device: "patientId",
+  Reading: "patientId",
 };
 
 /** The owner column of a PHI model (it must have one). */

@@ -59,7 +59,6 @@ const profile = (i: number) => ({
   dateOfBirth: "1980-01-01",
   phone: `+1555${String(i).padStart(7, "0")}`,
   allergies: "Penicillin",
-  currentMedications: "Metformin 500 mg twice daily",
   medicalHistory: "Type 2 diabetes, diagnosed 2019. ".repeat(4),
 });
 

@@ -33,7 +33,6 @@ const profileInput = (tag: string) => ({
   address: `${CANARY} address ${tag}`,
   medicalHistory: `${CANARY} history ${tag}`,
   allergies: `${CANARY} allergies ${tag}`,
-  currentMedications: `${CANARY} medications ${tag}`,
   emergencyContact: `${CANARY} contact ${tag}`,
 });
 
@@ -287,7 +286,7 @@ describe("audit rows written with every PHI access", () => {
       });
       await getDb().patientProfile.updateMany({
         where: { userId: created.id },
-        data: { currentMedications: "None" },
+        data: { medicalHistory: "None" },
       });
       await getDb().patientProfile.upsert({
         where: { userId: created.id },
@@ -297,11 +296,11 @@ describe("audit rows written with every PHI access", () => {
       const rows = await auditRowsOf(context.requestId!);
       expect(rows.map((r) => [r.action, r.resourceId, r.details])).toEqual([
         ["phi.update", profileId, { fields: ["allergies", "phone"] }],
-        ["phi.update", profileId, { fields: ["currentMedications"] }],
+        ["phi.update", profileId, { fields: ["medicalHistory"] }],
         ["phi.update", profileId, { fields: ["address"] }],
       ]);
       const profile = await getDb().patientProfile.findUnique({ where: { id: profileId } });
-      expect(profile).toMatchObject({ allergies: "Latex", currentMedications: "None", address: "1 Main St" });
+      expect(profile).toMatchObject({ allergies: "Latex", medicalHistory: "None", address: "1 Main St" });
     });
 
     await asUser("ADMIN", async (context) => {

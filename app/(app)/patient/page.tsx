@@ -61,10 +61,6 @@ export default async function PatientHome() {
             <dt className="font-medium text-slate-600">Allergies</dt>
             <dd>{profile?.allergies ?? "None recorded"}</dd>
           </div>
-          <div>
-            <dt className="font-medium text-slate-600">Current medications</dt>
-            <dd>{profile?.currentMedications ?? "None recorded"}</dd>
-          </div>
         </dl>
       </Card>
       <Card title="Past visits">

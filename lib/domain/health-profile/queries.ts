@@ -8,14 +8,13 @@ export interface OwnHealthProfile {
   fullName: string;
   dateOfBirth: string | null;
   allergies: string | null;
-  currentMedications: string | null;
 }
 
 /** The signed-in patient's profile (decrypted, one phi.read audit row), or null before it exists. */
 export async function ownHealthProfile(actor: AuthenticatedActor): Promise<OwnHealthProfile | null> {
   return getDb().patientProfile.findUnique({
     where: { userId: actor.userId },
-    select: { fullName: true, dateOfBirth: true, allergies: true, currentMedications: true },
+    select: { fullName: true, dateOfBirth: true, allergies: true },
   });
 }
 
@@ -23,6 +22,6 @@ export async function ownHealthProfile(actor: AuthenticatedActor): Promise<OwnHe
 export async function plainOwnHealthProfileForBenchmark(actor: AuthenticatedActor) {
   return plainClientForBenchmark().patientProfile.findUnique({
     where: { userId: actor.userId },
-    select: { fullName: true, dateOfBirth: true, allergies: true, currentMedications: true },
+    select: { fullName: true, dateOfBirth: true, allergies: true },
   });
 }
