@@ -187,6 +187,22 @@ const envSchema = z.object({
     })
     .default("false")
     .transform((value) => value === "true"),
+  /** Printed on prescriptions and receipts. */
+  CLINIC_NAME: z.string().trim().min(1).max(120).default("Haven Clinic"),
+  CLINIC_ADDRESS: z.string().trim().max(300).optional(),
+  /** Where uploaded documents' encrypted bytes go: a local directory, or an S3-compatible bucket. */
+  DOCUMENT_STORAGE: z.enum(["local", "s3"], { error: 'must be "local" or "s3"' }).default("local"),
+  DOCUMENTS_DIR: z.string().min(1).default(".data/documents"),
+  S3_ENDPOINT: z.url({ error: "must be the S3-compatible endpoint URL" }).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** A clamd to scan uploads with (TCP host and port, or a Unix socket); none: files are labelled "not scanned". */
+  CLAMAV_HOST: z.string().min(1).optional(),
+  CLAMAV_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
+  CLAMAV_SOCKET: z.string().min(1).optional(),
+  CLAMAV_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),

@@ -8,8 +8,18 @@ import { signOutAction } from "./actions";
 
 const PORTAL_LABEL = { PATIENT: "My care", DOCTOR: "My practice", ADMIN: "Clinic admin" } as const;
 const EXTRA_LINKS = {
-  PATIENT: [{ href: "/doctors", label: "Find a doctor" }],
-  DOCTOR: [{ href: "/doctor/availability", label: "Availability" }],
+  PATIENT: [
+    { href: "/doctors", label: "Find a doctor" },
+    { href: "/patient/health", label: "Health profile" },
+    { href: "/patient/prescriptions", label: "Prescriptions" },
+    { href: "/patient/documents", label: "Documents" },
+    { href: "/patient/devices", label: "Devices" },
+    { href: "/patient/emergency", label: "Emergency" },
+  ],
+  DOCTOR: [
+    { href: "/doctor/patients", label: "Patients" },
+    { href: "/doctor/availability", label: "Availability" },
+  ],
   ADMIN: [{ href: "/admin/bookings", label: "Bookings" }],
 } as const;
 

@@ -224,3 +224,28 @@ export async function postServerAction(
 
 /** The second server: the same build and database, deployed without a reverse proxy (TRUST_PROXY=false). */
 export const noProxyBaseURL = `http://localhost:${process.env.E2E_NO_PROXY_PORT ?? 3101}`;
+
+/** A demo doctor signed in, in a browser of their own (Tokyo time); enrols a fresh authenticator. */
+export async function signInDoctor(
+  browser: Browser,
+  displayName: string,
+  email: string,
+  password: string,
+): Promise<Page> {
+  const context = await browser.newContext({
+    timezoneId: "Asia/Tokyo",
+    extraHTTPHeaders: { "x-forwarded-for": `10.90.${Math.floor(Math.random() * 250)}.7` },
+  });
+  const page = await context.newPage();
+  await resetDoctorMfa(displayName);
+  await enterPassword(page, email, password);
+  await enrolAuthenticator(page);
+  await page.waitForURL("**/doctor");
+  return page;
+}
+
+/** A patient signed in on this page (patients have no second factor). */
+export async function signInPatient(page: Page, email: string, password: string): Promise<void> {
+  await enterPassword(page, email, password);
+  await page.waitForURL("**/patient");
+}

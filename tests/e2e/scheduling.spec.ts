@@ -12,7 +12,8 @@ import {
   expectAccessiblePage,
   postServerAction,
   resetAdminMfa,
-  resetDoctorMfa,
+  signInDoctor as signInDoctorAs,
+  signInPatient as signInPatientAs,
   signOut,
   signUpConfirmedPatient,
   sql,
@@ -35,23 +36,10 @@ let movedTo = "";
 let okaforId = "";
 let raviVisitId = "";
 
-async function signInPatient(page: Page, email: string, password = PASSWORD) {
-  await enterPassword(page, email, password);
-  await page.waitForURL("**/patient");
-}
-
-async function signInDoctor(browser: Browser, displayName: string, email: string): Promise<Page> {
-  const context = await browser.newContext({
-    timezoneId: "Asia/Tokyo",
-    extraHTTPHeaders: { "x-forwarded-for": `10.90.${Math.floor(Math.random() * 250)}.7` },
-  });
-  const page = await context.newPage();
-  await resetDoctorMfa(displayName);
-  await enterPassword(page, email, DEMO_PASSWORD);
-  await enrolAuthenticator(page);
-  await page.waitForURL("**/doctor");
-  return page;
-}
+const signInPatient = (page: Page, email: string, password = PASSWORD) =>
+  signInPatientAs(page, email, password);
+const signInDoctor = (browser: Browser, displayName: string, email: string) =>
+  signInDoctorAs(browser, displayName, email, DEMO_PASSWORD);
 
 /** Moves focus with Tab until it rests on a time choice; only the keyboard is used. */
 async function tabToFirstTime(page: Page) {

@@ -4,7 +4,7 @@
 // audited, and everyone else gets a 404 that is itself audited.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb } from "@/lib/db/client";
 import {
   amendNote,
   createNoteDraft,
@@ -13,62 +13,16 @@ import {
   signNote,
   updateNoteDraft,
 } from "@/lib/domain/clinical/notes";
-import { runAsSystem } from "@/lib/request-context";
-import { appErrorOf, asActor, authenticatedActor } from "../support/actors";
-import { createAccount } from "../support/accounts";
+import { appErrorOf, asActor } from "../support/actors";
 import { runSql } from "../support/database";
+import { type Person, careVisit as visit, denialsOf as denials, person } from "../support/care";
 
 const databaseUrl = process.env.DATABASE_URL!;
 afterAll(() => disconnectDb());
 
-type Role = "PATIENT" | "DOCTOR" | "ADMIN";
-
-async function person(role: Role) {
-  const account = await createAccount(role);
-  if (role === "PATIENT") {
-    await runAsSystem("test", () =>
-      getDb().patientProfile.create({ data: { userId: account.id, fullName: "Noor Test" } }),
-    );
-  }
-  return { ...account, actor: authenticatedActor(account.id, role) };
-}
-
-let slot = 0;
-/** A visit between them in a given state (confirmed or not). */
-async function visit(doctorId: string, patientId: string, status: string, confirmed: boolean) {
-  const startsAt = new Date(Date.parse("2031-05-05T08:00:00Z") + (slot += 1) * 3_600_000);
-  return runAsSystem("test", () =>
-    getDb().appointment.create({
-      data: {
-        doctorId,
-        patientId,
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 30 * 60_000),
-        status: status as "CONFIRMED",
-        confirmedAt: confirmed ? new Date() : null,
-        reason: "Follow-up",
-        feeMinor: 0,
-        currency: "EUR",
-      },
-      select: { id: true },
-    }),
-  );
-}
-
-const denials = async (resourceId: string) =>
-  Number(
-    (
-      await runSql<{ n: string }>(
-        databaseUrl,
-        "SELECT count(*) AS n FROM audit_log WHERE action = 'authz.denied' AND resource_id = $1",
-        [resourceId],
-      )
-    )[0]!.n,
-  );
-
 describe("consultation notes", () => {
-  let doctor: Awaited<ReturnType<typeof person>>;
-  let patient: Awaited<ReturnType<typeof person>>;
+  let doctor: Person;
+  let patient: Person;
   let visitId: string;
   beforeAll(async () => {
     doctor = await person("DOCTOR");

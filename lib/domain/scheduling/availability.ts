@@ -48,6 +48,8 @@ export interface DoctorSettings {
   fee: number;
   currency: string;
   acceptingNewPatients: boolean;
+  /** Printed on prescriptions; null when not given. */
+  licenseNumber?: string | null;
 }
 
 export async function saveDoctorSettings(actor: AuthenticatedActor, settings: DoctorSettings): Promise<void> {
@@ -73,6 +75,7 @@ export async function saveDoctorSettings(actor: AuthenticatedActor, settings: Do
         feeMinor: settings.fee,
         currency: settings.currency,
         acceptingNewPatients: settings.acceptingNewPatients,
+        ...(settings.licenseNumber !== undefined ? { licenseNumber: settings.licenseNumber } : {}),
       },
     });
     await recordAuditEvent({
@@ -158,6 +161,7 @@ export async function ownAvailability(actor: AuthenticatedActor) {
           feeMinor: true,
           currency: true,
           acceptingNewPatients: true,
+          licenseNumber: true,
         },
       },
       availabilityRules: {

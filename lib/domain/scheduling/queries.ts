@@ -199,6 +199,7 @@ const appointmentSelect = {
   endsAt: true,
   status: true,
   holdExpiresAt: true,
+  confirmedAt: true,
   feeMinor: true,
   currency: true,
   doctorId: true,
@@ -218,6 +219,7 @@ type AppointmentRow = {
   endsAt: Date;
   status: AppointmentView["status"];
   holdExpiresAt: Date | null;
+  confirmedAt: Date | null;
   feeMinor: number;
   currency: string;
   doctor: { id: string; timeZone: string; doctorProfile: { displayName: string; specialty: string } | null };
@@ -233,6 +235,7 @@ function toView(row: AppointmentRow): AppointmentView {
     endsAt: row.endsAt,
     status: row.status,
     holdExpiresAt: row.holdExpiresAt,
+    confirmedAt: row.confirmedAt,
     feeMinor: row.feeMinor,
     currency: row.currency,
     doctor: {

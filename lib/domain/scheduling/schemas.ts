@@ -101,6 +101,13 @@ export const doctorSettingsSchema = z.object({
     .string()
     .optional()
     .transform((value) => value === "on"),
+  licenseNumber: z
+    .string()
+    .trim()
+    .max(40, "Keep the licence number under 40 characters.")
+    .regex(/^[\p{L}\p{N} ./-]*$/u, "Use letters, digits, spaces, dots, slashes and dashes only.")
+    .optional()
+    .transform((value) => value || null),
 });
 
 export const exceptionSchema = z.discriminatedUnion("kind", [
@@ -137,6 +144,8 @@ export interface AppointmentView {
   endsAt: Date;
   status: AppointmentStatus;
   holdExpiresAt: Date | null;
+  /** Null while never confirmed: such a visit does not make its doctor a treating doctor. */
+  confirmedAt: Date | null;
   doctor: { id: string; displayName: string; specialty: string; timeZone: string };
   patient: { id: string; fullName: string; timeZone: string } | null;
   reason: string | null;

@@ -78,6 +78,12 @@ export default async function AvailabilityPage() {
               defaultValue: profile?.currency ?? "EUR",
             },
             {
+              name: "licenseNumber",
+              label: "Licence (registration) number",
+              hint: "Printed on your prescriptions and shown when a pharmacy checks one.",
+              defaultValue: profile?.licenseNumber ?? "",
+            },
+            {
               name: "acceptingNewPatients",
               label: "I take new patients",
               kind: "checkbox",

@@ -9,10 +9,9 @@ import { describeTimeZone, formatDateTime, formatFee, groupByDay } from "@/lib/d
 import { appointmentFor, doctorCard, freeSlotsAhead } from "@/lib/domain/scheduling/queries";
 import { type SearchParams, singleParam } from "@/lib/http/search-params";
 import { bookVisitAction, rescheduleVisitAction } from "@/lib/domain/scheduling/actions";
+import { isUuid, pageIdOr404 } from "@/lib/http/params";
 
 export const metadata: Metadata = { title: "Book a visit" };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function DoctorBookingPage({
   params,
@@ -23,7 +22,7 @@ export default async function DoctorBookingPage({
 }) {
   const actor = await requireActor("doctors:browse");
   const { doctorId } = await params;
-  if (!UUID.test(doctorId)) notFound();
+  pageIdOr404(doctorId);
   const query = await searchParams;
   const week = Math.min(8, Math.max(0, Number(singleParam(query.week, 2) ?? "0") || 0));
   const rescheduleId = singleParam(query.reschedule, 36);
@@ -31,7 +30,7 @@ export default async function DoctorBookingPage({
   const view = await runAs(actor, async () => {
     const doctor = await doctorCard(doctorId);
     if (!doctor) return null;
-    const moving = rescheduleId && UUID.test(rescheduleId) ? await appointmentFor(actor, rescheduleId) : null;
+    const moving = rescheduleId && isUuid(rescheduleId) ? await appointmentFor(actor, rescheduleId) : null;
     if (rescheduleId && (!moving || moving.doctor.id !== doctor.id)) return null;
     const slots = await freeSlotsAhead(doctor.id, {
       days: 7,

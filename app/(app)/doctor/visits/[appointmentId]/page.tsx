@@ -10,10 +10,9 @@ import { cancelVisitAction, progressVisitAction } from "@/lib/domain/scheduling/
 import { appointmentFor } from "@/lib/domain/scheduling/queries";
 import { isActive } from "@/lib/domain/scheduling/states";
 import { type SearchParams, singleParam } from "@/lib/http/search-params";
+import { pageIdOr404 } from "@/lib/http/params";
 
 export const metadata: Metadata = { title: "Visit" };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function DoctorVisitPage({
   params,
@@ -24,7 +23,7 @@ export default async function DoctorVisitPage({
 }) {
   const actor = await requireActor("schedule:manage-own");
   const { appointmentId } = await params;
-  if (!UUID.test(appointmentId)) notFound();
+  pageIdOr404(appointmentId);
   const [visit, timeZone] = await runAs(actor, () =>
     Promise.all([appointmentFor(actor, appointmentId), accountTimeZone(actor)]),
   );
@@ -57,6 +56,14 @@ export default async function DoctorVisitPage({
           otherLabel="the patient"
         />
         <div className="mt-6 flex flex-wrap gap-3">
+          {visit.confirmedAt && visit.patient ? (
+            <Link
+              href={`/doctor/patients/${visit.patient.id}` as Route}
+              className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+            >
+              Open the chart
+            </Link>
+          ) : null}
           {visit.status === "CONFIRMED" ? progress("start", "Start the visit") : null}
           {visit.status === "IN_PROGRESS" ? progress("complete", "Complete the visit") : null}
           {visit.status === "CONFIRMED" && visit.startsAt <= new Date()

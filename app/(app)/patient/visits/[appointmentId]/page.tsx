@@ -12,10 +12,9 @@ import { beforePatientCutoff } from "@/lib/domain/scheduling/policy";
 import { appointmentFor } from "@/lib/domain/scheduling/queries";
 import { isActive } from "@/lib/domain/scheduling/states";
 import { type SearchParams, singleParam } from "@/lib/http/search-params";
+import { pageIdOr404 } from "@/lib/http/params";
 
 export const metadata: Metadata = { title: "Your visit" };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function PatientVisitPage({
   params,
@@ -26,7 +25,7 @@ export default async function PatientVisitPage({
 }) {
   const actor = await requireActor("portal:patient");
   const { appointmentId } = await params;
-  if (!UUID.test(appointmentId)) notFound();
+  pageIdOr404(appointmentId);
   const query = await searchParams;
   const [visit, timeZone] = await runAs(actor, () =>
     Promise.all([appointmentFor(actor, appointmentId), accountTimeZone(actor)]),

@@ -7,10 +7,9 @@ import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { rescheduleVisitAction } from "@/lib/domain/scheduling/actions";
 import { describeTimeZone, formatDateTime, groupByDay } from "@/lib/domain/scheduling/format";
 import { appointmentFor, freeSlotsAhead } from "@/lib/domain/scheduling/queries";
+import { pageIdOr404 } from "@/lib/http/params";
 
 export const metadata: Metadata = { title: "Move a visit" };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function DoctorReschedulePage({
   params,
@@ -19,7 +18,7 @@ export default async function DoctorReschedulePage({
 }) {
   const actor = await requireActor("schedule:manage-own");
   const { appointmentId } = await params;
-  if (!UUID.test(appointmentId)) notFound();
+  pageIdOr404(appointmentId);
   const data = await runAs(actor, async () => {
     const visit = await appointmentFor(actor, appointmentId);
     if (!visit) return null;

@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import { ChartNotes } from "@/components/clinical/chart-notes";
+import { ChartVisits } from "@/components/clinical/chart-visits";
+import { Alert } from "@/components/ui/form";
+import { requireActor, runAs } from "@/lib/auth/current";
+import { accountTimeZone } from "@/lib/domain/accounts/service";
+import { chartHeaderOf } from "@/lib/domain/clinical/chart";
+import { pageIdOr404 } from "@/lib/http/params";
+import { type SearchParams, singleParam } from "@/lib/http/search-params";
+
+export const metadata: Metadata = { title: "Chart" };
+
+/** One patient's record on one page, for a treating doctor (anyone else: 404, audited). */
+export default async function ChartPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ patientId: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
+  const actor = await requireActor("clinical:write");
+  const patientId = pageIdOr404((await params).patientId);
+  const [chart, timeZone] = await runAs(actor, () =>
+    Promise.all([chartHeaderOf(actor, patientId), accountTimeZone(actor)]),
+  );
+  const query = await searchParams;
+  return (
+    <>
+      <header>
+        <h1 className="text-2xl font-bold text-brand-900">{chart.fullName}</h1>
+        <p className="text-sm text-slate-600">
+          {chart.dateOfBirth ? `Born ${chart.dateOfBirth} · ` : ""}Patient chart
+        </p>
+      </header>
+      {singleParam(query.prescribed) ? (
+        <Alert tone="success">The prescription was signed and issued.</Alert>
+      ) : null}
+      <nav aria-label="Chart sections" className="flex flex-wrap gap-3 text-sm">
+        {[
+          ["#profile", "Profile"],
+          ["#visits", "Visits"],
+          ["#notes", "Notes"],
+        ].map(([href, label]) => (
+          <a key={href} href={href} className="text-brand-700 underline">
+            {label}
+          </a>
+        ))}
+      </nav>
+      <ChartVisits visits={chart.visits} doctorId={actor.userId} timeZone={timeZone} />
+      <ChartNotes actor={actor} patientId={patientId} visits={chart.visits} timeZone={timeZone} />
+    </>
+  );
+}
