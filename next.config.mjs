@@ -9,17 +9,23 @@ const nextConfig = {
   reactStrictMode: true,
   // Node-only packages the server bundle must load from node_modules as they are.
   // rate-limiter-flexible: one copy for every module graph, as its limiters are shared per process.
+  // pdfkit (and fontkit, which it loads): read their data files from node_modules at run time.
   serverExternalPackages: [
     "pg",
     "@prisma/adapter-pg",
     "@electric-sql/pglite",
     "@electric-sql/pglite-socket",
     "rate-limiter-flexible",
+    "pdfkit",
+    "fontkit",
   ],
   typedRoutes: true,
   experimental: {
     // proxy.ts refuses larger form posts with a 413 first (lib/security/form-post-gate.ts).
     serverActions: { bodySizeLimit: "1mb" },
+    // What the proxy may buffer of a request: a document upload, 10 MB plus 64 KB of form
+    // (MAX_UPLOAD_BODY_BYTES); lib/security/upload-gate.ts refuses anything declaring more.
+    proxyClientMaxBodySize: 10 * 1024 * 1024 + 64 * 1024,
   },
 };
 

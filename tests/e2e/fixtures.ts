@@ -249,3 +249,25 @@ export async function signInPatient(page: Page, email: string, password: string)
   await enterPassword(page, email, password);
   await page.waitForURL("**/patient");
 }
+
+/** The demo admin signed in, in a browser of their own; enrols a fresh authenticator. */
+export async function signInAdmin(browser: Browser, email: string, password: string): Promise<Page> {
+  const context = await browser.newContext({
+    extraHTTPHeaders: { "x-forwarded-for": `10.92.${Math.floor(Math.random() * 250)}.1` },
+  });
+  const page = await context.newPage();
+  await resetAdminMfa();
+  await enterPassword(page, email, password);
+  await enrolAuthenticator(page);
+  await page.waitForURL("**/admin");
+  return page;
+}
+
+/** How many refusals (`authz.denied`) the audit trail holds for one record. */
+export async function refusalsOf(resourceId: string): Promise<number> {
+  const [row] = await sql<{ n: string }>(
+    "SELECT count(*) AS n FROM audit_log WHERE action = 'authz.denied' AND resource_id = $1",
+    [resourceId],
+  );
+  return Number(row?.n ?? 0);
+}

@@ -173,11 +173,16 @@ export async function noteFor(actor: AuthenticatedActor, noteId: string): Promis
 }
 
 /** A patient's notes the actor may see, newest first: signed ones, and the actor's own drafts. */
-export async function notesOfPatient(actor: AuthenticatedActor, patientId: string): Promise<NoteView[]> {
+export async function notesOfPatient(
+  actor: AuthenticatedActor,
+  patientId: string,
+  filter: { appointmentId?: string } = {},
+): Promise<NoteView[]> {
   await requireChartAccess(actor, patientId, "read");
   return getDb().clinicalNote.findMany({
     where: {
       patientId,
+      ...(filter.appointmentId ? { appointmentId: filter.appointmentId } : {}),
       OR: [{ status: "SIGNED" }, ...(actor.role === "DOCTOR" ? [{ authorId: actor.userId }] : [])],
     },
     select: NOTE_SELECT,

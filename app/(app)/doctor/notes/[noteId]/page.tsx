@@ -7,6 +7,7 @@ import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { amendNoteAction, saveNoteAction, signNoteAction } from "@/lib/domain/clinical/actions";
 import { noteFor } from "@/lib/domain/clinical/notes";
+import { orNotFound } from "@/lib/http/not-found";
 import { pageIdOr404 } from "@/lib/http/params";
 import { type SearchParams, singleParam } from "@/lib/http/search-params";
 
@@ -33,8 +34,8 @@ export default async function NotePage({
 }) {
   const actor = await requireActor("clinical:write");
   const noteId = pageIdOr404((await params).noteId);
-  const [note, timeZone] = await runAs(actor, () =>
-    Promise.all([noteFor(actor, noteId), accountTimeZone(actor)]),
+  const [note, timeZone] = await orNotFound(
+    runAs(actor, () => Promise.all([noteFor(actor, noteId), accountTimeZone(actor)])),
   );
   const isAuthor = note.authorId === actor.userId;
   const signed = singleParam((await searchParams).signed);

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { ChartNotes } from "@/components/clinical/chart-notes";
 import { ChartVisits } from "@/components/clinical/chart-visits";
+import { ChartPrescriptions } from "@/components/prescriptions/chart-prescriptions";
 import { Alert } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { chartHeaderOf } from "@/lib/domain/clinical/chart";
+import { orNotFound } from "@/lib/http/not-found";
 import { pageIdOr404 } from "@/lib/http/params";
 import { type SearchParams, singleParam } from "@/lib/http/search-params";
 
@@ -20,8 +22,8 @@ export default async function ChartPage({
 }) {
   const actor = await requireActor("clinical:write");
   const patientId = pageIdOr404((await params).patientId);
-  const [chart, timeZone] = await runAs(actor, () =>
-    Promise.all([chartHeaderOf(actor, patientId), accountTimeZone(actor)]),
+  const [chart, timeZone] = await orNotFound(
+    runAs(actor, () => Promise.all([chartHeaderOf(actor, patientId), accountTimeZone(actor)])),
   );
   const query = await searchParams;
   return (
@@ -40,6 +42,7 @@ export default async function ChartPage({
           ["#profile", "Profile"],
           ["#visits", "Visits"],
           ["#notes", "Notes"],
+          ["#prescriptions", "Prescriptions"],
         ].map(([href, label]) => (
           <a key={href} href={href} className="text-brand-700 underline">
             {label}
@@ -48,6 +51,7 @@ export default async function ChartPage({
       </nav>
       <ChartVisits visits={chart.visits} doctorId={actor.userId} timeZone={timeZone} />
       <ChartNotes actor={actor} patientId={patientId} visits={chart.visits} timeZone={timeZone} />
+      <ChartPrescriptions actor={actor} patientId={patientId} />
     </>
   );
 }

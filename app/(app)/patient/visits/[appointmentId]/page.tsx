@@ -1,11 +1,14 @@
 import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { NoteBody } from "@/components/clinical/note-view";
 import { VisitDetails } from "@/components/scheduling/visit-details";
 import { ActionForm } from "@/components/ui/action-form";
 import { Alert, Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
+import { notesOfPatient } from "@/lib/domain/clinical/notes";
+import { formatDateTime } from "@/lib/domain/scheduling/format";
 import { cancelVisitAction } from "@/lib/domain/scheduling/actions";
 import { schedulingPolicy } from "@/lib/domain/scheduling/config";
 import { beforePatientCutoff } from "@/lib/domain/scheduling/policy";
@@ -31,6 +34,8 @@ export default async function PatientVisitPage({
     Promise.all([appointmentFor(actor, appointmentId), accountTimeZone(actor)]),
   );
   if (!visit) notFound();
+  // The doctor's signed notes of this visit are the patient's to read (drafts never are).
+  const notes = await runAs(actor, () => notesOfPatient(actor, actor.userId, { appointmentId: visit.id }));
   const { patientCutoffMs } = schedulingPolicy();
   const upcoming = isActive(visit.status) && visit.status !== "IN_PROGRESS" && visit.startsAt > new Date();
   const changeable = upcoming && beforePatientCutoff(visit.startsAt, new Date(), patientCutoffMs);
@@ -100,6 +105,20 @@ export default async function PatientVisitPage({
           Visits can be changed online up to {cutoffHours} hours before they start. To move or cancel this
           one, please call the clinic.
         </Alert>
+      ) : null}
+      {notes.length ? (
+        <Card title="Your doctor's notes">
+          <ol className="space-y-6">
+            {notes.map((note) => (
+              <li key={note.id}>
+                <p className="mb-2 text-sm text-slate-600">
+                  Signed {note.signedAt ? formatDateTime(note.signedAt, timeZone) : ""}
+                </p>
+                <NoteBody note={note} timeZone={timeZone} />
+              </li>
+            ))}
+          </ol>
+        </Card>
       ) : null}
       <p className="text-sm">
         <Link href="/patient" className="text-brand-700 underline">
