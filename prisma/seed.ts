@@ -8,6 +8,7 @@ import type { Db } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
 
 import { DEMO_EMAILS, DEMO_PASSWORD } from "./demo-accounts";
+import { seedDemoHealthProfile } from "./seed-health-profile";
 import { seedDemoPrescriptions } from "./seed-prescriptions";
 
 export interface DemoAccount {
@@ -152,6 +153,7 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
       });
     }
     await seedDemoVisits(db);
+    await seedDemoHealthProfile(db);
     await seedDemoPrescriptions(db);
     return DEMO_ACCOUNTS;
   });

@@ -57,7 +57,16 @@ export function ActionForm({
         const value = typed ?? (field.secret ? undefined : field.defaultValue);
         if (field.kind === "textarea") return <TextArea key={field.name} {...common} defaultValue={value} />;
         if (field.kind === "select") {
-          return <Select key={field.name} {...common} options={field.options ?? []} defaultValue={value} />;
+          // React sets a select's default only when it mounts, and resets the form to it after the
+          // action: a new key per value mounts it again, so a refused form keeps the choice.
+          return (
+            <Select
+              key={`${field.name}:${value ?? ""}`}
+              {...common}
+              options={field.options ?? []}
+              defaultValue={value}
+            />
+          );
         }
         if (field.kind === "checkbox") {
           const checked = state.values ? state.values[field.name] === "on" : field.defaultValue === "on";

@@ -4,15 +4,20 @@ import { VisitRow, ZoneNote } from "@/components/scheduling/visit-summary";
 import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
-import { ownHealthProfile } from "@/lib/domain/health-profile/queries";
+import { ownCurrentMedications, ownHealthProfile } from "@/lib/domain/health-profile/queries";
 import { patientAppointments } from "@/lib/domain/scheduling/queries";
 
 export const metadata: Metadata = { title: "My care" };
 
 export default async function PatientHome() {
   const actor = await requireActor("portal:patient");
-  const [profile, visits, timeZone] = await runAs(actor, () =>
-    Promise.all([ownHealthProfile(actor), patientAppointments(actor), accountTimeZone(actor)]),
+  const [profile, visits, timeZone, medications] = await runAs(actor, () =>
+    Promise.all([
+      ownHealthProfile(actor),
+      patientAppointments(actor),
+      accountTimeZone(actor),
+      ownCurrentMedications(actor),
+    ]),
   );
   return (
     <>
@@ -59,9 +64,30 @@ export default async function PatientHome() {
           </div>
           <div>
             <dt className="font-medium text-slate-600">Allergies</dt>
-            <dd>{profile?.allergies ?? "None recorded"}</dd>
+            <dd className="whitespace-pre-wrap">{profile?.allergies ?? "None recorded"}</dd>
+          </div>
+          <div className="sm:col-span-2">
+            <dt className="font-medium text-slate-600">Current medications</dt>
+            <dd>
+              {medications.length ? (
+                <ul className="list-disc pl-5">
+                  {medications.map((medication) => (
+                    <li key={medication.id}>
+                      {medication.name}, {medication.dosage}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                "None recorded"
+              )}
+            </dd>
           </div>
         </dl>
+        <p className="mt-4 text-sm">
+          <Link href="/patient/health" className="text-brand-700 underline">
+            Edit your health profile
+          </Link>
+        </p>
       </Card>
       <Card title="Past visits">
         {visits.past.length ? (

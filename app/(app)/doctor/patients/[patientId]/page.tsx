@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ChartNotes } from "@/components/clinical/chart-notes";
 import { ChartVisits } from "@/components/clinical/chart-visits";
+import { ChartHealthProfile } from "@/components/health-profile/chart-health-profile";
 import { ChartPrescriptions } from "@/components/prescriptions/chart-prescriptions";
 import { Alert } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
@@ -49,6 +50,7 @@ export default async function ChartPage({
           </a>
         ))}
       </nav>
+      <ChartHealthProfile actor={actor} patientId={patientId} />
       <ChartVisits visits={chart.visits} doctorId={actor.userId} timeZone={timeZone} />
       <ChartNotes actor={actor} patientId={patientId} visits={chart.visits} timeZone={timeZone} />
       <ChartPrescriptions actor={actor} patientId={patientId} />
