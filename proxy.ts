@@ -8,6 +8,7 @@ import { SESSION_COOKIE, cookieName, secureCookiesEnabled } from "@/lib/auth/coo
 import { isPossibleServerAction, refuseBadFormPost } from "@/lib/security/form-post-gate";
 import { stripUntrustedForwarding, trustedProxyHops } from "@/lib/security/forwarded";
 import { createNonce, securityHeaders } from "@/lib/security/headers";
+import { documentDownloadPolicy, refuseOversizedUpload } from "@/lib/security/upload-gate";
 
 const PORTAL_ROLE: Record<string, string> = { "/patient": "PATIENT", "/doctor": "DOCTOR", "/admin": "ADMIN" };
 const ROLE_PORTAL: Record<string, string> = { PATIENT: "/patient", DOCTOR: "/doctor", ADMIN: "/admin" };
@@ -71,8 +72,9 @@ export async function proxy(request: NextRequest) {
   const isApi = request.nextUrl.pathname.startsWith("/api/");
 
   let response: NextResponse | Response;
-  const refusedPost =
-    !isApi && isPossibleServerAction(request)
+  const refusedPost = isApi
+    ? refuseOversizedUpload(request, requestId)
+    : isPossibleServerAction(request)
       ? await refuseBadFormPost(request, { trustForwardedHost: proxyHops > 0 })
       : null;
   const redirectTo = isApi || refusedPost ? null : await redirectFor(request);
@@ -94,6 +96,8 @@ export async function proxy(request: NextRequest) {
     response = NextResponse.next({ request: { headers: requestHeaders } });
   }
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  const downloadPolicy = documentDownloadPolicy(request.nextUrl.pathname);
+  if (downloadPolicy) response.headers.set("Content-Security-Policy", downloadPolicy);
   response.headers.set("x-request-id", requestId);
   return isApi && response instanceof NextResponse ? applyCors(request, response) : response;
 }

@@ -234,6 +234,12 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
   const result = envSchema.safeParse(raw);
   const problems = result.success ? [] : describeIssues(result.error.issues);
   const isProduction = (raw.NODE_ENV ?? "development") === "production";
+  if (raw.DOCUMENT_STORAGE === "s3") {
+    for (const name of ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+      if (!raw[name])
+        problems.push(`${name} is missing: DOCUMENT_STORAGE=s3 stores documents in that bucket`);
+    }
+  }
 
   for (const spec of SECRET_SPECS) {
     const value = raw[spec.name];

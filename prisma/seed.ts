@@ -8,8 +8,10 @@ import type { Db } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
 
 import { DEMO_EMAILS, DEMO_PASSWORD } from "./demo-accounts";
+import { seedDemoDocuments } from "./seed-documents";
 import { seedDemoHealthProfile } from "./seed-health-profile";
 import { seedDemoPrescriptions } from "./seed-prescriptions";
+import { seedDemoReadings } from "./seed-readings";
 
 export interface DemoAccount {
   email: string;
@@ -155,6 +157,8 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
     await seedDemoVisits(db);
     await seedDemoHealthProfile(db);
     await seedDemoPrescriptions(db);
+    await seedDemoReadings(db);
+    await seedDemoDocuments(db);
     return DEMO_ACCOUNTS;
   });
 }

@@ -8,6 +8,7 @@ import pg from "pg";
 import { SECRET_SPECS } from "@/lib/env";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { seedDemoData } from "@/prisma/seed";
+import { type ClamdServer, startClamd } from "./lib/clamd-server";
 import { findFreePort } from "./lib/free-port";
 import { type PostgresServer, startPostgres } from "./lib/postgres-server";
 import { startSmtpCapture } from "./lib/smtp-capture";
@@ -60,9 +61,15 @@ if (!baseUrl) {
   baseUrl = server.url;
   console.log(`[test] PostgreSQL started on port ${server.port} (temporary data directory).`);
 }
+// A real clamd (one EICAR signature) scans uploads in integration and end-to-end tests.
+let clamd: ClamdServer | undefined = await startClamd();
+console.log(`[test] clamd started on port ${clamd.port}.`);
+const clamdEnv = { CLAMAV_HOST: clamd.host, CLAMAV_PORT: String(clamd.port) };
 const stopServer = () => {
   server?.stop();
   server = undefined;
+  clamd?.stop();
+  clamd = undefined;
 };
 process.on("SIGINT", () => {
   stopServer();
@@ -88,7 +95,7 @@ try {
         `--outputFile.json=${vitestReport}`,
         ...fileFilters,
       ],
-      { TEST_DATABASE_URL: baseUrl },
+      { TEST_DATABASE_URL: baseUrl, ...clamdEnv },
     );
     const report = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestReport);
     passed += report?.numPassedTests ?? 0;
@@ -106,6 +113,8 @@ try {
       DATABASE_URL: e2eUrl,
       DATABASE_POOL_SIZE: "5",
       AUDIT_CHECKPOINT_DIR: path.join(ARTIFACTS, "audit-checkpoints"),
+      DOCUMENTS_DIR: path.join(ARTIFACTS, "documents"),
+      ...clamdEnv,
     };
     Object.assign(process.env, serverEnv);
     await seedDemoData(getDb());

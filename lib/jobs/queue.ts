@@ -13,6 +13,8 @@ export const JOB_NAMES = [
   "appointment.reminder",
   "appointment.mark-no-show",
   "appointment.notify",
+  "document.scan",
+  "emergency.notify",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

@@ -3,6 +3,8 @@
 // in production. pg-boss gives each job to exactly one worker across instances.
 import "server-only";
 import type PgBoss from "pg-boss";
+import { scanPendingDocument } from "@/lib/domain/documents/scan-document";
+import { deliverEmergencyNotice } from "@/lib/domain/emergency/notifications";
 import { expireHold, markNoShow, remind } from "@/lib/domain/scheduling/jobs";
 import { deliverNotice } from "@/lib/domain/scheduling/notifications";
 import { describeError, logger } from "@/lib/logger";
@@ -15,6 +17,8 @@ const HANDLERS: Record<JobName, Handler> = {
   "appointment.reminder": remind,
   "appointment.mark-no-show": markNoShow,
   "appointment.notify": deliverNotice,
+  "document.scan": scanPendingDocument,
+  "emergency.notify": deliverEmergencyNotice,
 };
 
 /** Starts a worker for every job; polls every half second (pg-boss's smallest interval). */

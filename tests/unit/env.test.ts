@@ -39,6 +39,13 @@ describe("parseEnv", () => {
     expect(message).toMatch(/openssl rand -base64 48/);
   });
 
+  it("names every S3 setting that documents in a bucket need", () => {
+    const message = problemsOf({ ...base, DOCUMENT_STORAGE: "s3", S3_ENDPOINT: "https://s3.example.test" });
+    expect(message).toMatch(/S3_BUCKET is missing/);
+    expect(message).toMatch(/S3_SECRET_ACCESS_KEY is missing/);
+    expect(message).not.toMatch(/S3_ENDPOINT/);
+  });
+
   it("points developers at npm run dev for a missing secret", () => {
     expect(problemsOf({ ...base, AUTH_SECRET: undefined, NODE_ENV: "development" })).toMatch(/npm run dev/);
   });

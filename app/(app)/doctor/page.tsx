@@ -1,6 +1,7 @@
 import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { Temporal } from "temporal-polyfill";
+import { DoctorEmergencyAlerts } from "@/components/emergency/doctor-emergency-alerts";
 import { StatusBadge, ZoneNote } from "@/components/scheduling/visit-summary";
 import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
@@ -47,6 +48,7 @@ export default async function DoctorHome({ searchParams }: { searchParams: Promi
           Availability and settings
         </Link>
       </div>
+      <DoctorEmergencyAlerts actor={actor} />
       <nav aria-label="Schedule" className="flex flex-wrap items-center gap-3 text-sm">
         <Link href={link(view, start.subtract({ days }))} className="text-brand-700 underline">
           ← Previous {view}

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { ChartNotes } from "@/components/clinical/chart-notes";
 import { ChartVisits } from "@/components/clinical/chart-visits";
+import { ChartDocuments } from "@/components/documents/chart-documents";
 import { ChartHealthProfile } from "@/components/health-profile/chart-health-profile";
 import { ChartPrescriptions } from "@/components/prescriptions/chart-prescriptions";
+import { ChartReadings } from "@/components/readings/chart-readings";
 import { Alert } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
@@ -44,6 +46,8 @@ export default async function ChartPage({
           ["#visits", "Visits"],
           ["#notes", "Notes"],
           ["#prescriptions", "Prescriptions"],
+          ["#documents", "Documents"],
+          ["#readings-heading", "Readings"],
         ].map(([href, label]) => (
           <a key={href} href={href} className="text-brand-700 underline">
             {label}
@@ -54,6 +58,8 @@ export default async function ChartPage({
       <ChartVisits visits={chart.visits} doctorId={actor.userId} timeZone={timeZone} />
       <ChartNotes actor={actor} patientId={patientId} visits={chart.visits} timeZone={timeZone} />
       <ChartPrescriptions actor={actor} patientId={patientId} />
+      <ChartDocuments actor={actor} patientId={patientId} />
+      <ChartReadings actor={actor} patientId={patientId} />
     </>
   );
 }

@@ -1,0 +1,48 @@
+// The default store: one file per object in a private directory (0700, files
+// 0600). A write goes to a temporary file that is renamed into place, so a
+// reader never sees half a file and a crash leaves no partial object.
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { type ObjectStore, assertStorageKey } from "./types";
+
+export function localStore(directory: string): ObjectStore {
+  const root = path.resolve(directory);
+  let ready: Promise<unknown> | undefined;
+  const ensureDirectory = () => (ready ??= mkdir(root, { recursive: true, mode: 0o700 }));
+  // Keys are validated (no separators, no dots), so the path always stays inside root.
+  const pathOf = (key: string) => {
+    assertStorageKey(key);
+    return path.join(root, key);
+  };
+
+  return {
+    async put(key, bytes) {
+      const target = pathOf(key);
+      await ensureDirectory();
+      const temporary = path.join(root, `.tmp-${randomBytes(8).toString("hex")}`);
+      const handle = await open(temporary, "wx", 0o600);
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } catch (error) {
+        await handle.close();
+        await rm(temporary, { force: true });
+        throw error;
+      }
+      await handle.close();
+      await rename(temporary, target);
+    },
+    async get(key) {
+      try {
+        return await readFile(pathOf(key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw error;
+      }
+    },
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
+    },
+  };
+}
