@@ -110,7 +110,13 @@ function MetricChart({
         <summary className="cursor-pointer font-medium text-brand-700 underline">
           Show {series.label.toLowerCase()} as a table
         </summary>
-        <div className="mt-2 max-h-80 overflow-y-auto">
+        {/* Scrollable, so it must be reachable by keyboard. */}
+        <div
+          className="mt-2 max-h-80 overflow-y-auto"
+          tabIndex={0}
+          role="region"
+          aria-label={`${series.label} readings table`}
+        >
           <table className="w-full text-left">
             <caption className="sr-only">{series.label} readings, oldest first</caption>
             <thead>

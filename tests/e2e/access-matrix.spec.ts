@@ -23,6 +23,12 @@ const PAGES: Record<string, Permission> = {
   "/doctors": "doctors:browse",
   "/doctor/availability": "schedule:manage-own",
   "/admin/bookings": "bookings:list",
+  "/doctor/patients": "clinical:write",
+  "/patient/health": "health:manage-own",
+  "/patient/prescriptions": "health:manage-own",
+  "/patient/documents": "health:manage-own",
+  "/patient/devices": "health:manage-own",
+  "/patient/emergency": "emergency:raise",
 };
 /** Another role is sent home from a portal's front page; any other page answers 404. */
 const FRONT_PAGES = new Set<string>(Object.values(PORTAL_OF));

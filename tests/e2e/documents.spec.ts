@@ -2,15 +2,15 @@
 // real clamd scans it clean), Dr. Okafor, her treating doctor, downloads the
 // same bytes with safe headers; nobody else, signed in or not, can fetch it;
 // an 11 MB file and a renamed executable are refused with a clear message.
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "@playwright/test";
 import { demoPdf } from "@/prisma/demo-pdf";
 import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
 import {
-  enrolAuthenticator,
-  enterPassword,
   expect,
   expectAccessiblePage,
-  resetDoctorMfa,
+  signInDoctor as signInDoctorAs,
+  signInPatient as signInPatientAs,
   sql,
   test,
   watchForPageProblems,
@@ -21,22 +21,9 @@ test.describe.configure({ mode: "serial" });
 const PDF = demoPdf(["Haven e2e: upload and download", `run ${Date.now()}`]);
 let documentId = "";
 
-async function signInPatient(page: Page, email: string) {
-  await enterPassword(page, email, DEMO_PASSWORD);
-  await page.waitForURL("**/patient");
-}
-
-async function signInDoctor(browser: Browser): Promise<Page> {
-  const context = await browser.newContext({
-    extraHTTPHeaders: { "x-forwarded-for": `10.91.${Math.floor(Math.random() * 250)}.8` },
-  });
-  const page = await context.newPage();
-  await resetDoctorMfa("Dr. Amara Okafor");
-  await enterPassword(page, DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
-  await enrolAuthenticator(page);
-  await page.waitForURL("**/doctor");
-  return page;
-}
+const signInPatient = (page: Page, email: string) => signInPatientAs(page, email, DEMO_PASSWORD);
+const signInDoctor = (browser: Browser) =>
+  signInDoctorAs(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
 
 test("a patient uploads a PDF through the page; it is scanned and listed", async ({ page }) => {
   const pageProblems = watchForPageProblems(page);
@@ -120,8 +107,20 @@ test("an 11 MB file and a renamed executable are refused with a clear message, a
   expect(after).toBe(before);
 });
 
-test("the treating doctor downloads the same bytes with safe headers", async ({ browser }) => {
+test("the treating doctor downloads the same bytes from the chart, with safe headers", async ({
+  browser,
+}) => {
   const doctor = await signInDoctor(browser);
+  const [maya] = await sql<{ patient_id: string }>("SELECT patient_id FROM documents WHERE id = $1", [
+    documentId,
+  ]);
+  await doctor.goto(`/doctor/patients/${maya!.patient_id}#documents`);
+  await expect(doctor.getByRole("heading", { name: "Documents" })).toBeVisible();
+  await expectAccessiblePage(doctor);
+  const downloading = doctor.waitForEvent("download");
+  await doctor.locator(`a[href="/api/documents/${documentId}"]`).click();
+  const downloaded = await downloading;
+  expect(readFileSync(await downloaded.path()).equals(PDF)).toBe(true);
   const response = await doctor.request.get(`/api/documents/${documentId}`);
   expect(response.status()).toBe(200);
   expect(Buffer.from(await response.body()).equals(PDF)).toBe(true);

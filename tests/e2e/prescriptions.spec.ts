@@ -65,7 +65,11 @@ test("the treating doctor writes, signs and issues a two-medicine prescription",
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();
 
-  await page.goto(`/doctor/patients/${mayaId}/prescriptions/new`);
+  // From the chart: notes above, prescriptions below, and the way to write one.
+  await page.goto(`/doctor/patients/${mayaId}`);
+  await expect(page.getByRole("heading", { name: "Prescriptions" })).toBeVisible();
+  await page.getByRole("link", { name: "Write a prescription" }).click();
+  await page.waitForURL(`**/doctor/patients/${mayaId}/prescriptions/new`);
   await expect(
     page.getByRole("heading", { level: 1, name: "New prescription for Maya Patel" }),
   ).toBeVisible();

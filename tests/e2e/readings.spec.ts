@@ -169,7 +169,7 @@ test("the emergency button shows the numbers, tells the doctors honestly, and th
   await doctor.context().close();
 });
 
-// Needs ChartReadings (components/readings/chart-readings.tsx) in the chart page.
+// The chart renders the same charts and tables, read-only.
 test("the treating doctor sees the readings in the patient's chart", async ({ browser }) => {
   const page = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
   const assertNoProblems = watchForPageProblems(page);

@@ -8,18 +8,17 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb } from "@/lib/db/client";
 import { documentForDownload, documentsOfPatient } from "@/lib/domain/documents/queries";
 import { scanPendingDocument } from "@/lib/domain/documents/scan-document";
 import { uploadDocument } from "@/lib/domain/documents/upload-document";
 import { resetEnvCache } from "@/lib/env";
 import { stopQueue } from "@/lib/jobs/queue";
-import { runAsSystem } from "@/lib/request-context";
 import { demoPdf } from "@/prisma/demo-pdf";
 import { type ClamdServer, startClamd } from "@/scripts/lib/clamd-server";
 import { findFreePort } from "@/scripts/lib/free-port";
-import { createAccount } from "../support/accounts";
-import { appErrorOf, asActor, authenticatedActor } from "../support/actors";
+import { appErrorOf, asActor } from "../support/actors";
+import { type Person, careVisit as visit, denialsOf as denials, person } from "../support/care";
 import { runSql } from "../support/database";
 
 const databaseUrl = process.env.DATABASE_URL!;
@@ -62,37 +61,8 @@ afterAll(async () => {
   strictClamd?.stop();
 });
 
-async function person(role: "PATIENT" | "DOCTOR" | "ADMIN") {
-  const account = await createAccount(role);
-  return { ...account, actor: authenticatedActor(account.id, role) };
-}
-
-let slot = 0;
-async function visit(doctorId: string, patientId: string) {
-  const startsAt = new Date(Date.parse("2031-06-01T08:00:00Z") + (slot += 1) * 3_600_000);
-  await runAsSystem("test", () =>
-    getDb().appointment.create({
-      data: {
-        doctorId,
-        patientId,
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 30 * 60_000),
-        status: "COMPLETED",
-        confirmedAt: new Date(),
-        reason: "Follow-up",
-        feeMinor: 0,
-        currency: "EUR",
-      },
-    }),
-  );
-}
-
 const count = async (sql: string, params: unknown[]) =>
   Number((await runSql<{ n: string }>(databaseUrl, sql, params))[0]!.n);
-const denials = (resourceId: string) =>
-  count("SELECT count(*) AS n FROM audit_log WHERE action = 'authz.denied' AND resource_id = $1", [
-    resourceId,
-  ]);
 const documentRows = (patientId: string) =>
   count("SELECT count(*) AS n FROM documents WHERE patient_id = $1", [patientId]);
 const storedFiles = () => readdirSync(documentsDir).length;
@@ -109,11 +79,8 @@ describe("documents", () => {
     await visit(doctor.id, patient.id);
   });
 
-  const upload = (
-    who: { actor: ReturnType<typeof authenticatedActor> },
-    bytes: Buffer,
-    fileName = SECRET_NAME,
-  ) => asActor(who.actor, () => uploadDocument(who.actor, { patientId: patient.id, fileName, bytes }));
+  const upload = (who: Person, bytes: Buffer, fileName = SECRET_NAME) =>
+    asActor(who.actor, () => uploadDocument(who.actor, { patientId: patient.id, fileName, bytes }));
 
   it("stores a patient's PDF encrypted, scanned clean; the treating doctor downloads the same bytes; audited", async () => {
     const { id, scanStatus } = await upload(patient, PDF);

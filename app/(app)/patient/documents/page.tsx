@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Documents" };
 
 /** The patient's own documents: upload, scan status, download. */
 export default async function PatientDocumentsPage() {
-  const actor = await requireActor("portal:patient");
+  const actor = await requireActor("health:manage-own");
   const [documents, timeZone] = await runAs(actor, () =>
     Promise.all([documentsOfPatient(actor, actor.userId), accountTimeZone(actor)]),
   );
