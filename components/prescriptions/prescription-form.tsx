@@ -39,10 +39,13 @@ function rowsFrom(values: Record<string, string> | undefined, firstKey: number):
 export function PrescriptionForm({
   action,
   patientId,
+  submissionId,
   visits,
 }: {
   action: (state: FormState, form: FormData) => Promise<FormState>;
   patientId: string;
+  /** Made when the page is rendered: submitting this form twice issues one prescription. */
+  submissionId: string;
   visits: readonly { value: string; label: string }[];
 }) {
   const [state, formAction, pending] = useActionState(action, INITIAL_FORM_STATE);
@@ -80,6 +83,7 @@ export function PrescriptionForm({
       {state.message ? <Alert tone={state.ok ? "success" : "error"}>{state.message}</Alert> : null}
       {errors.items ? <Alert>{errors.items}</Alert> : null}
       <input type="hidden" name="patientId" value={patientId} />
+      <input type="hidden" name="submissionId" value={submissionId} />
       <Select
         label="For the visit"
         name="appointmentId"

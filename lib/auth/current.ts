@@ -111,13 +111,25 @@ export async function requireActor(permission?: Permission): Promise<Authenticat
 
 /**
  * Route handlers that name one resource (a visit, a file): every refusal is a 404,
- * so nobody, signed in or not, learns whether the id exists.
+ * so nobody, signed in or not, learns whether the id exists; and every refusal,
+ * an anonymous visitor's too, is audited against the resource the request named
+ * (`namedResource`: the id, or "(not an id)"; null for a resource not yet created).
  */
-export async function requireApiActorForResource(permission: Permission): Promise<AuthenticatedActor> {
+export async function requireApiActorForResource(
+  permission: Permission,
+  resource: { type: string; id: string | null },
+): Promise<AuthenticatedActor> {
   const resolution = await resolveActor();
-  if (!resolution.actor) throw new AppError("NOT_FOUND", "Not found.");
-  if (!roleCan(resolution.actor.role, permission)) {
-    await auditDenied(resolution.actor, permission);
+  if (!resolution.actor || !roleCan(resolution.actor.role, permission)) {
+    await runAs(resolution.actor ?? null, () =>
+      recordAuditEvent({
+        action: "authz.denied",
+        resourceType: resource.type,
+        resourceId: resource.id,
+        outcome: "DENIED",
+        details: { permission, signedIn: resolution.actor !== null },
+      }),
+    );
     throw new AppError("NOT_FOUND", "Not found.");
   }
   return resolution.actor;

@@ -9,6 +9,7 @@ import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
+  refusalsOf,
   signInDoctor as signInDoctorAs,
   signInPatient as signInPatientAs,
   sql,
@@ -143,22 +144,17 @@ test("anonymous visitors and another patient get 404, and the refusal is audited
   playwright,
 }) => {
   const anonymous = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL! });
+  const beforeAnonymous = await refusalsOf(documentId);
   expect((await anonymous.get(`/api/documents/${documentId}`)).status()).toBe(404);
+  expect(await refusalsOf(documentId)).toBe(beforeAnonymous + 1);
   await anonymous.dispose();
 
-  const denialsBefore = await sql<{ n: string }>(
-    "SELECT count(*) AS n FROM audit_log WHERE action = 'authz.denied' AND resource_id = $1",
-    [documentId],
-  );
   await signInPatient(page, DEMO_EMAILS.patients[1]);
+  const beforeOther = await refusalsOf(documentId);
   const response = await page.request.get(`/api/documents/${documentId}`);
   expect(response.status()).toBe(404);
   expect(((await response.json()) as { error: { message: string } }).error.message).toBe("Not found.");
-  const denialsAfter = await sql<{ n: string }>(
-    "SELECT count(*) AS n FROM audit_log WHERE action = 'authz.denied' AND resource_id = $1",
-    [documentId],
-  );
-  expect(Number(denialsAfter[0]?.n)).toBe(Number(denialsBefore[0]?.n) + 1);
+  expect(await refusalsOf(documentId)).toBe(beforeOther + 1);
 
   // Jonas's own page lists none of Maya's files.
   await page.goto("/patient/documents");

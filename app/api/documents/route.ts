@@ -43,7 +43,7 @@ async function readForm(request: Request): Promise<FormData> {
 
 /** Uploads one document (field "file") into a patient's record (field "patientId"). */
 export const POST = route(async (request) => {
-  const actor = await requireApiActorForResource("documents:upload");
+  const actor = await requireApiActorForResource("documents:upload", { type: "Document", id: null });
   const form = await readForm(request);
   const fields = fieldsSchema.safeParse({ patientId: form.get("patientId") });
   // A malformed id is treated like any id the actor may not use.

@@ -35,7 +35,8 @@ export async function chartHeaderOf(actor: AuthenticatedActor, patientId: string
       select: { timeZone: true, patientProfile: { select: { fullName: true, dateOfBirth: true } } },
     }),
     getDb().appointment.findMany({
-      where: { patientId, status: { notIn: ["EXPIRED", "HELD"] } },
+      // Visits that happened or will: not a hold, nor one that expired or was cancelled before confirmation.
+      where: { patientId, ...careVisitFilter() },
       select: {
         id: true,
         startsAt: true,

@@ -5,7 +5,7 @@
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { careVisitFilter } from "@/lib/authz/care";
-import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { currentTransaction, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { queue, sendJob } from "@/lib/jobs/queue";
 import type { EmergencyNoticeJob } from "./notifications";
@@ -42,15 +42,17 @@ export async function raiseEmergency(
       ).map((visit) => visit.doctorId),
     ),
   ];
-  const recent = await getDb().emergencyEvent.findFirst({
-    where: { patientId: actor.userId, createdAt: { gte: new Date(Date.now() - SAME_EMERGENCY_MS) } },
-    select: { id: true },
-    orderBy: { createdAt: "desc" },
-  });
-  if (recent) return { eventId: recent.id, doctorsTold: doctorIds.length, repeated: true };
-
   await queue();
-  const eventId = await transaction(async () => {
+  const outcome = await transaction(async () => {
+    // One press at a time per patient: a second press racing the first waits here, then finds it.
+    await currentTransaction()!
+      .$executeRaw`SELECT pg_advisory_xact_lock(hashtext('emergency'), hashtext(${actor.userId}))`;
+    const recent = await getDb().emergencyEvent.findFirst({
+      where: { patientId: actor.userId, createdAt: { gte: new Date(Date.now() - SAME_EMERGENCY_MS) } },
+      select: { id: true },
+      orderBy: { createdAt: "desc" },
+    });
+    if (recent) return { eventId: recent.id, repeated: true };
     const { id } = await getDb().emergencyEvent.create({
       data: { patientId: actor.userId, country },
       select: { id: true },
@@ -64,7 +66,7 @@ export async function raiseEmergency(
     for (const doctorId of doctorIds) {
       await sendJob("emergency.notify", { eventId: id, doctorId } satisfies EmergencyNoticeJob);
     }
-    return id;
+    return { eventId: id, repeated: false };
   });
-  return { eventId, doctorsTold: doctorIds.length, repeated: false };
+  return { ...outcome, doctorsTold: doctorIds.length };
 }

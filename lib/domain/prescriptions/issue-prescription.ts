@@ -22,8 +22,19 @@ export async function issuePrescription(
   actor: AuthenticatedActor,
   input: PrescriptionInput,
 ): Promise<string> {
-  const { patientId, appointmentId, items } = parsePrescription(input);
+  const { patientId, appointmentId, items, submissionId } = parsePrescription(input);
   await requireChartAccess(actor, patientId, "write");
+  const alreadyIssued = async () =>
+    submissionId
+      ? (
+          await getDb().prescription.findFirst({
+            where: { submissionId, doctorId: actor.userId, patientId },
+            select: { id: true },
+          })
+        )?.id
+      : undefined;
+  const earlier = await alreadyIssued();
+  if (earlier) return earlier;
   if (appointmentId) {
     const visit = await getDb().appointment.findFirst({
       where: { id: appointmentId, doctorId: actor.userId, patientId },
@@ -45,6 +56,7 @@ export async function issuePrescription(
             doctorId: actor.userId,
             appointmentId: appointmentId ?? null,
             verificationCode: newVerificationCode(),
+            submissionId: submissionId ?? null,
             signedAt: new Date(),
           },
           select: { id: true },
@@ -61,7 +73,11 @@ export async function issuePrescription(
         return id;
       });
     } catch (error) {
-      if (attempt >= 3 || !isUniqueViolation(error)) throw error;
+      if (!isUniqueViolation(error)) throw error;
+      // The same form, submitted twice at once: the other submission issued it.
+      const concurrent = await alreadyIssued();
+      if (concurrent) return concurrent;
+      if (attempt >= 3) throw error;
     }
   }
 }

@@ -49,6 +49,7 @@ export type PrescriptionItemInput = z.infer<typeof prescriptionItemSchema>;
 
 export const prescriptionSchema = z.object({
   patientId: z.uuid("Choose the patient."),
+  submissionId: z.uuid().optional(),
   appointmentId: z
     .union([z.literal(""), z.uuid("Choose one of your visits with this patient.")])
     .optional()
@@ -101,7 +102,7 @@ export function prescriptionFromForm(entries: Iterable<[string, unknown]>): Reco
       const row = rows.get(index) ?? {};
       row[match[2]!] = value;
       rows.set(index, row);
-    } else if (key === "patientId" || key === "appointmentId" || key === "confirm") {
+    } else if (["patientId", "appointmentId", "confirm", "submissionId"].includes(key)) {
       result[key] = value;
     }
   }

@@ -1,8 +1,8 @@
-import { z } from "zod";
 import { requireApiActorForResource, runAs } from "@/lib/auth/current";
+import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { documentForDownload } from "@/lib/domain/documents/queries";
 import { downloadFileName } from "@/lib/domain/documents/schemas";
-import { AppError } from "@/lib/http/errors";
+import { isUuid, namedResource } from "@/lib/http/params";
 import { route } from "@/lib/http/route";
 import { DOCUMENT_DOWNLOAD_CSP } from "@/lib/security/upload-gate";
 
@@ -14,19 +14,19 @@ export const dynamic = "force-dynamic";
  * and sandboxed should a browser render it anyway.
  */
 export const GET = route<{ documentId: string }>(async (_request, { params }) => {
-  const actor = await requireApiActorForResource("clinical:read");
-  const id = z.uuid().safeParse(params.documentId);
-  if (!id.success) throw new AppError("NOT_FOUND", "Not found.");
-  const file = await runAs(actor, () => documentForDownload(actor, id.data));
-  const original = encodeURIComponent(file.fileName).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16)}`,
+  const resource = namedResource("Document", params.documentId);
+  const actor = await requireApiActorForResource("clinical:read", resource);
+  const file = await runAs(actor, () =>
+    isUuid(params.documentId)
+      ? documentForDownload(actor, params.documentId)
+      : refuseAsNotFound(resource.type, resource.id),
   );
   return new Response(new Uint8Array(file.bytes), {
     headers: {
       "content-type": file.contentType,
       "content-length": String(file.bytes.byteLength),
-      "content-disposition": `attachment; filename="${downloadFileName(file.id, file.contentType)}"; filename*=UTF-8''${original}`,
+      // No name from the upload: it is PHI, and download bars and shared folders show it.
+      "content-disposition": `attachment; filename="${downloadFileName(file.id, file.contentType)}"`,
       "x-content-type-options": "nosniff",
       "cache-control": "no-store",
       "content-security-policy": DOCUMENT_DOWNLOAD_CSP,

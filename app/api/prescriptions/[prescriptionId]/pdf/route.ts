@@ -3,6 +3,7 @@ import { requireApiActorForResource } from "@/lib/auth/current";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { prescriptionDocumentFor } from "@/lib/domain/prescriptions/queries";
 import { renderPrescriptionPdf } from "@/lib/domain/prescriptions/render-prescription-pdf";
+import { namedResource } from "@/lib/http/params";
 import { route } from "@/lib/http/route";
 import { runAsActor } from "@/lib/request-context";
 
@@ -10,7 +11,10 @@ export const dynamic = "force-dynamic";
 
 /** The prescription as a PDF, for the patient and their treating doctors; a 404 (audited) for anyone else. */
 export const GET = route<{ prescriptionId: string }>(async (_request, { params }) => {
-  const actor = await requireApiActorForResource("clinical:read");
+  const actor = await requireApiActorForResource(
+    "clinical:read",
+    namedResource("Prescription", params.prescriptionId),
+  );
   const parsed = z.uuid().safeParse(params.prescriptionId);
   // The request's context (id, address) as route() opened it, now with the actor.
   const pdf = await runAsActor({ kind: "user", userId: actor.userId, role: actor.role }, async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { PrescriptionForm } from "@/components/prescriptions/prescription-form";
@@ -31,6 +32,7 @@ export default async function NewPrescriptionPage({ params }: { params: Promise<
         <PrescriptionForm
           action={issuePrescriptionAction}
           patientId={patientId}
+          submissionId={randomUUID()}
           visits={context.visits.map((visit) => ({
             value: visit.id,
             label: formatDateTime(visit.startsAt, timeZone),
