@@ -4,7 +4,7 @@ import { formatDateTime } from "@/lib/domain/scheduling/format";
 import {
   type DocumentView,
   SCAN_LABELS,
-  formatMegabytes,
+  formatFileSize,
   isDownloadable,
 } from "@/lib/domain/documents/schemas";
 
@@ -37,7 +37,7 @@ export function DocumentList({
           <div className="min-w-0">
             <p className="truncate font-medium text-slate-900">{document.fileName}</p>
             <p className="text-xs text-slate-600">
-              {KIND[document.contentType] ?? "File"} · {formatMegabytes(document.sizeBytes)} · uploaded{" "}
+              {KIND[document.contentType] ?? "File"} · {formatFileSize(document.sizeBytes)} · uploaded{" "}
               {formatDateTime(document.createdAt, timeZone)}
               {document.uploadedByPatient
                 ? viewer === "doctor"

@@ -73,7 +73,12 @@ function MetricChart({
                 tickFormatter={(at: number) => dayLabel(at, timeZone)}
                 stroke="#475569"
               />
-              <YAxis stroke="#475569" width={48} domain={["auto", "auto"]} />
+              <YAxis
+                stroke="#475569"
+                width={64}
+                domain={["auto", "auto"]}
+                tickFormatter={(value: number) => value.toLocaleString("en")}
+              />
               <Tooltip
                 labelFormatter={(_label, payload) =>
                   (payload?.[0]?.payload as ChartPoint | undefined)?.label ?? ""

@@ -23,9 +23,13 @@ export const MESSAGES = {
   noFile: "Choose a file to upload.",
 } as const;
 
-export const formatMegabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** "820 KB", "10.6 MB": a small file does not read as "0.0 MB". */
+export const formatFileSize = (bytes: number) =>
+  bytes < 1024 * 1024
+    ? `${Math.max(1, Math.ceil(bytes / 1024))} KB`
+    : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 export const tooLargeMessage = (bytes: number) =>
-  `${MESSAGES.tooLarge} This one is ${formatMegabytes(bytes)}.`;
+  `${MESSAGES.tooLarge} This one is ${formatFileSize(bytes)}.`;
 
 export type DocumentScanStatus = "PENDING" | "CLEAN" | "NOT_SCANNED";
 

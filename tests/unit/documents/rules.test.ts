@@ -9,6 +9,7 @@ import {
   downloadFileName,
   isDownloadable,
   sanitizeFileName,
+  formatFileSize,
   tooLargeMessage,
 } from "@/lib/domain/documents/schemas";
 import { parseReply } from "@/lib/integrations/clamav/instream";
@@ -45,6 +46,9 @@ describe("file names", () => {
 
   it("says the size of a file that is too large", () => {
     expect(tooLargeMessage(11 * 1024 * 1024)).toBe("The file is larger than 10 MB. This one is 11.0 MB.");
+    expect(formatFileSize(800)).toBe("1 KB");
+    expect(formatFileSize(300 * 1024 + 1)).toBe("301 KB");
+    expect(formatFileSize(10 * 1024 * 1024)).toBe("10.0 MB");
   });
 });
 
