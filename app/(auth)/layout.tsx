@@ -1,18 +1,6 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
+import { PublicCard } from "@/components/layout/public-card";
 
 export default function AuthLayout({ children }: { children: ReactNode }) {
-  return (
-    <main className="flex min-h-screen items-start justify-center bg-brand-50 px-4 py-16">
-      <div className="w-full max-w-md space-y-6">
-        <Link
-          href="/"
-          className="block text-center text-sm font-semibold tracking-wide text-brand-700 uppercase"
-        >
-          Haven
-        </Link>
-        <div className="rounded-lg border border-slate-200 bg-white p-8 shadow-sm">{children}</div>
-      </div>
-    </main>
-  );
+  return <PublicCard>{children}</PublicCard>;
 }

@@ -1,19 +1,7 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
+import { PublicCard } from "@/components/layout/public-card";
 
 /** The public prescription check: nobody signs in here. */
 export default function VerifyLayout({ children }: { children: ReactNode }) {
-  return (
-    <main className="flex min-h-screen items-start justify-center bg-brand-50 px-4 py-16">
-      <div className="w-full max-w-lg space-y-6">
-        <Link
-          href="/"
-          className="block text-center text-sm font-semibold tracking-wide text-brand-700 uppercase"
-        >
-          Haven
-        </Link>
-        <div className="space-y-4 rounded-lg border border-slate-200 bg-white p-8 shadow-sm">{children}</div>
-      </div>
-    </main>
-  );
+  return <PublicCard width="lg">{children}</PublicCard>;
 }

@@ -21,8 +21,6 @@ export interface ChartVisit {
 export interface ChartHeader {
   patientId: string;
   fullName: string;
-  dateOfBirth: string | null;
-  timeZone: string;
   visits: ChartVisit[];
 }
 
@@ -32,7 +30,7 @@ export async function chartHeaderOf(actor: AuthenticatedActor, patientId: string
   const [patient, visits] = await Promise.all([
     getDb().user.findUniqueOrThrow({
       where: { id: patientId },
-      select: { timeZone: true, patientProfile: { select: { fullName: true, dateOfBirth: true } } },
+      select: { patientProfile: { select: { fullName: true } } },
     }),
     getDb().appointment.findMany({
       // Visits that happened or will: not a hold, nor one that expired or was cancelled before confirmation.
@@ -53,8 +51,6 @@ export async function chartHeaderOf(actor: AuthenticatedActor, patientId: string
   return {
     patientId,
     fullName: patient.patientProfile?.fullName ?? "Unnamed patient",
-    dateOfBirth: patient.patientProfile?.dateOfBirth ?? null,
-    timeZone: patient.timeZone,
     visits: visits.map(({ doctor, ...visit }) => ({
       ...visit,
       doctorName: doctor.doctorProfile?.displayName ?? "A doctor",

@@ -1,6 +1,7 @@
 // Calendar dates as Haven stores them in PHI columns: ISO "YYYY-MM-DD" strings
 // (encrypted, so the database can neither check nor sort them; this module does).
 // ISO date strings compare correctly as strings.
+import { localDay } from "@/lib/domain/scheduling/format";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -20,16 +21,8 @@ export function latestDateOnEarth(now: Date = new Date()): string {
   return new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
 }
 
-/** Today's date in a time zone. */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
-  // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
-}
+/** Today's date (YYYY-MM-DD) in a time zone. */
+export const todayIn = (timeZone: string, now: Date = new Date()): string => localDay(now, timeZone);
 
 /** Full years between a date of birth and a day (both ISO dates). */
 export function ageOn(dateOfBirth: string, day: string): number | null {

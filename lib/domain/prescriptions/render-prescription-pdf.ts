@@ -7,21 +7,11 @@ import { getEnv } from "@/lib/env";
 import { renderPdf } from "@/lib/pdf/document";
 import type { PrescriptionDocument } from "./queries";
 import { ITEM_FIELDS } from "./schemas";
+import { formatIsoDate } from "@/lib/domain/health-profile/dates";
 
 const INK = "#0f172a";
 const MUTED = "#475569";
 const RULE = "#cbd5e1";
-
-/** "12 April 1988" from an ISO date, without a time zone shifting the day. */
-export function formatBirthDate(isoDate: string | null): string {
-  if (!isoDate || !/^\d{4}-\d{2}-\d{2}$/.test(isoDate)) return "not recorded";
-  return new Intl.DateTimeFormat("en-GB", {
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  }).format(new Date(`${isoDate}T00:00:00Z`));
-}
 
 export const verificationUrl = (code: string) => new URL(`/verify/${code}`, getEnv().APP_URL).toString();
 
@@ -62,7 +52,7 @@ export function renderPrescriptionPdf({
       labelled("Signed", formatDateTime(prescription.signedAt, doctorTimeZone));
       doc.moveDown(0.5);
       labelled("Patient", patient.fullName);
-      labelled("Date of birth", formatBirthDate(patient.dateOfBirth));
+      labelled("Date of birth", patient.dateOfBirth ? formatIsoDate(patient.dateOfBirth) : "not recorded");
       rule();
 
       for (const item of prescription.items) {

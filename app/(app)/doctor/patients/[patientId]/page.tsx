@@ -33,9 +33,7 @@ export default async function ChartPage({
     <>
       <header>
         <h1 className="text-2xl font-bold text-brand-900">{chart.fullName}</h1>
-        <p className="text-sm text-slate-600">
-          {chart.dateOfBirth ? `Born ${chart.dateOfBirth} · ` : ""}Patient chart
-        </p>
+        <p className="text-sm text-slate-600">Patient chart</p>
       </header>
       {singleParam(query.prescribed) ? (
         <Alert tone="success">The prescription was signed and issued.</Alert>
