@@ -98,6 +98,10 @@ describe("parseEnv", () => {
     expect(problemsOf({ ...production, AUTH_SECRET: "Password1Password2Password3Passw" })).toMatch(
       /AUTH_SECRET repeats a pattern/,
     );
+    // Five letters in no repeating order: no pattern, but far too few symbols to be random.
+    expect(problemsOf({ ...production, AUTH_SECRET: "abccbdaaeaceabaaddacaeeaebbeadab" })).toMatch(
+      /AUTH_SECRET uses too few different characters to be random/,
+    );
     const zeros = Buffer.alloc(32).toString("base64");
     expect(problemsOf({ ...production, PHI_ENCRYPTION_KEYS: `k1:${zeros}` })).toMatch(
       /PHI_ENCRYPTION_KEYS key k1 is all zeros; generate one with `npm run keys:generate`/,
