@@ -18,6 +18,9 @@ const nextConfig = {
     "rate-limiter-flexible",
     "pdfkit",
     "fontkit",
+    // The payment providers' clients: loaded as published (razorpay is CommonJS with axios).
+    "stripe",
+    "razorpay",
   ],
   typedRoutes: true,
   experimental: {

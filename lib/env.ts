@@ -203,6 +203,58 @@ const envSchema = z.object({
   CLAMAV_PORT: z.coerce.number().int().min(1).max(65_535).default(3310),
   CLAMAV_SOCKET: z.string().min(1).optional(),
   CLAMAV_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Stripe (Checkout Sessions): a secret or restricted key, and the webhook endpoint's signing secret. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{8,}$/, {
+      error: "must be a Stripe secret key (sk_live_…, sk_test_… or a restricted rk_… key)",
+    })
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, { error: "must be the endpoint's signing secret (whsec_…)" })
+    .optional(),
+  /** Where the Stripe client sends requests (tests point it at a local fake API). */
+  STRIPE_API_URL: z.url().default("https://api.stripe.com"),
+  /** Razorpay (Orders + Checkout): key id and secret, and the webhook secret set in its dashboard. */
+  RAZORPAY_KEY_ID: z
+    .string()
+    .regex(/^rzp_(test|live)_[A-Za-z0-9]{8,}$/, {
+      error: "must be a Razorpay key id (rzp_live_… or rzp_test_…)",
+    })
+    .optional(),
+  RAZORPAY_KEY_SECRET: z
+    .string()
+    .min(16, { error: "must be the key secret from the Razorpay dashboard" })
+    .optional(),
+  RAZORPAY_WEBHOOK_SECRET: z
+    .string()
+    .min(16, { error: "must be at least 16 characters (set the same value in the Razorpay dashboard)" })
+    .optional(),
+  RAZORPAY_API_URL: z.url().default("https://api.razorpay.com"),
+  /** Fee currencies paid through Razorpay; every other currency goes to Stripe. */
+  PAYMENTS_RAZORPAY_CURRENCIES: z
+    .string()
+    .default("INR")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((code) => code.trim().toUpperCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[A-Z]{3}$/, { error: "lists three-letter currency codes, e.g. INR" }))),
+  /**
+   * The local TEST MODE checkout (no money moves): "auto" uses it for every currency no real
+   * provider is configured for, outside production; "true" also in production (for an end-to-end
+   * test server only: every payment page says TEST MODE); "false" never.
+   */
+  PAYMENTS_TEST_MODE: z
+    .enum(["auto", "true", "false"], { error: 'must be "auto", "true" or "false"' })
+    .default("auto"),
+  /** Refund policy: a patient who cancels this long before the visit gets everything back… */
+  REFUND_FULL_BEFORE_HOURS: z.coerce.number().min(0).max(720).default(48),
+  /** …later than that, this share (a doctor's cancellation is always refunded in full). */
+  REFUND_LATE_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
@@ -240,6 +292,8 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
         problems.push(`${name} is missing: DOCUMENT_STORAGE=s3 stores documents in that bucket`);
     }
   }
+
+  problems.push(...paymentProblems(raw, isProduction));
 
   for (const spec of SECRET_SPECS) {
     const value = raw[spec.name];
@@ -282,6 +336,32 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
     ...result.data,
     AUDIT_CHECKPOINT_DIR: result.data.AUDIT_CHECKPOINT_DIR ?? ".data/audit-checkpoints",
   } as Env;
+}
+
+/** A provider is configured whole or not at all; production takes no test keys. */
+function paymentProblems(raw: Record<string, string | undefined>, isProduction: boolean): string[] {
+  const problems: string[] = [];
+  const groups = [
+    { provider: "Stripe", names: ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] },
+    { provider: "Razorpay", names: ["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"] },
+  ] as const;
+  for (const { provider, names } of groups) {
+    const present = names.filter((name) => raw[name]);
+    if (present.length > 0 && present.length < names.length) {
+      for (const name of names.filter((candidate) => !raw[candidate])) {
+        problems.push(`${name} is missing: ${provider} needs ${names.join(", ")} together`);
+      }
+    }
+  }
+  if (isProduction) {
+    if (raw.STRIPE_SECRET_KEY?.match(/^(sk|rk)_test_/)) {
+      problems.push("STRIPE_SECRET_KEY is a test key; production takes a live key (sk_live_…)");
+    }
+    if (raw.RAZORPAY_KEY_ID?.startsWith("rzp_test_")) {
+      problems.push("RAZORPAY_KEY_ID is a test key; production takes a live key (rzp_live_…)");
+    }
+  }
+  return problems;
 }
 
 let cached: Env | undefined;

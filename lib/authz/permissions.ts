@@ -32,6 +32,10 @@ export const PERMISSIONS = {
   "health:manage-own": ["PATIENT"],
   /** The emergency button. */
   "emergency:raise": ["PATIENT"],
+  /** Paying for one's own visits, one's payments and receipts. */
+  "payments:own": ["PATIENT"],
+  /** Every payment, manual refunds, the revenue view and the payment settings. */
+  "payments:manage": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

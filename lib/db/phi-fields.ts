@@ -73,6 +73,9 @@ export const PHI_MODELS = {
   Reading: {
     value: { reason: "clinical information: a measurement" },
   },
+  Refund: {
+    note: { reason: "an admin's reason for a refund may describe the patient's health or circumstances" },
+  },
 } as const satisfies Record<string, Record<string, PhiFieldSpec>>;
 
 export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec>> | undefined {
@@ -94,6 +97,7 @@ export const PHI_OWNERS: Record<keyof typeof PHI_MODELS, string> = {
   Document: "patientId",
   Device: "patientId",
   Reading: "patientId",
+  Refund: "patientId",
 };
 
 /** The owner column of a PHI model (it must have one). */

@@ -15,6 +15,7 @@ export const JOB_NAMES = [
   "appointment.notify",
   "document.scan",
   "emergency.notify",
+  "payments.submit-refund",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

@@ -5,6 +5,7 @@ import "server-only";
 import type PgBoss from "pg-boss";
 import { scanPendingDocument } from "@/lib/domain/documents/scan-document";
 import { deliverEmergencyNotice } from "@/lib/domain/emergency/notifications";
+import { submitRefundJob } from "@/lib/domain/payments/refunds";
 import { expireHold, markNoShow, remind } from "@/lib/domain/scheduling/jobs";
 import { deliverNotice } from "@/lib/domain/scheduling/notifications";
 import { describeError, logger } from "@/lib/logger";
@@ -19,6 +20,7 @@ const HANDLERS: Record<JobName, Handler> = {
   "appointment.notify": deliverNotice,
   "document.scan": scanPendingDocument,
   "emergency.notify": deliverEmergencyNotice,
+  "payments.submit-refund": submitRefundJob,
 };
 
 /** Starts a worker for every job; polls every half second (pg-boss's smallest interval). */

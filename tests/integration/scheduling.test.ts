@@ -53,7 +53,8 @@ async function availableDoctor(options: { visitMinutes?: number; timeZone?: stri
         displayName: `Dr. Test ${doctor.id.slice(0, 4)}`,
         specialty: "General practice",
         visitMinutes: options.visitMinutes ?? 30,
-        feeMinor: 4500,
+        // Free visits are confirmed at booking; paid ones wait for their payment (payments tests).
+        feeMinor: 0,
         currency: "EUR",
       },
     });

@@ -5,6 +5,7 @@ import type { Route } from "next";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireActor, runAs } from "@/lib/auth/current";
+import { checkoutAfterBooking } from "@/lib/domain/payments/start-checkout";
 import { bookAppointment } from "@/lib/domain/scheduling/book-appointment";
 import { cancelAppointment, rescheduleAppointment } from "@/lib/domain/scheduling/change-appointment";
 import { progressAppointment } from "@/lib/domain/scheduling/progress-appointment";
@@ -37,7 +38,15 @@ export async function bookVisitAction(_previous: FormState, form: FormData): Pro
     revalidatePath("/doctors/[doctorId]", "page");
     return failure(error, formValues(form));
   }
-  redirect(`/patient/visits/${appointmentId}?booked=1` as Route);
+  // A paid visit is held while the patient pays; a provider that does not answer leaves it
+  // held, and the visit page offers to try again.
+  let destination = `/patient/visits/${appointmentId}?booked=1`;
+  try {
+    destination = (await runAs(actor, () => checkoutAfterBooking(actor, appointmentId))) ?? destination;
+  } catch {
+    destination = `/patient/visits/${appointmentId}?payment=unavailable`;
+  }
+  redirect(destination);
 }
 
 export async function rescheduleVisitAction(_previous: FormState, form: FormData): Promise<FormState> {

@@ -8,6 +8,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { queue, sendJob } from "@/lib/jobs/queue";
+import { expireOpenPayments } from "@/lib/domain/payments/expire-payments";
 import { schedulingPolicy } from "./config";
 import { isDeadlock, overlapOf, ownOverlapError, retryingDeadlocks, slotTakenError } from "./conflicts";
 import { queueNotice } from "./notifications";
@@ -34,10 +35,12 @@ export async function expireStaleHolds(where: { doctorId?: string; patientId?: s
     });
     if (count) {
       await recordAuditEvent({ action: "appointment.expired", resourceType: "Appointment", resourceId: id });
+      await expireOpenPayments(id);
     }
   }
 }
 
+/** Returns the visit's id: confirmed when free, else held until its payment succeeds (lib/domain/payments). */
 export async function bookAppointment(actor: AuthenticatedActor, request: BookingRequest): Promise<string> {
   if (actor.role !== "PATIENT") throw new AppError("FORBIDDEN", "Only patients book visits.");
   const doctor = await doctorCard(request.doctorId);
@@ -93,7 +96,7 @@ export async function bookAppointment(actor: AuthenticatedActor, request: Bookin
     if (overlap === "patient") throw ownOverlapError();
     throw error;
   }
-  await settleBooking(appointmentId);
-  await queueNotice(appointmentId, "doctor", "booked");
+  const settlement = await settleBooking(appointmentId);
+  if (settlement === "confirmed") await queueNotice(appointmentId, "doctor", "booked");
   return appointmentId;
 }

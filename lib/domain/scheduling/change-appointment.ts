@@ -8,6 +8,9 @@ import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { AppError } from "@/lib/http/errors";
 import { queue } from "@/lib/jobs/queue";
+import { reserveCancellationRefunds } from "@/lib/domain/payments/cancellation";
+import { expireOpenPayments } from "@/lib/domain/payments/expire-payments";
+import { submitRefunds } from "@/lib/domain/payments/refunds";
 import { schedulingPolicy } from "./config";
 import { overlapOf, ownOverlapError, retryingDeadlocks, slotTakenError } from "./conflicts";
 import { scheduleVisitJobs } from "./confirm-appointment";
@@ -50,10 +53,17 @@ export async function cancelAppointment(
   reason: string,
 ): Promise<void> {
   await changeable(actor, appointmentId);
-  await transitionAppointment(appointmentId, "CANCELLED", {
-    cancelReason: reason,
-    cancelledById: actor.userId,
+  await queue();
+  // The refund the policy grants is reserved with the cancellation, and sent after it commits.
+  const refundIds = await transaction(async () => {
+    await transitionAppointment(appointmentId, "CANCELLED", {
+      cancelReason: reason,
+      cancelledById: actor.userId,
+    });
+    return reserveCancellationRefunds(appointmentId, actor.role === "DOCTOR" ? "doctor" : "patient");
   });
+  await submitRefunds(refundIds);
+  await expireOpenPayments(appointmentId);
   await queueNotice(appointmentId, otherParty(actor), "cancelled");
 }
 

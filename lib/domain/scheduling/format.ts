@@ -1,5 +1,6 @@
 // Times as people read them: always in a named zone. Shared by server and
 // browser components (Intl only).
+import { formatMoney } from "@/lib/domain/payments/money";
 
 const cache = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
@@ -70,7 +71,5 @@ export function groupByDay(
   return [...days.values()];
 }
 
-/** "€45.00", "₹600.00" */
-export function formatFee(minor: number, currency: string): string {
-  return new Intl.NumberFormat("en-GB", { style: "currency", currency }).format(minor / 100);
-}
+/** "€45.00", "₹600.00" (the currency's own minor unit: lib/domain/payments/money.ts). */
+export const formatFee = formatMoney;

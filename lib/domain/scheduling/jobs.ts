@@ -3,6 +3,7 @@
 import "server-only";
 import { getDb, recordAuditEvent } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
+import { expireOpenPayments } from "@/lib/domain/payments/expire-payments";
 import { queueNotice } from "./notifications";
 
 /** A hold that was not settled in time lets its slot go (exactly at expiry: the job starts then). */
@@ -20,6 +21,7 @@ export async function expireHold({ appointmentId }: { appointmentId: string }): 
       });
     }
   });
+  await expireOpenPayments(appointmentId);
 }
 
 /** Reminds the patient and the doctor of a confirmed visit, if it still takes place at that time. */

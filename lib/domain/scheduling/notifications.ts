@@ -9,13 +9,21 @@ import { sendMail } from "@/lib/mail/mailer";
 import { runAsSystem } from "@/lib/request-context";
 import { formatDateTime } from "./format";
 
-export type VisitNotice = "booked" | "rescheduled" | "cancelled" | "reminder";
+export type VisitNotice =
+  | "booked"
+  | "rescheduled"
+  | "cancelled"
+  | "reminder"
+  | "refunded"
+  | "late-payment-refunded";
 
 const SUBJECT: Record<VisitNotice, string> = {
   booked: "A visit was booked with you on Haven",
   rescheduled: "Your Haven visit was moved",
   cancelled: "Your Haven visit was cancelled",
   reminder: "Reminder: your Haven visit",
+  refunded: "A refund for your Haven visit",
+  "late-payment-refunded": "Your payment was refunded: the time was no longer free",
 };
 
 function text(notice: VisitNotice, when: string, link: string): string {
@@ -24,6 +32,8 @@ function text(notice: VisitNotice, when: string, link: string): string {
     rescheduled: `Your visit now takes place on ${when}.`,
     cancelled: `Your visit on ${when} was cancelled.`,
     reminder: `Your visit is on ${when}.`,
+    refunded: `A refund for your visit on ${when} was issued; it reaches your account in a few days.`,
+    "late-payment-refunded": `Your payment for ${when} arrived after the time was held for you, and the time had been taken meanwhile. We refunded the payment in full; please book another time.`,
   }[notice];
   return `${line}\n\nDetails, and the way to join: ${link}\n\nFor your privacy this email says nothing more; sign in to Haven to see the visit.`;
 }
