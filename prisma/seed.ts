@@ -10,6 +10,7 @@ import { runAsSystem } from "@/lib/request-context";
 import { DEMO_EMAILS, DEMO_PASSWORD } from "./demo-accounts";
 import { seedDemoDocuments } from "./seed-documents";
 import { seedDemoHealthProfile } from "./seed-health-profile";
+import { seedDemoPayments } from "./seed-payments";
 import { seedDemoPrescriptions } from "./seed-prescriptions";
 import { seedDemoReadings } from "./seed-readings";
 
@@ -159,6 +160,7 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
     await seedDemoPrescriptions(db);
     await seedDemoReadings(db);
     await seedDemoDocuments(db);
+    await seedDemoPayments(db);
     return DEMO_ACCOUNTS;
   });
 }

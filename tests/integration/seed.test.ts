@@ -29,6 +29,27 @@ describe("demo seed", () => {
         .map((d) => d.doctorProfile?.specialty)
         .sort(),
     ).toEqual(["Dermatology", "Family Medicine"]);
+
+    // Every paid demo visit has one payment (seeded twice: still one), the cancelled one refunded.
+    const patientIds = byRole("PATIENT").map((p) => p.id);
+    const payments = await runAsSystem("test", () =>
+      db.payment.findMany({
+        where: { patientId: { in: patientIds } },
+        include: { appointment: { select: { status: true } }, transactions: true },
+      }),
+    );
+    const paidVisits = await runAsSystem("test", () =>
+      db.appointment.count({ where: { patientId: { in: patientIds }, feeMinor: { gt: 0 } } }),
+    );
+    expect(payments).toHaveLength(paidVisits);
+    const cancelled = payments.filter((p) => p.appointment.status === "CANCELLED");
+    expect(cancelled.length).toBeGreaterThan(0);
+    for (const payment of payments) {
+      const kinds = payment.transactions.map((t) => t.kind).sort();
+      expect(kinds).toEqual(
+        payment.appointment.status === "CANCELLED" ? ["CHARGE", "FEE", "REFUND"] : ["CHARGE", "FEE"],
+      );
+    }
   });
 
   it("refuses to run in production", async () => {

@@ -8,7 +8,7 @@ export function currencyExponent(currency: string): number {
   );
 }
 
-/** "€45.00", "₹600.00", "¥500" */
+/** "€45.00", "₹600.00", "JP¥500" */
 export function formatMoney(minor: number, currency: string): string {
   const exponent = currencyExponent(currency);
   return new Intl.NumberFormat("en-GB", {
