@@ -7,12 +7,13 @@ import { type NextRequest, NextResponse } from "next/server";
 import { SESSION_COOKIE, cookieName, secureCookiesEnabled } from "@/lib/auth/cookies";
 import { isPossibleServerAction, refuseBadFormPost } from "@/lib/security/form-post-gate";
 import { stripUntrustedForwarding, trustedProxyHops } from "@/lib/security/forwarded";
-import { createNonce, securityHeaders } from "@/lib/security/headers";
+import { createNonce, pageCspAdditions, securityHeaders } from "@/lib/security/headers";
 import { documentDownloadPolicy, refuseOversizedUpload } from "@/lib/security/upload-gate";
 
 const PORTAL_ROLE: Record<string, string> = { "/patient": "PATIENT", "/doctor": "DOCTOR", "/admin": "ADMIN" };
 const ROLE_PORTAL: Record<string, string> = { PATIENT: "/patient", DOCTOR: "/doctor", ADMIN: "/admin" };
-const SIGNED_IN_AREAS = ["/patient", "/doctor", "/doctors", "/admin", "/account", "/portal"];
+// /pay: the TEST MODE checkout page (/pay/test/<id>), a patient's own.
+const SIGNED_IN_AREAS = ["/patient", "/doctor", "/doctors", "/admin", "/account", "/portal", "/pay"];
 
 const isProduction = process.env.NODE_ENV === "production";
 const proxyHops = trustedProxyHops(process.env.TRUST_PROXY);
@@ -68,6 +69,7 @@ export async function proxy(request: NextRequest) {
     isDevelopment: process.env.NODE_ENV === "development",
     isProduction,
     servedOverHttps: appUrl.startsWith("https://"),
+    additions: pageCspAdditions(request.nextUrl.pathname),
   });
   const isApi = request.nextUrl.pathname.startsWith("/api/");
 

@@ -13,6 +13,7 @@ const EXTRA_LINKS = {
     { href: "/patient/health", label: "Health profile" },
     { href: "/patient/prescriptions", label: "Prescriptions" },
     { href: "/patient/documents", label: "Documents" },
+    { href: "/patient/billing", label: "Billing" },
     { href: "/patient/devices", label: "Devices" },
     { href: "/patient/emergency", label: "Emergency" },
   ],
@@ -20,7 +21,12 @@ const EXTRA_LINKS = {
     { href: "/doctor/patients", label: "Patients" },
     { href: "/doctor/availability", label: "Availability" },
   ],
-  ADMIN: [{ href: "/admin/bookings", label: "Bookings" }],
+  ADMIN: [
+    { href: "/admin/bookings", label: "Bookings" },
+    { href: "/admin/payments", label: "Payments" },
+    { href: "/admin/revenue", label: "Revenue" },
+    { href: "/admin/settings", label: "Settings" },
+  ],
 } as const;
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {

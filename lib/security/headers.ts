@@ -7,10 +7,26 @@ export function createNonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
+/** Outside sources one page adds to the policy (a provider's widget), by directive. */
+export type CspAdditions = Partial<Record<"script-src" | "frame-src" | "connect-src", readonly string[]>>;
+
+/** Razorpay Checkout: its script, the frames it opens, and the calls it makes. */
+export const RAZORPAY_CHECKOUT_SOURCES: CspAdditions = {
+  "script-src": ["https://checkout.razorpay.com"],
+  "frame-src": ["https://api.razorpay.com", "https://checkout.razorpay.com"],
+  "connect-src": ["https://api.razorpay.com", "https://lumberjack.razorpay.com"],
+};
+
+/** The sources a path adds, or null: only the page that opens Razorpay Checkout widens the policy. */
+export function pageCspAdditions(pathname: string): CspAdditions | null {
+  return /^\/patient\/pay\/[^/]+\/?$/.test(pathname) ? RAZORPAY_CHECKOUT_SOURCES : null;
+}
+
 export function buildContentSecurityPolicy(
   nonce: string,
   isDevelopment: boolean,
   servedOverHttps: boolean,
+  additions: CspAdditions | null = null,
 ): string {
   const directives: Record<string, string[]> = {
     "default-src": ["'self'"],
@@ -33,6 +49,10 @@ export function buildContentSecurityPolicy(
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
   };
+  for (const [name, sources] of Object.entries(additions ?? {})) {
+    // A directive not set yet falls back to default-src ('self'), which it keeps.
+    directives[name] = [...(directives[name] ?? ["'self'"]), ...sources];
+  }
   const policy = Object.entries(directives).map(([name, values]) => `${name} ${values.join(" ")}`);
   // Only where the app itself is served over HTTPS: on plain http it would break every request.
   if (servedOverHttps) policy.push("upgrade-insecure-requests");
@@ -44,12 +64,15 @@ export function securityHeaders(options: {
   isDevelopment: boolean;
   isProduction: boolean;
   servedOverHttps: boolean;
+  /** The path's widened sources (pageCspAdditions). */
+  additions?: CspAdditions | null;
 }) {
   const headers: Record<string, string> = {
     "Content-Security-Policy": buildContentSecurityPolicy(
       options.nonce,
       options.isDevelopment,
       options.servedOverHttps,
+      options.additions ?? null,
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

@@ -29,6 +29,10 @@ const PAGES: Record<string, Permission> = {
   "/patient/documents": "health:manage-own",
   "/patient/devices": "health:manage-own",
   "/patient/emergency": "emergency:raise",
+  "/patient/billing": "payments:own",
+  "/admin/payments": "payments:manage",
+  "/admin/revenue": "payments:manage",
+  "/admin/settings": "payments:manage",
 };
 /** Another role is sent home from a portal's front page; any other page answers 404. */
 const FRONT_PAGES = new Set<string>(Object.values(PORTAL_OF));

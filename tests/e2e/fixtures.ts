@@ -271,3 +271,23 @@ export async function refusalsOf(resourceId: string): Promise<number> {
   );
   return Number(row?.n ?? 0);
 }
+
+/**
+ * On the TEST MODE checkout a booking led to: pays (or declines) there and waits for the visit
+ * page it returns to. Returns the visit's id.
+ */
+export async function payInTestMode(page: Page, outcome: "pay" | "decline" = "pay"): Promise<string> {
+  await page.waitForURL(/\/pay\/test\/tco_[0-9a-f-]{36}$/);
+  await expect(page.getByText("TEST MODE — no real money moves")).toBeVisible();
+  await expectAccessiblePage(page);
+  if (outcome === "pay") await page.getByRole("button", { name: /^Pay .+ \(test card succeeds\)$/ }).click();
+  else await page.getByRole("button", { name: "Decline the card" }).click();
+  await page.waitForURL(
+    outcome === "pay"
+      ? /\/patient\/visits\/[0-9a-f-]{36}\?paid=1$/
+      : /\/patient\/visits\/[0-9a-f-]{36}\?payment=declined$/,
+  );
+  if (outcome === "pay") await expect(page.getByText("Paid and confirmed.")).toBeVisible();
+  else await expect(page.getByText(/Your card was declined\./)).toBeVisible();
+  return new URL(page.url()).pathname.split("/")[3]!;
+}

@@ -46,7 +46,8 @@ export async function bookVisitAction(_previous: FormState, form: FormData): Pro
   } catch {
     destination = `/patient/visits/${appointmentId}?payment=unavailable`;
   }
-  redirect(destination);
+  // A provider's page is another origin: not one of the app's typed routes.
+  redirect(`${destination}` as Route);
 }
 
 export async function rescheduleVisitAction(_previous: FormState, form: FormData): Promise<FormState> {

@@ -10,12 +10,7 @@ import { runAsSystem } from "@/lib/request-context";
 import { formatDateTime } from "./format";
 
 export type VisitNotice =
-  | "booked"
-  | "rescheduled"
-  | "cancelled"
-  | "reminder"
-  | "refunded"
-  | "late-payment-refunded";
+  "booked" | "rescheduled" | "cancelled" | "reminder" | "refunded" | "late-payment-refunded";
 
 const SUBJECT: Record<VisitNotice, string> = {
   booked: "A visit was booked with you on Haven",

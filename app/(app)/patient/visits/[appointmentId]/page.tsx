@@ -2,22 +2,32 @@ import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { NoteBody } from "@/components/clinical/note-view";
+import { type CheckoutReturn, VisitPaymentPanel } from "@/components/payments/visit-payment";
 import { VisitDetails } from "@/components/scheduling/visit-details";
 import { ActionForm } from "@/components/ui/action-form";
 import { Alert, Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { notesOfPatient } from "@/lib/domain/clinical/notes";
+import { visitPayment } from "@/lib/domain/payments/queries";
+import { describeRefundPolicy } from "@/lib/domain/payments/refund-policy";
 import { formatDateTime } from "@/lib/domain/scheduling/format";
 import { cancelVisitAction } from "@/lib/domain/scheduling/actions";
 import { schedulingPolicy } from "@/lib/domain/scheduling/config";
 import { beforePatientCutoff } from "@/lib/domain/scheduling/policy";
 import { appointmentFor } from "@/lib/domain/scheduling/queries";
 import { isActive } from "@/lib/domain/scheduling/states";
-import { type SearchParams, singleParam } from "@/lib/http/search-params";
+import { getEnv } from "@/lib/env";
+import { type SearchParams, lookupParam, singleParam } from "@/lib/http/search-params";
 import { pageIdOr404 } from "@/lib/http/params";
 
 export const metadata: Metadata = { title: "Your visit" };
+
+const CHECKOUT_RETURNS: ReadonlyMap<string, Exclude<CheckoutReturn, "paid" | null>> = new Map([
+  ["declined", "declined"],
+  ["cancelled", "cancelled"],
+  ["unavailable", "unavailable"],
+] as const);
 
 export default async function PatientVisitPage({
   params,
@@ -35,7 +45,21 @@ export default async function PatientVisitPage({
   );
   if (!visit) notFound();
   // The doctor's signed notes of this visit are the patient's to read (drafts never are).
-  const notes = await runAs(actor, () => notesOfPatient(actor, actor.userId, { appointmentId: visit.id }));
+  const [notes, payment] = await runAs(actor, () =>
+    Promise.all([
+      notesOfPatient(actor, actor.userId, { appointmentId: visit.id }),
+      visitPayment(actor, visit.id),
+    ]),
+  );
+  const returned: CheckoutReturn = singleParam(query.paid)
+    ? "paid"
+    : (lookupParam(CHECKOUT_RETURNS, query.payment) ?? null);
+  // What a cancellation would give back: told beside the cancel form while money is held.
+  const paidAndHeld =
+    payment !== null &&
+    payment.succeededPaymentId !== null &&
+    payment.refundedMinor + payment.refundPendingMinor === 0;
+  const env = getEnv();
   const { patientCutoffMs } = schedulingPolicy();
   const upcoming = isActive(visit.status) && visit.status !== "IN_PROGRESS" && visit.startsAt > new Date();
   const changeable = upcoming && beforePatientCutoff(visit.startsAt, new Date(), patientCutoffMs);
@@ -43,7 +67,7 @@ export default async function PatientVisitPage({
   return (
     <>
       <h1 className="text-2xl font-bold text-brand-900">Your visit with {visit.doctor.displayName}</h1>
-      {singleParam(query.booked) ? (
+      {singleParam(query.booked) && visit.status === "CONFIRMED" ? (
         <Alert tone="success">
           Your visit is booked and confirmed. You can add it to your calendar below.
         </Alert>
@@ -82,8 +106,22 @@ export default async function PatientVisitPage({
           ) : null}
         </div>
       </Card>
+      {payment ? (
+        <VisitPaymentPanel
+          appointmentId={visit.id}
+          doctorId={visit.doctor.id}
+          payment={payment}
+          returned={returned}
+          timeZone={timeZone}
+        />
+      ) : null}
       {changeable ? (
         <Card title="Cancel this visit">
+          {paidAndHeld ? (
+            <p className="mb-4 text-sm text-slate-700">
+              {describeRefundPolicy(env.REFUND_FULL_BEFORE_HOURS, env.REFUND_LATE_PERCENT)}
+            </p>
+          ) : null}
           <ActionForm
             action={cancelVisitAction}
             hidden={{ appointmentId: visit.id }}
