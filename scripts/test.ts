@@ -114,6 +114,8 @@ try {
       DATABASE_POOL_SIZE: "5",
       AUDIT_CHECKPOINT_DIR: path.join(ARTIFACTS, "audit-checkpoints"),
       DOCUMENTS_DIR: path.join(ARTIFACTS, "documents"),
+      // No provider keys offline: the production server takes payments through the TEST MODE checkout.
+      PAYMENTS_TEST_MODE: "true",
       ...clamdEnv,
     };
     Object.assign(process.env, serverEnv);

@@ -65,6 +65,8 @@ test("anonymous visitors are sent to sign-in from every protected page and refus
 
 for (const role of ["PATIENT", "DOCTOR", "ADMIN"] as const) {
   test(`${role.toLowerCase()}: allowed pages open, others lead back to the own portal`, async ({ page }) => {
+    // Every page of the table, each with an axe check: more than the default 30 s.
+    test.setTimeout(90_000);
     await signInAs(page, role);
     for (const [path, permission] of Object.entries(PAGES)) {
       const allowed = (PERMISSIONS[permission] as readonly string[]).includes(role);

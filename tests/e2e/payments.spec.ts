@@ -116,7 +116,7 @@ test("cancelling early refunds in full: the visit, the billing page and the rece
   await expect(page.getByText("€60.00 refunded.")).toBeVisible();
   await expectAccessiblePage(page);
   await page.goto("/patient/billing");
-  await expect(page.getByText(/Refunded/).first()).toBeVisible();
+  await expect(page.getByText("€60.00 refunded")).toBeVisible();
   await expectAccessiblePage(page);
   expect(await receiptText(page, paymentId)).toMatch(/Refund[\s\S]*€60\.00/);
   const [row] = await sql<{ captured_minor: number; refunded_minor: number }>(
@@ -225,7 +225,7 @@ test("the admin refunds by hand (never more than captured), reads revenue and it
     "SELECT id FROM payments WHERE status = 'SUCCEEDED' AND refund_reserved_minor = 0 ORDER BY created_at LIMIT 1",
   );
   await admin.goto("/admin/payments");
-  await expect(admin.getByRole("heading", { name: "Payments" })).toBeVisible();
+  await expect(admin.getByRole("heading", { name: "Payments", exact: true })).toBeVisible();
   await expectAccessiblePage(admin);
   await admin.goto(`/admin/payments/${demo!.id}`);
   await expectAccessiblePage(admin);

@@ -183,6 +183,13 @@ export async function startFakeRazorpay(
       return { status: 200, body: created };
     }
 
+    const listRefunds = /^\/v1\/payments\/([^/]+)\/refunds$/.exec(path);
+    if (method === "GET" && listRefunds) {
+      const paymentId = decodeURIComponent(listRefunds[1] ?? "");
+      const items = [...refunds.values()].filter((item) => item.payment_id === paymentId);
+      return { status: 200, body: { entity: "collection", count: items.length, items } };
+    }
+
     const fetch = /^\/v1\/payments\/([^/]+)$/.exec(path);
     if (method === "GET" && fetch) {
       const payment = payments.get(decodeURIComponent(fetch[1] ?? ""));

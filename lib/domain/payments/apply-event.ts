@@ -154,8 +154,13 @@ async function applyCapture(
   afterCommit.refundIds.push(
     await reserveRefund({ paymentId: payment.id, amountMinor: facts.amountMinor, cause: "LATE_PAYMENT" }),
   );
-  await queueNotice(payment.appointmentId, "patient", "late-payment-refunded");
-  return { outcome: "late-payment-refunded" };
+  // A second payment for a visit that stands is simply given back; a late one lost its time.
+  await queueNotice(
+    payment.appointmentId,
+    "patient",
+    visit === "already-confirmed" ? "refunded" : "late-payment-refunded",
+  );
+  return { outcome: visit === "already-confirmed" ? "duplicate-payment-refunded" : "late-payment-refunded" };
 }
 
 async function applyCheckoutEnd(
@@ -309,6 +314,12 @@ export async function recordFee(provider: PaymentProvider, providerPaymentId: st
         const payment = await paymentByProviderPayment(provider, providerPaymentId);
         if (!payment) return;
         await getDb().payment.update({ where: { id: payment.id }, data: { feeMinor: fee } });
+        await recordAuditEvent({
+          action: "payment.fee-recorded",
+          resourceType: "Payment",
+          resourceId: payment.id,
+          details: { provider, feeMinor: fee, currency: payment.currency },
+        });
         await getDb().paymentTransaction.createMany({
           data: [
             {

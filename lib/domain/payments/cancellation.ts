@@ -5,7 +5,7 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { cancellationRefundMinor } from "./refund-policy";
-import { reserveRefund } from "./refunds";
+import { lockPayment, reserveRefund } from "./refunds";
 
 /** Inside the cancellation's transaction; returns the refunds to submit after commit. */
 export async function reserveCancellationRefunds(
@@ -16,13 +16,16 @@ export async function reserveCancellationRefunds(
     where: { id: appointmentId },
     select: { startsAt: true },
   });
-  const payments = await getDb().payment.findMany({
+  const captured = await getDb().payment.findMany({
     where: { appointmentId, status: "SUCCEEDED" },
-    select: { id: true, capturedMinor: true, refundReservedMinor: true },
+    select: { id: true },
   });
   const env = getEnv();
   const refundIds: string[] = [];
-  for (const payment of payments) {
+  for (const { id } of captured) {
+    // Locked before reading what is left: a concurrent admin refund then comes strictly before or after.
+    const payment = await lockPayment(id);
+    if (!payment) continue;
     const amountMinor = cancellationRefundMinor({
       capturedMinor: payment.capturedMinor,
       reservedMinor: payment.refundReservedMinor,

@@ -2,7 +2,7 @@
 // checkouts: the payment is marked expired and the provider asked to stop
 // taking it. Should a payment still arrive, it is refunded (apply-event.ts).
 import "server-only";
-import { getDb, recordAuditEvent } from "@/lib/db/client";
+import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { describeError, logger } from "@/lib/logger";
 import { runAsSystem } from "@/lib/request-context";
 import { gatewayOrNull } from "./providers";
@@ -14,17 +14,21 @@ export async function expireOpenPayments(appointmentId: string): Promise<void> {
       select: { id: true, provider: true, checkoutId: true },
     });
     for (const payment of open) {
-      const { count } = await getDb().payment.updateMany({
-        where: { id: payment.id, status: "OPEN" },
-        data: { status: "EXPIRED" },
+      const expired = await transaction(async () => {
+        const { count } = await getDb().payment.updateMany({
+          where: { id: payment.id, status: "OPEN" },
+          data: { status: "EXPIRED" },
+        });
+        if (count === 0) return false;
+        await recordAuditEvent({
+          action: "payment.expired",
+          resourceType: "Payment",
+          resourceId: payment.id,
+          details: { provider: payment.provider, cause: "hold-ended" },
+        });
+        return true;
       });
-      if (count === 0) continue;
-      await recordAuditEvent({
-        action: "payment.expired",
-        resourceType: "Payment",
-        resourceId: payment.id,
-        details: { provider: payment.provider, cause: "hold-ended" },
-      });
+      if (!expired) continue;
       if (!payment.checkoutId) continue;
       try {
         await gatewayOrNull(payment.provider)?.expireCheckout(payment.checkoutId);

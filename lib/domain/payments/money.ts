@@ -1,6 +1,21 @@
 // Amounts are integers in a currency's minor unit (cents, paise; a yen has none).
 // The exponent comes from the currency itself (ISO 4217, via Intl), never from a guess of 100.
 
+/** Whether Intl knows the code as a currency (ISO 4217). */
+export function isCurrency(code: string): boolean {
+  try {
+    return Intl.supportedValuesOf("currency").includes(code);
+  } catch {
+    return false;
+  }
+}
+
+/** A minor-unit amount as a person types it: "45.00" for EUR, "5000" for JPY. */
+export function formatMajorAmount(minor: number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  return (minor / 10 ** exponent).toFixed(exponent);
+}
+
 /** Digits after the decimal point of a currency: 2 for EUR and INR, 0 for JPY, 3 for KWD. */
 export function currencyExponent(currency: string): number {
   return (

@@ -158,9 +158,10 @@ export async function visitPayment(
     succeededPaymentId: succeeded?.id ?? null,
     refundedMinor: sum("SUCCEEDED"),
     refundPendingMinor: sum("PENDING"),
-    latePaymentRefunded: refunds.some(
-      (refund) => refund.cause === "LATE_PAYMENT" && refund.status !== "FAILED",
-    ),
+    // Only when the time was lost: a second payment for a visit that stands is a plain refund.
+    latePaymentRefunded:
+      (visit.status === "EXPIRED" || visit.status === "CANCELLED") &&
+      refunds.some((refund) => refund.cause === "LATE_PAYMENT" && refund.status !== "FAILED"),
     canPay:
       visit.status === "HELD" &&
       visit.holdExpiresAt !== null &&

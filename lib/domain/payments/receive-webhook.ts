@@ -61,6 +61,7 @@ export async function processStoredEvent(
 ): Promise<string> {
   await queue();
   const afterCommit: AfterCommit = { refundIds: [], feeFor: [], replayFor: [] };
+  let deferredFor: string | undefined;
   const outcome = await transaction(async () => {
     // Claiming the event (a write) locks its row: concurrent deliveries wait here, then find it processed.
     const { count } = await getDb().paymentEvent.updateMany({
@@ -73,6 +74,7 @@ export async function processStoredEvent(
       select: { id: true, facts: true },
     });
     const result = await applyEvent(provider, eventFactsSchema.parse(stored.facts), afterCommit);
+    deferredFor = result.waitingFor;
     await getDb().paymentEvent.update({
       where: { id: stored.id },
       data:
@@ -83,6 +85,12 @@ export async function processStoredEvent(
     return result.outcome;
   });
   await runAfterCommit(provider, afterCommit);
+  // The capture this event waits for may have committed while this one was being processed (its
+  // replay then found nothing waiting yet): both check after their commit, so one of them sees the other.
+  if (deferredFor !== undefined) {
+    const captured = await getDb().payment.count({ where: { provider, providerPaymentId: deferredFor } });
+    if (captured > 0) return processStoredEvent(provider, providerEventId);
+  }
   return outcome;
 }
 

@@ -18,7 +18,10 @@ import { deliverNotification } from "./receive-webhook";
 
 const SUBMIT_LEASE_MS = 2 * 60_000;
 const RETRY_AFTER_MS = 60_000;
-const MAX_SUBMIT_ATTEMPTS = 8;
+/** Retries back off from a minute to an hour; 20 attempts span about 14 hours of a provider outage. */
+const MAX_SUBMIT_ATTEMPTS = 20;
+const retryDelayMs = (attempts: number) =>
+  Math.min(RETRY_AFTER_MS * 2 ** Math.max(0, attempts - 1), 3_600_000);
 
 /** Locks a payment's row for the rest of the transaction (a write takes the row lock). */
 export async function lockPayment(paymentId: string) {
@@ -107,11 +110,12 @@ function isPermanentRefusal(error: unknown): boolean {
 }
 
 /**
- * Sends a reserved refund to its provider, once: a lease keeps two submitters apart, and
- * the provider's idempotency key (the refund id) keeps a retried request from refunding twice.
- * Returns "submitted", "retry" (try again later) or "done" (nothing left to do).
+ * Sends a reserved refund to its provider, once: a lease keeps two submitters apart, and a
+ * retried request cannot refund twice (Stripe: the refund id is the idempotency key; Razorpay:
+ * the gateway first looks for a refund carrying that id). Returns "submitted", "retry" (try
+ * again later), "busy" (another submitter holds the lease) or "done" (nothing left to do).
  */
-export async function submitRefund(refundId: string): Promise<"submitted" | "retry" | "done"> {
+export async function submitRefund(refundId: string): Promise<"submitted" | "retry" | "busy" | "done"> {
   return runAsSystem("payments.submit-refund", async () => {
     const now = new Date();
     const { count } = await getDb().refund.updateMany({
@@ -123,7 +127,12 @@ export async function submitRefund(refundId: string): Promise<"submitted" | "ret
       },
       data: { submitLeaseUntil: new Date(now.getTime() + SUBMIT_LEASE_MS), submitAttempts: { increment: 1 } },
     });
-    if (count === 0) return "done";
+    if (count === 0) {
+      const unsent = await getDb().refund.count({
+        where: { id: refundId, status: "PENDING", providerRefundId: null },
+      });
+      return unsent > 0 ? "busy" : "done";
+    }
     const refund = await getDb().refund.findUniqueOrThrow({
       where: { id: refundId },
       select: {
@@ -148,22 +157,30 @@ export async function submitRefund(refundId: string): Promise<"submitted" | "ret
         amountMinor: refund.amountMinor,
         currency: refund.currency,
       });
-      await getDb().refund.updateMany({
-        where: { id: refund.id, providerRefundId: null },
-        data: { providerRefundId: submitted.providerRefundId, submitLeaseUntil: null },
-      });
-      await recordAuditEvent({
-        action: "payment.refund-submitted",
-        resourceType: "Payment",
-        resourceId: payment.id,
-        details: { refundId: refund.id, provider: payment.provider },
+      await transaction(async () => {
+        await getDb().refund.updateMany({
+          where: { id: refund.id, providerRefundId: null },
+          data: { providerRefundId: submitted.providerRefundId, submitLeaseUntil: null },
+        });
+        await recordAuditEvent({
+          action: "payment.refund-submitted",
+          resourceType: "Payment",
+          resourceId: payment.id,
+          details: { refundId: refund.id, provider: payment.provider },
+        });
       });
       if (submitted.notification) await deliverNotification(payment.provider, submitted.notification);
       return "submitted";
     } catch (error) {
       logger.warn("refund submission failed", { refundId: refund.id, ...describeError(error) });
       if (isPermanentRefusal(error) || refund.submitAttempts >= MAX_SUBMIT_ATTEMPTS) {
-        await failRefund(refund.id, isPermanentRefusal(error) ? "provider_refused" : "provider_unreachable");
+        const failureCode = isPermanentRefusal(error) ? "provider_refused" : "provider_unreachable";
+        // The admin's payments list shows it as failed; the log line is for whoever watches alerts.
+        logger.error("refund given up: an administrator must refund by hand", {
+          refundId: refund.id,
+          failureCode,
+        });
+        await failRefund(refund.id, failureCode);
         return "done";
       }
       await getDb().refund.updateMany({ where: { id: refund.id }, data: { submitLeaseUntil: null } });
@@ -196,17 +213,19 @@ export async function failRefund(refundId: string, failureCode: string): Promise
   });
 }
 
-/** The job: submits, and comes back later while the provider is unreachable. */
+/**
+ * The job: submits, and comes back later while the provider is unreachable (backing off) or
+ * while another submitter holds the lease (it may have crashed: the lease runs out).
+ */
 export async function submitRefundJob({ refundId }: { refundId: string }): Promise<void> {
   const outcome = await submitRefund(refundId);
-  if (outcome === "retry") {
-    await queue();
-    await sendJob(
-      "payments.submit-refund",
-      { refundId },
-      { startAfter: new Date(Date.now() + RETRY_AFTER_MS) },
-    );
-  }
+  if (outcome !== "retry" && outcome !== "busy") return;
+  const attempts = await runAsSystem("payments.submit-refund", () =>
+    getDb().refund.findUnique({ where: { id: refundId }, select: { submitAttempts: true } }),
+  );
+  const delay = outcome === "busy" ? SUBMIT_LEASE_MS + 1_000 : retryDelayMs(attempts?.submitAttempts ?? 1);
+  await queue();
+  await sendJob("payments.submit-refund", { refundId }, { startAfter: new Date(Date.now() + delay) });
 }
 
 /** Submits refunds reserved by a committed transaction; a failure here is left to the job. */

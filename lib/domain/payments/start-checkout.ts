@@ -31,10 +31,39 @@ export async function startCheckout(actor: AuthenticatedActor, appointmentId: st
   const gateway = gatewayForCurrency(visit.currency);
 
   const claimed = await transaction(async () => {
-    // Lock the visit so two requests cannot open two checkouts.
-    await getDb().appointment.updateMany({ where: { id: visit.id }, data: { updatedAt: new Date() } });
+    // Lock the visit, still held, so two requests cannot open two checkouts, and a cancellation or
+    // the hold's end (which close open checkouts) cannot slip in between.
+    const { count: stillHeld } = await getDb().appointment.updateMany({
+      where: { id: visit.id, status: "HELD", holdExpiresAt: { gt: new Date() } },
+      data: { updatedAt: new Date() },
+    });
+    if (stillHeld === 0) {
+      throw new AppError("CONFLICT", "The time is no longer held for you. Please choose a time again.");
+    }
     const paid = await getDb().payment.count({ where: { appointmentId: visit.id, status: "SUCCEEDED" } });
     if (paid > 0) throw new AppError("CONFLICT", "This visit is paid; it is being confirmed.");
+    // A checkout whose creation never finished (the server stopped meanwhile) is given up after a minute.
+    const abandoned = await getDb().payment.findMany({
+      where: {
+        appointmentId: visit.id,
+        status: "OPEN",
+        checkoutUrl: null,
+        createdAt: { lt: new Date(Date.now() - 60_000) },
+      },
+      select: { id: true },
+    });
+    for (const { id } of abandoned) {
+      await getDb().payment.update({
+        where: { id },
+        data: { status: "FAILED", failureCode: "checkout_unfinished" },
+      });
+      await recordAuditEvent({
+        action: "payment.failed",
+        resourceType: "Payment",
+        resourceId: id,
+        details: { failureCode: "checkout_unfinished" },
+      });
+    }
     const open = await getDb().payment.findFirst({
       where: { appointmentId: visit.id, status: "OPEN", expiresAt: { gt: new Date() } },
       select: { id: true, checkoutUrl: true },
@@ -81,28 +110,32 @@ export async function startCheckout(actor: AuthenticatedActor, appointmentId: st
       expiresAt: visit.holdExpiresAt,
     });
     const checkoutUrl = checkout.url ?? `/patient/pay/${claimed.id}`;
-    await getDb().payment.update({
-      where: { id: claimed.id },
-      data: { checkoutId: checkout.checkoutId, checkoutUrl },
-    });
-    await recordAuditEvent({
-      action: "payment.checkout-opened",
-      resourceType: "Payment",
-      resourceId: claimed.id,
-      details: { provider: gateway.provider },
+    await transaction(async () => {
+      await getDb().payment.update({
+        where: { id: claimed.id },
+        data: { checkoutId: checkout.checkoutId, checkoutUrl },
+      });
+      await recordAuditEvent({
+        action: "payment.checkout-opened",
+        resourceType: "Payment",
+        resourceId: claimed.id,
+        details: { provider: gateway.provider },
+      });
     });
     return checkoutUrl;
   } catch (error) {
     logger.error("could not open a checkout", { provider: gateway.provider, ...describeError(error) });
-    await getDb().payment.update({
-      where: { id: claimed.id },
-      data: { status: "FAILED", failureCode: "checkout_unavailable" },
-    });
-    await recordAuditEvent({
-      action: "payment.failed",
-      resourceType: "Payment",
-      resourceId: claimed.id,
-      details: { provider: gateway.provider, failureCode: "checkout_unavailable" },
+    await transaction(async () => {
+      await getDb().payment.update({
+        where: { id: claimed.id },
+        data: { status: "FAILED", failureCode: "checkout_unavailable" },
+      });
+      await recordAuditEvent({
+        action: "payment.failed",
+        resourceType: "Payment",
+        resourceId: claimed.id,
+        details: { provider: gateway.provider, failureCode: "checkout_unavailable" },
+      });
     });
     throw new AppError(
       "SERVICE_UNAVAILABLE",

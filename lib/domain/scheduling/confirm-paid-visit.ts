@@ -7,7 +7,6 @@ import { getDb, recordAuditEvent } from "@/lib/db/client";
 import { scheduleVisitJobs } from "./confirm-appointment";
 import { queueNotice } from "./notifications";
 import { ACTIVE_STATUSES } from "./states";
-import { transitionAppointment } from "./transition-appointment";
 
 export type PaidVisitOutcome = "confirmed" | "already-confirmed" | "unavailable";
 
@@ -18,7 +17,19 @@ export async function confirmPaidVisit(appointmentId: string): Promise<PaidVisit
   });
   if (!visit) return "unavailable";
   if (visit.status === "HELD") {
-    await transitionAppointment(visit.id, "CONFIRMED", { holdExpiresAt: null });
+    // Compare-and-set: the hold's expiry or a cancellation may have won meanwhile, and then the
+    // payment is handled as late (below) instead of failing the whole event.
+    const { count } = await getDb().appointment.updateMany({
+      where: { id: visit.id, status: "HELD" },
+      data: { status: "CONFIRMED", holdExpiresAt: null, confirmedAt: new Date() },
+    });
+    if (count === 0) return confirmPaidVisit(appointmentId);
+    await recordAuditEvent({
+      action: "appointment.confirmed",
+      resourceType: "Appointment",
+      resourceId: visit.id,
+      details: { to: "CONFIRMED", from: "HELD", cause: "payment" },
+    });
     await scheduleVisitJobs(visit.id);
     await queueNotice(visit.id, "doctor", "booked");
     return "confirmed";

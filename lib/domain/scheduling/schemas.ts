@@ -1,5 +1,6 @@
 // What scheduling accepts from forms and what its pages receive.
 import { z } from "zod";
+import { currencyExponent, isCurrency, parseMajorAmount } from "@/lib/domain/payments/money";
 import type { AppointmentStatus } from "@/lib/db/generated/enums";
 
 const instant = z.iso
@@ -68,47 +69,67 @@ export const WEEKDAYS = [
   { weekday: 7, name: "Sunday" },
 ] as const;
 
-export const doctorSettingsSchema = z.object({
-  timeZone: z.string().trim().min(1, "Choose your time zone."),
-  visitMinutes: z.coerce
-    .number({ error: "Enter the visit length in minutes." })
-    .int("Use whole minutes.")
-    .min(10, "A visit lasts at least 10 minutes.")
-    .max(240, "A visit lasts at most 4 hours."),
-  languages: z
-    .string()
-    .trim()
-    .max(100)
-    .transform((value) =>
-      value
-        .split(",")
-        .map((code) => code.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[a-z]{2}$/, "Use two-letter language codes, like en, de, hi.")).max(10)),
-  bio: z.string().trim().max(1_000, "Keep the introduction under 1,000 characters."),
-  fee: z
-    .string()
-    .trim()
-    .regex(/^\d{1,6}(\.\d{1,2})?$/, "Enter the fee as a number, like 45 or 45.50.")
-    .transform((value) => Math.round(Number(value) * 100)),
-  currency: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .regex(/^[A-Z]{3}$/, "Use a three-letter currency code, like EUR, USD, INR."),
-  acceptingNewPatients: z
-    .string()
-    .optional()
-    .transform((value) => value === "on"),
-  licenseNumber: z
-    .string()
-    .trim()
-    .max(40, "Keep the licence number under 40 characters.")
-    .regex(/^[\p{L}\p{N} ./-]*$/u, "Use letters, digits, spaces, dots, slashes and dashes only.")
-    .optional()
-    .transform((value) => value || null),
-});
+export const doctorSettingsSchema = z
+  .object({
+    timeZone: z.string().trim().min(1, "Choose your time zone."),
+    visitMinutes: z.coerce
+      .number({ error: "Enter the visit length in minutes." })
+      .int("Use whole minutes.")
+      .min(10, "A visit lasts at least 10 minutes.")
+      .max(240, "A visit lasts at most 4 hours."),
+    languages: z
+      .string()
+      .trim()
+      .max(100)
+      .transform((value) =>
+        value
+          .split(",")
+          .map((code) => code.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(z.string().regex(/^[a-z]{2}$/, "Use two-letter language codes, like en, de, hi.")).max(10),
+      ),
+    bio: z.string().trim().max(1_000, "Keep the introduction under 1,000 characters."),
+    fee: z
+      .string()
+      .trim()
+      .regex(/^\d{1,6}([.,]\d{1,3})?$/, "Enter the fee as a number, like 45 or 45.50."),
+    currency: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3}$/, "Use a three-letter currency code, like EUR, USD, INR.")
+      .refine(isCurrency, "Use an ISO 4217 currency code, like EUR, USD, INR."),
+    acceptingNewPatients: z
+      .string()
+      .optional()
+      .transform((value) => value === "on"),
+    licenseNumber: z
+      .string()
+      .trim()
+      .max(40, "Keep the licence number under 40 characters.")
+      .regex(/^[\p{L}\p{N} ./-]*$/u, "Use letters, digits, spaces, dots, slashes and dashes only.")
+      .optional()
+      .transform((value) => value || null),
+  })
+  // The fee's minor units depend on the currency (JPY has none, KWD three): never a flat × 100.
+  .transform((settings, context) => {
+    const fee = parseMajorAmount(settings.fee, settings.currency);
+    if (fee === null) {
+      const exponent = currencyExponent(settings.currency);
+      context.addIssue({
+        code: "custom",
+        path: ["fee"],
+        message:
+          exponent === 0
+            ? `${settings.currency} has no decimals: enter a whole amount, like 5000.`
+            : `Enter the fee with at most ${exponent} decimals, like 45.50.`,
+      });
+      return z.NEVER;
+    }
+    return { ...settings, fee };
+  });
 
 export const exceptionSchema = z.discriminatedUnion("kind", [
   z.object({

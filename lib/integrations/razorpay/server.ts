@@ -204,9 +204,8 @@ export function createRazorpayGateway(config: RazorpayGatewayConfig): PaymentGat
           currency: request.currency.toUpperCase(),
           receipt: request.paymentId,
           notes: { paymentId: request.paymentId },
-          // Captured on authorisation whatever the account's dashboard setting is (Haven has no
-          // manual capture step); Razorpay's default windows apply, and a late payment is refunded.
-          payment: { capture: "automatic" },
+          // Capture follows the account's setting, which must be automatic capture (Haven has no
+          // manual capture step; README and the admin settings page say so).
         }),
       );
       return { checkoutId: order.id, url: null };
@@ -216,6 +215,15 @@ export function createRazorpayGateway(config: RazorpayGatewayConfig): PaymentGat
     async expireCheckout(): Promise<void> {},
 
     async refund(request: RefundRequest): Promise<SubmittedRefund> {
+      // Razorpay's refund call takes no idempotency key: a retry after a lost answer would refund
+      // twice. So a retry first looks for the refund an earlier attempt made (its notes name it).
+      const earlier = await call("refund list", () =>
+        client.payments.fetchMultipleRefund(request.providerPaymentId, { count: 100 }),
+      );
+      const made = (earlier.items ?? []).find(
+        (item) => !Array.isArray(item.notes) && item.notes?.refundId === request.refundId,
+      );
+      if (made) return { providerRefundId: made.id };
       const refund = await call("refund", () =>
         client.payments.refund(request.providerPaymentId, {
           amount: request.amountMinor,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { currencyExponent, formatMoney, parseMajorAmount } from "@/lib/domain/payments/money";
 import { cancellationRefundMinor, describeRefundPolicy } from "@/lib/domain/payments/refund-policy";
+import { doctorSettingsSchema } from "@/lib/domain/scheduling/schemas";
 
 const now = new Date("2026-12-01T10:00:00Z");
 const hoursAhead = (hours: number) => new Date(now.getTime() + hours * 3_600_000);
@@ -73,5 +74,29 @@ describe("money", () => {
     for (const bad of ["", "-5", "12.345", "1e3", "abc", "12.5.0", "5.5"]) {
       expect(parseMajorAmount(bad, bad === "5.5" ? "JPY" : "EUR"), bad).toBeNull();
     }
+  });
+});
+
+describe("a doctor's fee", () => {
+  const settings = (fee: string, currency: string) =>
+    doctorSettingsSchema.safeParse({
+      timeZone: "Europe/Berlin",
+      visitMinutes: "30",
+      languages: "en",
+      bio: "",
+      fee,
+      currency,
+    });
+
+  it("is stored in the currency's own minor unit", () => {
+    expect(settings("45.50", "EUR").data?.fee).toBe(4550);
+    expect(settings("5000", "JPY").data?.fee).toBe(5000);
+    expect(settings("1.250", "KWD").data?.fee).toBe(1250);
+  });
+
+  it("refuses decimals a currency does not have, and codes that are no currency", () => {
+    expect(settings("50.5", "JPY").error?.issues[0]?.message).toMatch(/JPY has no decimals/);
+    expect(settings("45.505", "EUR").error?.issues[0]?.message).toMatch(/at most 2 decimals/);
+    expect(settings("45", "ABC").error?.issues[0]?.message).toMatch(/ISO 4217/);
   });
 });

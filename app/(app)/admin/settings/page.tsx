@@ -111,6 +111,9 @@ export default async function AdminSettingsPage() {
       <Card title="Currency routing">
         <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
           <li>Razorpay takes: {razorpayCurrencies} (PAYMENTS_RAZORPAY_CURRENCIES).</li>
+          <li>
+            In Razorpay&apos;s dashboard, set payment capture to automatic: Haven has no manual capture step.
+          </li>
           <li>Stripe takes every other currency.</li>
           <li>
             {settings.testModeActive

@@ -1,3 +1,4 @@
+import { formatMajorAmount } from "@/lib/domain/payments/money";
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/ui/action-form";
 import { Card } from "@/components/ui/form";
@@ -69,7 +70,7 @@ export default async function AvailabilityPage() {
               name: "fee",
               label: "Fee per visit",
               hint: "Like 45 or 45.50.",
-              defaultValue: ((profile?.feeMinor ?? 0) / 100).toFixed(2),
+              defaultValue: formatMajorAmount(profile?.feeMinor ?? 0, profile?.currency ?? "EUR"),
             },
             {
               name: "currency",

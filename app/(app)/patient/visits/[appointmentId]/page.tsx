@@ -15,6 +15,7 @@ import { formatDateTime } from "@/lib/domain/scheduling/format";
 import { cancelVisitAction } from "@/lib/domain/scheduling/actions";
 import { schedulingPolicy } from "@/lib/domain/scheduling/config";
 import { beforePatientCutoff } from "@/lib/domain/scheduling/policy";
+import { expireStaleHolds } from "@/lib/domain/scheduling/book-appointment";
 import { appointmentFor } from "@/lib/domain/scheduling/queries";
 import { isActive } from "@/lib/domain/scheduling/states";
 import { getEnv } from "@/lib/env";
@@ -40,6 +41,8 @@ export default async function PatientVisitPage({
   const { appointmentId } = await params;
   pageIdOr404(appointmentId);
   const query = await searchParams;
+  // A hold that ran out a moment ago (its job is due within a second) is shown as what it is.
+  await runAs(actor, () => expireStaleHolds({ patientId: actor.userId }));
   const [visit, timeZone] = await runAs(actor, () =>
     Promise.all([appointmentFor(actor, appointmentId), accountTimeZone(actor)]),
   );
