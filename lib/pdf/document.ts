@@ -1,4 +1,4 @@
-// The shared PDF setup (prescriptions now, receipts later): pdfkit, which shapes
+// The shared PDF setup (prescriptions, receipts): pdfkit, which shapes
 // complex scripts, with Noto Sans Devanagari (OFL; it covers Latin, Devanagari
 // and ₹) read from the repository, never fetched. pdfkit's built-in fonts are
 // Latin-only, so no text may ever be set in them.
@@ -68,4 +68,35 @@ export function renderPdf(options: PdfOptions, draw: (doc: PDFKit.PDFDocument) =
       reject(error instanceof Error ? error : new Error(String(error)));
     }
   });
+}
+
+/** The house colours of Haven's documents. */
+export const PDF_COLORS = { ink: "#0f172a", muted: "#475569", rule: "#cbd5e1" } as const;
+
+/** The text column of a page, a horizontal rule across it, and a "Label: value" line. */
+export function pageLayout(doc: PDFKit.PDFDocument) {
+  const left = doc.page.margins.left;
+  const width = doc.page.width - left - doc.page.margins.right;
+  return {
+    left,
+    width,
+    rule: () => {
+      doc.moveDown(0.5);
+      doc
+        .moveTo(left, doc.y)
+        .lineTo(left + width, doc.y)
+        .strokeColor(PDF_COLORS.rule)
+        .lineWidth(0.75)
+        .stroke();
+      doc.moveDown(0.7);
+    },
+    labelled: (label: string, value: string) => {
+      doc
+        .font("bold")
+        .fontSize(10)
+        .fillColor(PDF_COLORS.muted)
+        .text(`${label}: `, left, doc.y, { continued: true });
+      doc.font("regular").fillColor(PDF_COLORS.ink).text(value);
+    },
+  };
 }

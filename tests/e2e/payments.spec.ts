@@ -200,7 +200,8 @@ test("payment pages and routes answer 404 to another patient, a doctor without t
   }
   for (const route of routes) expect((await page.request.get(route)).status(), route).toBe(404);
 
-  await signInPatient(page, DEMO_EMAILS.patients[1], DEMO_PASSWORD);
+  // A patient of their own (a demo patient's extra session would show in other specs).
+  await signInPatient(page, await signUpConfirmedPatient(page, "Otto Berg", PASSWORD), PASSWORD);
   const okafor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
   const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
   for (const outsider of [page, okafor, admin]) {

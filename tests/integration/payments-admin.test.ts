@@ -5,7 +5,7 @@
 // rest, no patient data in what the admin sees, and everyone else refused.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AuthenticatedActor } from "@/lib/auth/current";
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb } from "@/lib/db/client";
 import {
   listPayments,
   parseRevenueRange,
@@ -15,18 +15,15 @@ import {
 } from "@/lib/domain/payments/admin-queries";
 import { refundPaymentAction } from "@/lib/domain/payments/admin-actions";
 import { refundPaymentManually } from "@/lib/domain/payments/refunds";
-import { startCheckout } from "@/lib/domain/payments/start-checkout";
-import { completeTestCheckout, testModeFee } from "@/lib/domain/payments/test-checkout";
-import { bookAppointment } from "@/lib/domain/scheduling/book-appointment";
-import { freeSlots } from "@/lib/domain/scheduling/queries";
+import { testModeFee } from "@/lib/domain/payments/test-checkout";
 import { AppError } from "@/lib/http/errors";
 import { type FormState, INITIAL_FORM_STATE } from "@/lib/http/form-state";
 import { stopQueue } from "@/lib/jobs/queue";
-import { runAsSystem } from "@/lib/request-context";
 import { createAccount } from "../support/accounts";
 import { appErrorOf, asActor, authenticatedActor } from "../support/actors";
 import { type Person, denialsOf, person } from "../support/care";
 import { runSql } from "../support/database";
+import { feeDoctor, paidVisit as payVisit } from "../support/payments";
 
 // The action reads the session from Next's request (cookies); here the test says who is signed in.
 const session = vi.hoisted(() => ({ actor: null as AuthenticatedActor | null }));
@@ -57,51 +54,10 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-/** A doctor charging €45 and available around the clock (tests never depend on the hour they run). */
-async function paidDoctor() {
-  const doctor = await createAccount("DOCTOR");
-  await runAsSystem("test", async () => {
-    await getDb().doctorProfile.create({
-      data: {
-        userId: doctor.id,
-        displayName: `Dr. Ledger ${doctor.id.slice(0, 4)}`,
-        specialty: "General practice",
-        visitMinutes: 30,
-        feeMinor: FEE,
-        currency: "EUR",
-      },
-    });
-    await getDb().availabilityRule.createMany({
-      data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
-        weekday,
-        startMinute: 0,
-        endMinute: 1440,
-        doctorId: doctor.id,
-      })),
-    });
-  });
-  return { ...doctor, actor: authenticatedActor(doctor.id, "DOCTOR") };
-}
+const paidDoctor = () => feeDoctor(FEE, "EUR", "Dr. Ledger");
 
-let days = 2;
 /** A visit booked and paid through the TEST MODE checkout; returns the payment's id. */
-async function paidVisit(doctorId: string, patient: Person): Promise<string> {
-  days += 1;
-  const [slot] = await runAsSystem("test", () =>
-    freeSlots(doctorId, { from: new Date(Date.now() + days * 86_400_000) }),
-  );
-  const appointmentId = await asActor(patient.actor, () =>
-    bookAppointment(patient.actor, { doctorId, startsAt: slot!.start, reason: "Chest pain" }),
-  );
-  await asActor(patient.actor, () => startCheckout(patient.actor, appointmentId));
-  const [payment] = await runSql<{ id: string; checkout_id: string }>(
-    databaseUrl,
-    "SELECT id, checkout_id FROM payments WHERE appointment_id = $1",
-    [appointmentId],
-  );
-  await asActor(patient.actor, () => completeTestCheckout(patient.actor, payment!.checkout_id, "succeed"));
-  return payment!.id;
-}
+const paidVisit = async (doctorId: string, patient: Person) => (await payVisit(patient, doctorId)).paymentId;
 
 async function paymentRow(paymentId: string) {
   const [row] = await runSql<{

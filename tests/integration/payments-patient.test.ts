@@ -19,18 +19,16 @@ import {
   visitPayment,
 } from "@/lib/domain/payments/queries";
 import { acceptRazorpayReturn } from "@/lib/domain/payments/razorpay-return";
-import { startCheckout } from "@/lib/domain/payments/start-checkout";
 import { completeTestCheckout } from "@/lib/domain/payments/test-checkout";
 import { bookAppointment } from "@/lib/domain/scheduling/book-appointment";
 import { cancelAppointment } from "@/lib/domain/scheduling/change-appointment";
-import { freeSlots } from "@/lib/domain/scheduling/queries";
 import { resetEnvCache } from "@/lib/env";
 import { stopQueue } from "@/lib/jobs/queue";
 import { runAsSystem } from "@/lib/request-context";
-import { createAccount } from "../support/accounts";
-import { appErrorOf, asActor, authenticatedActor } from "../support/actors";
+import { appErrorOf, asActor } from "../support/actors";
 import { type Person, careVisit, denialsOf, person } from "../support/care";
 import { runSql } from "../support/database";
+import { feeDoctor, heldVisit as holdVisit, nextSlot, openCheckout } from "../support/payments";
 
 // A refusal for want of a permission is audited through runAs, which reads the request's headers.
 vi.mock("next/headers", () => ({ headers: () => Promise.resolve(new Headers()) }));
@@ -53,52 +51,15 @@ afterAll(async () => {
 const PATIENT_NAME = "अनन्या शर्मा";
 const DOCTOR_NAME = "Dr. Ravi Menon";
 
-/** A doctor charging €45.00, available around the clock (tests never depend on the hour they run). */
-async function payingDoctor() {
-  const doctor = await createAccount("DOCTOR");
-  await runAsSystem("test", async () => {
-    await getDb().doctorProfile.create({
-      data: {
-        userId: doctor.id,
-        displayName: DOCTOR_NAME,
-        specialty: "General practice",
-        visitMinutes: 30,
-        feeMinor: 4500,
-        currency: "EUR",
-      },
-    });
-    await getDb().availabilityRule.createMany({
-      data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
-        weekday,
-        startMinute: 0,
-        endMinute: 1440,
-        doctorId: doctor.id,
-      })),
-    });
-  });
-  return { ...doctor, actor: authenticatedActor(doctor.id, "DOCTOR") };
-}
-
-let dayOffset = 3;
-/** A free slot a few days ahead, a different day each time (a patient cannot hold two at once). */
-async function nextSlot(doctorId: string) {
-  dayOffset += 1;
-  const [slot] = await runAsSystem("test", () =>
-    freeSlots(doctorId, { from: new Date(Date.now() + dayOffset * 86_400_000) }),
-  );
-  return slot!;
-}
+const payingDoctor = () => feeDoctor(4500, "EUR", "", DOCTOR_NAME);
 
 /** Books a paid visit and opens its TEST MODE checkout: the visit id and the checkout id. */
 async function heldVisit(patient: Person, doctorId: string, startsAt?: Date) {
   const start = startsAt ?? (await nextSlot(doctorId)).start;
-  const appointmentId = await asActor(patient.actor, () =>
-    bookAppointment(patient.actor, { doctorId, startsAt: start, reason: "Persistent cough" }),
-  );
-  const url = await asActor(patient.actor, () => startCheckout(patient.actor, appointmentId));
-  const checkoutId = /^\/pay\/test\/(tco_[0-9a-f-]{36})$/.exec(url)?.[1];
-  expect(checkoutId, url).toBeDefined();
-  return { appointmentId, checkoutId: checkoutId!, startsAt: start };
+  const appointmentId = await holdVisit(patient, doctorId, start);
+  const { url, checkoutId } = await openCheckout(patient, appointmentId);
+  expect(url).toBe(`/pay/test/${checkoutId}`);
+  return { appointmentId, checkoutId, startsAt: start };
 }
 
 /** A paid, confirmed visit: the real flow end to end. */

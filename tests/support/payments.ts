@@ -11,15 +11,21 @@ import { runAsSystem } from "@/lib/request-context";
 import { createAccount } from "./accounts";
 import { asActor, authenticatedActor } from "./actors";
 
-export type Party = Awaited<ReturnType<typeof payingPatient>>;
+/** Whoever books: anything with a patient's actor (tests/support/care.ts's person() too). */
+export type Party = Pick<Awaited<ReturnType<typeof payingPatient>>, "actor">;
 
-export async function feeDoctor(feeMinor = 4500, currency = "EUR") {
+export async function feeDoctor(
+  feeMinor = 4500,
+  currency = "EUR",
+  namePrefix = "Dr. Fee",
+  displayName?: string,
+) {
   const doctor = await createAccount("DOCTOR");
   await runAsSystem("test", async () => {
     await getDb().doctorProfile.create({
       data: {
         userId: doctor.id,
-        displayName: `Dr. Fee ${doctor.id.slice(0, 4)}`,
+        displayName: displayName ?? `${namePrefix} ${doctor.id.slice(0, 4)}`,
         specialty: "General practice",
         feeMinor,
         currency,

@@ -4,14 +4,12 @@
 // Names are printed as written, in any script the bundled font covers (and ₹).
 import "server-only";
 import { formatDateTime } from "@/lib/domain/scheduling/format";
-import { renderPdf } from "@/lib/pdf/document";
+import { PDF_COLORS, pageLayout, renderPdf } from "@/lib/pdf/document";
 import { REFUND_CAUSE_LABEL, REFUND_STATUS_LABEL } from "./labels";
 import { formatMoney } from "./money";
 import type { Receipt } from "./queries";
 
-const INK = "#0f172a";
-const MUTED = "#475569";
-const RULE = "#cbd5e1";
+const { ink: INK, muted: MUTED } = PDF_COLORS;
 const BANNER_FILL = "#fef3c7";
 const BANNER_EDGE = "#b45309";
 const BANNER_INK = "#78350f";
@@ -22,22 +20,7 @@ export function renderReceiptPdf(receipt: Receipt): Promise<Buffer> {
   const money = (minor: number) => formatMoney(minor, receipt.currency);
   const when = (instant: Date) => formatDateTime(instant, receipt.timeZone);
   return renderPdf({ title: "Receipt", author: receipt.clinic.name, subject: "Payment receipt" }, (doc) => {
-    const left = doc.page.margins.left;
-    const width = doc.page.width - left - doc.page.margins.right;
-    const rule = () => {
-      doc.moveDown(0.5);
-      doc
-        .moveTo(left, doc.y)
-        .lineTo(left + width, doc.y)
-        .strokeColor(RULE)
-        .lineWidth(0.75)
-        .stroke();
-      doc.moveDown(0.7);
-    };
-    const labelled = (label: string, value: string) => {
-      doc.font("bold").fontSize(10).fillColor(MUTED).text(`${label}: `, left, doc.y, { continued: true });
-      doc.font("regular").fillColor(INK).text(value);
-    };
+    const { left, width, rule, labelled } = pageLayout(doc);
     /** A line with its amount at the right margin. */
     const amountRow = (label: string, amount: string, options: { bold?: boolean; size?: number } = {}) => {
       const top = doc.y;

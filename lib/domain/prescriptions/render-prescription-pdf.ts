@@ -4,14 +4,12 @@
 import "server-only";
 import { formatDateTime } from "@/lib/domain/scheduling/format";
 import { getEnv } from "@/lib/env";
-import { renderPdf } from "@/lib/pdf/document";
+import { PDF_COLORS, pageLayout, renderPdf } from "@/lib/pdf/document";
 import type { PrescriptionDocument } from "./queries";
 import { ITEM_FIELDS } from "./schemas";
 import { formatIsoDate } from "@/lib/domain/health-profile/dates";
 
-const INK = "#0f172a";
-const MUTED = "#475569";
-const RULE = "#cbd5e1";
+const { ink: INK, muted: MUTED } = PDF_COLORS;
 
 export const verificationUrl = (code: string) => new URL(`/verify/${code}`, getEnv().APP_URL).toString();
 
@@ -24,22 +22,7 @@ export function renderPrescriptionPdf({
   return renderPdf(
     { title: "Prescription", author: prescription.doctorName, subject: env.CLINIC_NAME },
     (doc) => {
-      const left = doc.page.margins.left;
-      const width = doc.page.width - left - doc.page.margins.right;
-      const rule = () => {
-        doc.moveDown(0.5);
-        doc
-          .moveTo(left, doc.y)
-          .lineTo(left + width, doc.y)
-          .strokeColor(RULE)
-          .lineWidth(0.75)
-          .stroke();
-        doc.moveDown(0.7);
-      };
-      const labelled = (label: string, value: string) => {
-        doc.font("bold").fontSize(10).fillColor(MUTED).text(`${label}: `, { continued: true });
-        doc.font("regular").fillColor(INK).text(value);
-      };
+      const { rule, labelled } = pageLayout(doc);
 
       doc.font("bold").fontSize(18).fillColor(INK).text(env.CLINIC_NAME);
       if (env.CLINIC_ADDRESS) doc.font("regular").fontSize(10).fillColor(MUTED).text(env.CLINIC_ADDRESS);
