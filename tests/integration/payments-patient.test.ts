@@ -8,8 +8,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as pollPayment } from "@/app/api/appointments/[appointmentId]/payment/route";
 import { GET as downloadReceipt } from "@/app/api/payments/[paymentId]/receipt/route";
 import type { AuthenticatedActor } from "@/lib/auth/current";
-import { encodeSessionCookie } from "@/lib/auth/session-cookie";
-import { createSession } from "@/lib/auth/sessions";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import {
   billingOf,
@@ -27,6 +25,7 @@ import { stopQueue } from "@/lib/jobs/queue";
 import { runAsSystem } from "@/lib/request-context";
 import { appErrorOf, asActor } from "../support/actors";
 import { type Person, careVisit, denialsOf, person } from "../support/care";
+import { browserHeaders as browserAs } from "../support/browser";
 import { runSql } from "../support/database";
 import { feeDoctor, heldVisit as holdVisit, nextSlot, openCheckout } from "../support/payments";
 
@@ -81,24 +80,7 @@ const countAudit = async (action: string, resourceId: string) =>
     )[0]!.n,
   );
 
-let addressSlot = 0;
-/** Calls a route as a browser would: with this person's session cookie, or none. */
-async function browserHeaders(actor?: AuthenticatedActor) {
-  addressSlot += 1;
-  const headers: Record<string, string> = { "x-forwarded-for": `10.88.${addressSlot % 250}.7` };
-  if (actor) {
-    const session = await runAsSystem("test", () =>
-      createSession(actor.userId, { ip: null, userAgent: "tests" }),
-    );
-    const cookie = await encodeSessionCookie({
-      sessionId: session.id,
-      userId: actor.userId,
-      role: actor.role,
-    });
-    headers.cookie = `${cookie.name}=${cookie.value}`;
-  }
-  return headers;
-}
+const browserHeaders = (actor?: AuthenticatedActor) => browserAs(88, actor);
 
 const fetchReceipt = async (paymentId: string, actor?: AuthenticatedActor) =>
   downloadReceipt(

@@ -11,8 +11,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as downloadPdf } from "@/app/api/prescriptions/[prescriptionId]/pdf/route";
 import { POST as verifyForm } from "@/app/api/verify/route";
 import type { AuthenticatedActor } from "@/lib/auth/current";
-import { encodeSessionCookie } from "@/lib/auth/session-cookie";
-import { createSession } from "@/lib/auth/sessions";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { issuePrescription } from "@/lib/domain/prescriptions/issue-prescription";
 import {
@@ -31,6 +29,7 @@ import { seedDemoPrescriptions } from "@/prisma/seed-prescriptions";
 import { createAccount } from "../support/accounts";
 import { appErrorOf, asActor, authenticatedActor } from "../support/actors";
 import { careVisit } from "../support/care";
+import { browserHeaders } from "../support/browser";
 import { runSql } from "../support/database";
 
 // A refusal for want of a permission is audited through runAs, which reads the request's headers.
@@ -66,7 +65,6 @@ async function person(role: Role) {
   return { ...account, actor: authenticatedActor(account.id, role) };
 }
 
-let slot = 0;
 const visit = (doctorId: string, patientId: string) => careVisit(doctorId, patientId);
 
 const countAudit = async (action: string, resourceId: string) =>
@@ -120,18 +118,7 @@ const ITEM_FIELDS = [
 
 /** Calls the PDF route as a browser would: with this person's session cookie, or none. */
 async function fetchPdf(prescriptionId: string, actor?: AuthenticatedActor) {
-  const headers: Record<string, string> = { "x-forwarded-for": `10.77.${slot % 250}.${(slot += 1) % 250}` };
-  if (actor) {
-    const session = await runAsSystem("test", () =>
-      createSession(actor.userId, { ip: null, userAgent: "tests" }),
-    );
-    const cookie = await encodeSessionCookie({
-      sessionId: session.id,
-      userId: actor.userId,
-      role: actor.role,
-    });
-    headers.cookie = `${cookie.name}=${cookie.value}`;
-  }
+  const headers = await browserHeaders(77, actor);
   return downloadPdf(new Request(`http://localhost/api/prescriptions/${prescriptionId}/pdf`, { headers }), {
     params: Promise.resolve({ prescriptionId }),
   });

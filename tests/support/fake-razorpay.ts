@@ -3,8 +3,8 @@
 // the Basic auth header) so tests can check exactly what Haven told the provider.
 // It implements only the endpoints Haven calls, with Razorpay's shapes.
 import { createHmac, randomBytes } from "node:crypto";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { lowerCaseHeaders, readBody, serveFake } from "./fake-http";
 import type { RecordedRequest } from "./fake-stripe";
 
 export type { RecordedRequest } from "./fake-stripe";
@@ -79,15 +79,6 @@ export function fakeRazorpayFee(amountMinor: number): { fee: number; tax: number
 function randomId(prefix: string): string {
   // Razorpay ids are `<prefix>_` + 14 alphanumerics.
   return `${prefix}_${randomBytes(10).toString("base64url").replace(/[-_]/g, "x").slice(0, 14)}`;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
 }
 
 function razorpayError(status: number, code: string, description: string) {
@@ -204,10 +195,7 @@ export async function startFakeRazorpay(
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const rawBody = await readBody(request);
     const url = new URL(request.url ?? "/", baseUrl);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-    }
+    const headers = lowerCaseHeaders(request);
     let body: Record<string, unknown> = {};
     if (rawBody) {
       try {
@@ -236,15 +224,8 @@ export async function startFakeRazorpay(
     response.end(JSON.stringify(result.body));
   }
 
-  const server: Server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      const failure = razorpayError(500, "SERVER_ERROR", "Fake Razorpay failed.");
-      response.writeHead(failure.status, { "content-type": "application/json" });
-      response.end(JSON.stringify(failure.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveFake(handle, razorpayError(500, "SERVER_ERROR", "Fake Razorpay failed."));
+  baseUrl = server.url;
 
   function newPayment(
     order: FakeOrder,
@@ -307,10 +288,7 @@ export async function startFakeRazorpay(
       }
       return { ...refund };
     },
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
+    close: () => server.close(),
   };
 }
 

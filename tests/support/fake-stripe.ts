@@ -3,8 +3,8 @@
 // tests can check exactly what Haven told the provider. It implements only the
 // endpoints Haven calls, with Stripe's response and error shapes.
 import { randomBytes } from "node:crypto";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { lowerCaseHeaders, readBody, serveFake } from "./fake-http";
 import Stripe from "stripe";
 
 export interface RecordedRequest {
@@ -106,23 +106,6 @@ export function parseStripeForm(encoded: string): Record<string, unknown> {
     });
   }
   return root;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
-
-function lowerCaseHeaders(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return headers;
 }
 
 function stripeError(status: number, type: string, message: string, code?: string) {
@@ -303,14 +286,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     response.end(JSON.stringify(result.body));
   }
 
-  const server: Server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      response.writeHead(500, { "content-type": "application/json" });
-      response.end(JSON.stringify(stripeError(500, "api_error", "Fake Stripe failed.").body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveFake(handle, stripeError(500, "api_error", "Fake Stripe failed."));
+  baseUrl = server.url;
 
   return {
     url: baseUrl,
@@ -357,11 +334,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       }
       return { ...refund };
     },
-    close() {
-      // The stripe client keeps connections alive; close them or close() waits for their timeout.
-      server.closeAllConnections();
-      return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
+    close: () => server.close(),
   };
 }
 

@@ -7,6 +7,7 @@ import { getDb, recordAuditEvent } from "@/lib/db/client";
 import { scheduleVisitJobs } from "./confirm-appointment";
 import { queueNotice } from "./notifications";
 import { ACTIVE_STATUSES } from "./states";
+import { tryTransitionAppointment } from "./transition-appointment";
 
 export type PaidVisitOutcome = "confirmed" | "already-confirmed" | "unavailable";
 
@@ -19,17 +20,9 @@ export async function confirmPaidVisit(appointmentId: string): Promise<PaidVisit
   if (visit.status === "HELD") {
     // Compare-and-set: the hold's expiry or a cancellation may have won meanwhile, and then the
     // payment is handled as late (below) instead of failing the whole event.
-    const { count } = await getDb().appointment.updateMany({
-      where: { id: visit.id, status: "HELD" },
-      data: { status: "CONFIRMED", holdExpiresAt: null, confirmedAt: new Date() },
-    });
-    if (count === 0) return confirmPaidVisit(appointmentId);
-    await recordAuditEvent({
-      action: "appointment.confirmed",
-      resourceType: "Appointment",
-      resourceId: visit.id,
-      details: { to: "CONFIRMED", from: "HELD", cause: "payment" },
-    });
+    if (!(await tryTransitionAppointment(visit.id, "CONFIRMED", { holdExpiresAt: null }))) {
+      return confirmPaidVisit(appointmentId);
+    }
     await scheduleVisitJobs(visit.id);
     await queueNotice(visit.id, "doctor", "booked");
     return "confirmed";

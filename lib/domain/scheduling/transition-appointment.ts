@@ -7,11 +7,31 @@ import type { AppointmentStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/http/errors";
 import { STATUS_LABEL, sourcesOf } from "./states";
 
+type TransitionExtra = { cancelReason?: string; cancelledById?: string; holdExpiresAt?: null };
+
 export async function transitionAppointment(
   appointmentId: string,
   to: AppointmentStatus,
-  extra: { cancelReason?: string; cancelledById?: string; holdExpiresAt?: null } = {},
+  extra: TransitionExtra = {},
 ): Promise<void> {
+  if (await tryTransitionAppointment(appointmentId, to, extra)) return;
+  const current = await getDb().appointment.findUnique({
+    where: { id: appointmentId },
+    select: { status: true },
+  });
+  if (!current) throw new AppError("NOT_FOUND", "No such visit.");
+  throw new AppError(
+    "CONFLICT",
+    `This visit is ${STATUS_LABEL[current.status].toLowerCase()}: it cannot become ${STATUS_LABEL[to].toLowerCase()}.`,
+  );
+}
+
+/** The same change, answering false (nothing changed) when the visit is not in a status it may follow. */
+export async function tryTransitionAppointment(
+  appointmentId: string,
+  to: AppointmentStatus,
+  extra: TransitionExtra = {},
+): Promise<boolean> {
   const from = sourcesOf(to);
   // The moment of confirmation is kept: it decides who is a treating doctor (lib/authz/care.ts).
   const data = { status: to, ...extra, ...(to === "CONFIRMED" ? { confirmedAt: new Date() } : {}) };
@@ -27,21 +47,12 @@ export async function transitionAppointment(
           .then((rows) => rows.length)
       : (await getDb().appointment.updateMany({ where: { id: appointmentId, status: { in: from } }, data }))
           .count;
-  if (changed === 0) {
-    const current = await getDb().appointment.findUnique({
-      where: { id: appointmentId },
-      select: { status: true },
-    });
-    if (!current) throw new AppError("NOT_FOUND", "No such visit.");
-    throw new AppError(
-      "CONFLICT",
-      `This visit is ${STATUS_LABEL[current.status].toLowerCase()}: it cannot become ${STATUS_LABEL[to].toLowerCase()}.`,
-    );
-  }
+  if (changed === 0) return false;
   await recordAuditEvent({
     action: `appointment.${to.toLowerCase().replace("_", "-")}`,
     resourceType: "Appointment",
     resourceId: appointmentId,
     details: { to, from: from.join("|") },
   });
+  return true;
 }

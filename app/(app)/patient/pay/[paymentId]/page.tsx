@@ -1,6 +1,6 @@
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import { headers } from "next/headers";
-import Link from "next/link";
+import { ClosedCheckout } from "@/components/payments/closed-checkout";
 import { RazorpayCheckout } from "@/components/payments/razorpay-checkout";
 import { Alert, Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
@@ -61,25 +61,18 @@ export default async function RazorpayPayPage({ params }: { params: Promise<{ pa
             visitHref={visitHref}
           />
         ) : (
-          <div className="space-y-3 text-sm text-slate-800">
-            <p>
-              {checkout.status === "SUCCEEDED"
+          <ClosedCheckout
+            appointmentId={checkout.appointmentId}
+            message={
+              checkout.status === "SUCCEEDED"
                 ? "This payment is complete."
                 : !checkout.keyId
                   ? "Razorpay is not configured on this server any more. Please contact the clinic."
                   : open
                     ? "This checkout is still being prepared. Go back to the visit and try again in a moment."
-                    : "This checkout is closed. Start again from the visit."}
-            </p>
-            <p>
-              <Link
-                href={`/patient/visits/${checkout.appointmentId}` as Route}
-                className="text-brand-700 underline"
-              >
-                Back to the visit
-              </Link>
-            </p>
-          </div>
+                    : "This checkout is closed. Start again from the visit."
+            }
+          />
         )}
       </Card>
     </>

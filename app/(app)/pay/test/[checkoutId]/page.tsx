@@ -1,6 +1,6 @@
 import type { Metadata, Route } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ClosedCheckout } from "@/components/payments/closed-checkout";
 import { TestCheckoutForm } from "@/components/payments/test-checkout-form";
 import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
@@ -59,23 +59,16 @@ export default async function TestCheckoutPage({ params }: { params: Promise<{ c
             cancelHref={`/patient/visits/${checkout.appointmentId}?payment=cancelled` as Route}
           />
         ) : (
-          <div className="space-y-3 text-sm text-slate-800">
-            <p>
-              {checkout.status === "SUCCEEDED"
+          <ClosedCheckout
+            appointmentId={checkout.appointmentId}
+            message={
+              checkout.status === "SUCCEEDED"
                 ? "This checkout is paid already."
                 : checkout.status === "FAILED"
                   ? "This checkout is closed: the card was declined. Start again from the visit to try once more."
-                  : "This checkout has expired: the time was held for you only so long."}
-            </p>
-            <p>
-              <Link
-                href={`/patient/visits/${checkout.appointmentId}` as Route}
-                className="text-brand-700 underline"
-              >
-                Back to the visit
-              </Link>
-            </p>
-          </div>
+                  : "This checkout has expired: the time was held for you only so long."
+            }
+          />
         )}
       </Card>
     </>
