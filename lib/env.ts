@@ -255,6 +255,47 @@ const envSchema = z.object({
   REFUND_FULL_BEFORE_HOURS: z.coerce.number().min(0).max(720).default(48),
   /** …later than that, this share (a doctor's cancellation is always refunded in full). */
   REFUND_LATE_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
+  /**
+   * Realtime (messaging): "auto" uses Pusher when its four settings are present, else the built-in
+   * Server-Sent Events; "builtin" or "pusher" force one.
+   */
+  REALTIME_TRANSPORT: z
+    .enum(["auto", "builtin", "pusher"], { error: 'must be "auto", "builtin" or "pusher"' })
+    .default("auto"),
+  /**
+   * How the built-in transport's instances reach each other: PostgreSQL LISTEN/NOTIFY ("postgres",
+   * several instances on one database), or an in-process bus ("memory": one instance; the embedded
+   * development database, whose NOTIFY reaches no other connection).
+   */
+  REALTIME_BUS: z
+    .enum(["postgres", "memory"], { error: 'must be "postgres" or "memory"' })
+    .default("postgres"),
+  /** Open event streams per user (tabs and devices), across instances. */
+  REALTIME_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(50).default(5),
+  REALTIME_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(60).default(15),
+  /** How long events stay replayable after a reconnect. */
+  REALTIME_EVENT_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(48),
+  /** Pusher Channels: app id, key, secret and cluster (all four, or none). */
+  PUSHER_APP_ID: z
+    .string()
+    .regex(/^[0-9]+$/, { error: "must be the numeric Pusher app id" })
+    .optional(),
+  PUSHER_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{8,}$/, { error: "must be the Pusher app key" })
+    .optional(),
+  PUSHER_SECRET: z.string().min(16, { error: "must be the Pusher app secret" }).optional(),
+  PUSHER_CLUSTER: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, { error: "must be a Pusher cluster such as eu or ap2" })
+    .optional(),
+  /** A Pusher-compatible server of your own (host and port), instead of Pusher's cloud. */
+  PUSHER_HOST: z.string().min(1).optional(),
+  PUSHER_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  PUSHER_USE_TLS: z
+    .enum(["true", "false"], { error: 'must be "true" or "false"' })
+    .default("true")
+    .transform((value) => value === "true"),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
@@ -293,7 +334,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
     }
   }
 
-  problems.push(...paymentProblems(raw, isProduction));
+  problems.push(...providerProblems(raw, isProduction));
 
   for (const spec of SECRET_SPECS) {
     const value = raw[spec.name];
@@ -338,12 +379,13 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
   } as Env;
 }
 
-/** A provider is configured whole or not at all; production takes no test keys. */
-function paymentProblems(raw: Record<string, string | undefined>, isProduction: boolean): string[] {
+/** A provider (payments, realtime) is configured whole or not at all; production takes no test keys. */
+function providerProblems(raw: Record<string, string | undefined>, isProduction: boolean): string[] {
   const problems: string[] = [];
   const groups = [
     { provider: "Stripe", names: ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] },
     { provider: "Razorpay", names: ["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"] },
+    { provider: "Pusher", names: ["PUSHER_APP_ID", "PUSHER_KEY", "PUSHER_SECRET", "PUSHER_CLUSTER"] },
   ] as const;
   for (const { provider, names } of groups) {
     const present = names.filter((name) => raw[name]);
@@ -352,6 +394,11 @@ function paymentProblems(raw: Record<string, string | undefined>, isProduction: 
         problems.push(`${name} is missing: ${provider} needs ${names.join(", ")} together`);
       }
     }
+  }
+  if (raw.REALTIME_TRANSPORT === "pusher" && !raw.PUSHER_APP_ID) {
+    problems.push(
+      "REALTIME_TRANSPORT is pusher, but PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET and PUSHER_CLUSTER are not set",
+    );
   }
   if (isProduction) {
     if (raw.STRIPE_SECRET_KEY?.match(/^(sk|rk)_test_/)) {

@@ -12,7 +12,7 @@ import { requestIdOf } from "@/lib/http/request-id";
 import { memoInContext, runWithContext } from "@/lib/request-context";
 import type { PointToSpend } from "@/lib/db/session-lookup";
 import { clientIp } from "@/lib/security/client-ip";
-import { perUserPointToSpend } from "@/lib/security/rate-limit";
+import { type RateLimitName, perUserPointToSpend } from "@/lib/security/rate-limit";
 import {
   type SessionToken,
   decodeSessionCookie,
@@ -28,6 +28,11 @@ export interface AuthenticatedActor {
   idleExpiresAt: Date;
 }
 
+/** Sent by the browser on requests it makes by itself, not for the person (lib/realtime). */
+export const BACKGROUND_HEADER = "x-haven-background";
+const isEventStream = (request: Request) =>
+  (request.headers.get("accept") ?? "").includes("text/event-stream");
+
 type Resolution =
   | { actor: AuthenticatedActor; spent: { points: number; expiresAtMs: number } | null }
   | { actor: null; reason: SessionEndReason | "none" };
@@ -35,9 +40,10 @@ type Resolution =
 async function resolveToken(
   token: SessionToken | null,
   spend: PointToSpend | null = null,
+  touch = true,
 ): Promise<Resolution> {
   if (!token) return { actor: null, reason: "none" };
-  const check = await checkSession(token.sessionId, { touch: true, spend });
+  const check = await checkSession(token.sessionId, { touch, spend });
   if (!check.ok) return { actor: null, reason: check.reason };
   return {
     actor: {
@@ -63,10 +69,18 @@ const resolveActor = (): Promise<Resolution> => memoInContext("session", () => r
  */
 export async function verifiedApiActorOf(
   request: Request,
+  limit: RateLimitName = "api",
 ): Promise<{ actor: AuthenticatedActor | null; spent: { points: number; expiresAtMs: number } | null }> {
   const value = sessionCookieFrom(request.headers.get("cookie"));
+  // What the page fetches by itself (a realtime event arrived, the event stream) is not
+  // the person's activity: it must not keep an idle session alive.
+  const background = request.headers.get(BACKGROUND_HEADER) === "1" || isEventStream(request);
   const resolution = await memoInContext("session", async () =>
-    resolveToken(await decodeSessionCookie(value), perUserPointToSpend("api", sessionPolicy().idleMs)),
+    resolveToken(
+      await decodeSessionCookie(value),
+      perUserPointToSpend(limit, sessionPolicy().idleMs),
+      !background,
+    ),
   );
   return resolution.actor ? resolution : { actor: null, spent: null };
 }

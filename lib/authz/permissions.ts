@@ -36,6 +36,9 @@ export const PERMISSIONS = {
   "payments:own": ["PATIENT"],
   /** Every payment, manual refunds, the revenue view and the payment settings. */
   "payments:manage": ["ADMIN"],
+  /** Secure messaging between a patient and the doctors they share a confirmed visit with (scoped by
+   * lib/domain/messaging/access.ts); realtime events of one's own threads. Never admins. */
+  "messages:use": ["PATIENT", "DOCTOR"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

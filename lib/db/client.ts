@@ -14,7 +14,7 @@ import { PHI_MODELS } from "./phi-fields";
 import { type PhiCryptoConfig, phiExtension } from "./phi-extension";
 import { inTransaction } from "./transaction";
 
-export { currentTransaction } from "./transaction";
+export { afterCommit, currentTransaction } from "./transaction";
 
 export interface DatabaseOptions {
   url: string;

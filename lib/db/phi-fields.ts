@@ -76,6 +76,9 @@ export const PHI_MODELS = {
   Refund: {
     note: { reason: "an admin's reason for a refund may describe the patient's health or circumstances" },
   },
+  Message: {
+    body: { reason: "clinical information: what a patient and their doctor write to each other" },
+  },
 } as const satisfies Record<string, Record<string, PhiFieldSpec>>;
 
 export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec>> | undefined {
@@ -98,6 +101,7 @@ export const PHI_OWNERS: Record<keyof typeof PHI_MODELS, string> = {
   Device: "patientId",
   Reading: "patientId",
   Refund: "patientId",
+  Message: "patientId",
 };
 
 /** The owner column of a PHI model (it must have one). */

@@ -23,8 +23,28 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const current = activeTransaction.getStore();
   if (current) return await fn(current);
-  return base.$transaction((tx) => activeTransaction.run(tx, async () => await fn(tx)), {
-    maxWait: 10_000,
-    timeout: 30_000,
-  });
+  const committed: Array<() => void> = [];
+  const result = await base.$transaction(
+    (tx) => {
+      afterCommitCallbacks.set(tx, committed);
+      return activeTransaction.run(tx, async () => await fn(tx));
+    },
+    { maxWait: 10_000, timeout: 30_000 },
+  );
+  for (const callback of committed) callback();
+  return result;
+}
+
+const afterCommitCallbacks = new WeakMap<object, Array<() => void>>();
+
+/**
+ * Runs fn once the current transaction has committed (never if it rolls back),
+ * or at once outside a transaction: for telling others about data they can now
+ * read (realtime events). fn must not throw; it runs after the caller's result is settled.
+ */
+export function afterCommit(fn: () => void): void {
+  const tx = activeTransaction.getStore();
+  const callbacks = tx ? afterCommitCallbacks.get(tx) : undefined;
+  if (callbacks) callbacks.push(fn);
+  else fn();
 }

@@ -17,6 +17,8 @@ type Handler<Params> = (request: Request, context: RouteContext<Params>) => Prom
 export interface RouteOptions {
   /** The general API limit; off only for endpoints that monitors poll (health). */
   rateLimited?: boolean;
+  /** Which per-user limit the request spends: the general "api" one, or an area's own (messaging). */
+  limit?: "api" | "messagingApi";
 }
 
 /**
@@ -25,11 +27,11 @@ export interface RouteOptions {
  * client address; a request whose address is unknown (a misconfigured proxy)
  * is not put in one bucket shared by every such client.
  */
-async function applyApiLimit(request: Request): Promise<void> {
-  const { actor, spent } = await verifiedApiActorOf(request);
+async function applyApiLimit(request: Request, limit: "api" | "messagingApi"): Promise<void> {
+  const { actor, spent } = await verifiedApiActorOf(request, limit);
   if (actor) {
-    if (spent) assertSpentWithinLimit("api", spent);
-    else await consumeRateLimit("api", `user:${actor.userId}`);
+    if (spent) assertSpentWithinLimit(limit, spent);
+    else await consumeRateLimit(limit, `user:${actor.userId}`);
     return;
   }
   const key = clientAddressKey(request.headers);
@@ -54,7 +56,7 @@ export function route<Params = Record<string, never>>(handler: Handler<Params>, 
     try {
       const response = await runWithContext(context, async () => {
         // Resolves the session from this request's cookie once; requireApiActor reuses it.
-        if (options.rateLimited !== false) await applyApiLimit(request);
+        if (options.rateLimited !== false) await applyApiLimit(request, options.limit ?? "api");
         const params = await nextContext.params;
         return handler(request, { requestId, params });
       });
