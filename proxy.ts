@@ -7,7 +7,13 @@ import { type NextRequest, NextResponse } from "next/server";
 import { SESSION_COOKIE, cookieName, secureCookiesEnabled } from "@/lib/auth/cookies";
 import { isPossibleServerAction, refuseBadFormPost } from "@/lib/security/form-post-gate";
 import { stripUntrustedForwarding, trustedProxyHops } from "@/lib/security/forwarded";
-import { createNonce, pageCspAdditions, securityHeaders } from "@/lib/security/headers";
+import {
+  createNonce,
+  mergeCspAdditions,
+  pageCspAdditions,
+  realtimeCspAdditions,
+  securityHeaders,
+} from "@/lib/security/headers";
 import { documentDownloadPolicy, refuseOversizedUpload } from "@/lib/security/upload-gate";
 
 const PORTAL_ROLE: Record<string, string> = { "/patient": "PATIENT", "/doctor": "DOCTOR", "/admin": "ADMIN" };
@@ -18,6 +24,7 @@ const SIGNED_IN_AREAS = ["/patient", "/doctor", "/doctors", "/admin", "/account"
 const isProduction = process.env.NODE_ENV === "production";
 const proxyHops = trustedProxyHops(process.env.TRUST_PROXY);
 const appUrl = process.env.APP_URL ?? "";
+const realtimeSources = realtimeCspAdditions(process.env);
 const allowedOrigins = new Set(
   (process.env.CORS_ALLOWED_ORIGINS ?? "")
     .split(",")
@@ -69,7 +76,7 @@ export async function proxy(request: NextRequest) {
     isDevelopment: process.env.NODE_ENV === "development",
     isProduction,
     servedOverHttps: appUrl.startsWith("https://"),
-    additions: pageCspAdditions(request.nextUrl.pathname),
+    additions: mergeCspAdditions(pageCspAdditions(request.nextUrl.pathname), realtimeSources),
   });
   const isApi = request.nextUrl.pathname.startsWith("/api/");
 

@@ -8,6 +8,7 @@ import type { Db } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
 
 import { DEMO_EMAILS, DEMO_PASSWORD } from "./demo-accounts";
+import { seedDemoMessages } from "./seed-messages";
 import { seedDemoDocuments } from "./seed-documents";
 import { seedDemoHealthProfile } from "./seed-health-profile";
 import { seedDemoPayments } from "./seed-payments";
@@ -161,6 +162,7 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
     await seedDemoReadings(db);
     await seedDemoDocuments(db);
     await seedDemoPayments(db);
+    await seedDemoMessages(db);
     return DEMO_ACCOUNTS;
   });
 }

@@ -37,6 +37,8 @@ if (!process.env.DATABASE_URL) {
   process.env.DATABASE_POOL_SIZE = "1";
   // A second pool (the rate limiter's) would share PGlite's single session.
   process.env.RATE_LIMIT_STORE ??= "memory";
+  // PGlite's NOTIFY reaches no other connection: one instance, one in-process bus.
+  process.env.REALTIME_BUS ??= "memory";
   console.log(`[haven] Embedded database (PGlite) in .data/pglite, listening on 127.0.0.1:${port}.`);
 }
 

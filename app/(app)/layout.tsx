@@ -1,9 +1,14 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { IdleWarning } from "@/components/layout/idle-warning";
+import { QueryProvider } from "@/components/layout/query-provider";
 import { SignOutButton } from "@/components/layout/sign-out-button";
+import { UnreadBadge } from "@/components/messaging/unread-badge";
+import { RealtimeProvider } from "@/components/realtime/realtime-provider";
 import { PORTAL_OF } from "@/lib/authz/permissions";
-import { requireActor } from "@/lib/auth/current";
+import { requireActor, runAs } from "@/lib/auth/current";
+import { unreadTotalOf } from "@/lib/domain/messaging/queries";
+import { realtimeClientConfig } from "@/lib/realtime/config";
 import { signOutAction } from "./actions";
 
 const PORTAL_LABEL = { PATIENT: "My care", DOCTOR: "My practice", ADMIN: "Clinic admin" } as const;
@@ -28,10 +33,15 @@ const EXTRA_LINKS = {
     { href: "/admin/settings", label: "Settings" },
   ],
 } as const;
+/** Patients and doctors message each other; admins never read clinical content. */
+const MESSAGES_LINK = { PATIENT: "/patient/messages", DOCTOR: "/doctor/messages", ADMIN: null } as const;
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
-  return (
+  const messagesHref = MESSAGES_LINK[actor.role];
+  // A count only (no names read): the badge on every page of the portals.
+  const unread = messagesHref ? await runAs(actor, () => unreadTotalOf(actor)) : 0;
+  const page = (
     <div className="min-h-screen bg-slate-50">
       <header className="border-b border-slate-200 bg-white">
         <nav
@@ -44,6 +54,12 @@ export default async function SignedInLayout({ children }: { children: ReactNode
           <Link href={PORTAL_OF[actor.role]} className="text-sm text-slate-700 hover:text-brand-700">
             {PORTAL_LABEL[actor.role]}
           </Link>
+          {messagesHref ? (
+            <Link href={messagesHref} className="text-sm text-slate-700 hover:text-brand-700">
+              Messages
+              <UnreadBadge initial={unread} />
+            </Link>
+          ) : null}
           {EXTRA_LINKS[actor.role].map((link) => (
             <Link key={link.href} href={link.href} className="text-sm text-slate-700 hover:text-brand-700">
               {link.label}
@@ -60,5 +76,16 @@ export default async function SignedInLayout({ children }: { children: ReactNode
       <main className="mx-auto max-w-5xl space-y-6 px-6 py-8">{children}</main>
       <IdleWarning secondsLeft={Math.floor((actor.idleExpiresAt.getTime() - Date.now()) / 1000)} />
     </div>
+  );
+  return (
+    <QueryProvider>
+      {messagesHref ? (
+        <RealtimeProvider config={realtimeClientConfig()} userId={actor.userId}>
+          {page}
+        </RealtimeProvider>
+      ) : (
+        page
+      )}
+    </QueryProvider>
   );
 }

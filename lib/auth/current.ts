@@ -12,6 +12,7 @@ import { requestIdOf } from "@/lib/http/request-id";
 import { memoInContext, runWithContext } from "@/lib/request-context";
 import type { PointToSpend } from "@/lib/db/session-lookup";
 import { clientIp } from "@/lib/security/client-ip";
+import { BACKGROUND_HEADER } from "@/lib/realtime/events";
 import { type RateLimitName, perUserPointToSpend } from "@/lib/security/rate-limit";
 import {
   type SessionToken,
@@ -28,8 +29,6 @@ export interface AuthenticatedActor {
   idleExpiresAt: Date;
 }
 
-/** Sent by the browser on requests it makes by itself, not for the person (lib/realtime). */
-export const BACKGROUND_HEADER = "x-haven-background";
 const isEventStream = (request: Request) =>
   (request.headers.get("accept") ?? "").includes("text/event-stream");
 

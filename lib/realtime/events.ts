@@ -46,6 +46,12 @@ export function parseRealtimeEvent(
   return parsed.success ? { name, data: parsed.data } : null;
 }
 
+/**
+ * Sent by the browser on requests it makes by itself (a realtime event arrived), not for
+ * the person: they must not keep an idle session alive.
+ */
+export const BACKGROUND_HEADER = "x-haven-background";
+
 /** Channel names (Pusher's naming, used by both transports). */
 export const userChannel = (userId: string) => `private-user-${userId}`;
 export const threadPresenceChannel = (threadId: string) => `presence-thread-${threadId}`;

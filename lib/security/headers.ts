@@ -22,6 +22,32 @@ export function pageCspAdditions(pathname: string): CspAdditions | null {
   return /^\/patient\/pay\/[^/]+\/?$/.test(pathname) ? RAZORPAY_CHECKOUT_SOURCES : null;
 }
 
+/**
+ * With Pusher as the realtime transport, the portals' pages open its WebSocket (pusher-js is
+ * limited to WebSockets, so that is the one origin): Pusher's cluster host, or a
+ * Pusher-compatible server's own. Null with the built-in transport (same origin).
+ */
+export function realtimeCspAdditions(env: Record<string, string | undefined>): CspAdditions | null {
+  const configured = env.PUSHER_APP_ID && env.PUSHER_KEY && env.PUSHER_SECRET && env.PUSHER_CLUSTER;
+  if (env.REALTIME_TRANSPORT === "builtin" || !configured) return null;
+  const scheme = env.PUSHER_USE_TLS === "false" ? "ws" : "wss";
+  const host = env.PUSHER_HOST
+    ? `${env.PUSHER_HOST}${env.PUSHER_PORT ? `:${env.PUSHER_PORT}` : ""}`
+    : `ws-${env.PUSHER_CLUSTER}.pusher.com`;
+  return { "connect-src": [`${scheme}://${host}`] };
+}
+
+/** Both sets of sources, or null when neither adds any. */
+export function mergeCspAdditions(...sets: Array<CspAdditions | null>): CspAdditions | null {
+  const merged: Record<string, string[]> = {};
+  for (const set of sets) {
+    for (const [directive, sources] of Object.entries(set ?? {})) {
+      merged[directive] = [...(merged[directive] ?? []), ...sources];
+    }
+  }
+  return Object.keys(merged).length > 0 ? merged : null;
+}
+
 export function buildContentSecurityPolicy(
   nonce: string,
   isDevelopment: boolean,

@@ -1,11 +1,15 @@
 "use server";
 // Server actions of messaging (forms that work without JavaScript too).
+import { randomUUID } from "node:crypto";
 import type { Route } from "next";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { requireActor, runAs } from "@/lib/auth/current";
+import { AppError, isZodError } from "@/lib/http/errors";
 import { orNotFound } from "@/lib/http/not-found";
 import { openThread } from "./open-thread";
-import { openThreadSchema } from "./schemas";
+import { type SendFailure, openThreadSchema } from "./schemas";
+import { sendMessage } from "./send-message";
 
 /** "Message Dr X" / "Message this patient": opens (or finds) the pair's thread and goes there. */
 export async function openThreadAction(formData: FormData): Promise<void> {
@@ -15,4 +19,30 @@ export async function openThreadAction(formData: FormData): Promise<void> {
   const threadId = await orNotFound(runAs(actor, () => openThread(actor, parsed.data.counterpartId)));
   const base = actor.role === "DOCTOR" ? "/doctor/messages" : "/patient/messages";
   redirect(`${base}/${threadId}` as Route);
+}
+
+/**
+ * The composer without JavaScript (the page normally sends through the API): sends the
+ * text and comes back to the thread; a refusal comes back as a code the page explains.
+ */
+export async function sendMessageFormAction(formData: FormData): Promise<void> {
+  const actor = await requireActor("messages:use");
+  const threadId = z.uuid().safeParse(formData.get("threadId"));
+  if (!threadId.success) redirect("/portal");
+  const base = actor.role === "DOCTOR" ? "/doctor/messages" : "/patient/messages";
+  let failure: SendFailure | null = null;
+  try {
+    const body = formData.get("body");
+    await orNotFound(
+      runAs(actor, () =>
+        sendMessage(actor, threadId.data, { id: randomUUID(), body: typeof body === "string" ? body : "" }),
+      ),
+    );
+  } catch (error) {
+    if (isZodError(error))
+      failure = error.issues.some((issue) => issue.message.includes("at most")) ? "too-long" : "empty";
+    else if (AppError.is(error) && error.code === "RATE_LIMITED") failure = "rate-limited";
+    else throw error;
+  }
+  redirect(`${base}/${threadId.data}${failure ? `?unsent=${failure}` : ""}` as Route);
 }

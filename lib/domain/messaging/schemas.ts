@@ -16,8 +16,16 @@ export const MESSAGING_MESSAGES = {
   retractOwn: "Only the sender can retract a message.",
   alreadyRetracted: "This message was already retracted.",
   attachment: "That file cannot be attached here. Upload it again from this conversation.",
-  attachmentPending: "That file is waiting for the malware scan. Send it once the scan is done.",
 } as const;
+
+/** Why a message sent without JavaScript was refused (the thread page explains it). */
+export const SEND_FAILURES = {
+  empty: "Your message was not sent: it was empty.",
+  "too-long": `Your message was not sent: a message can be at most ${MAX_MESSAGE_LENGTH.toLocaleString("en")} characters.`,
+  "rate-limited":
+    "Your message was not sent: you have sent many messages in a short time. Wait a few minutes.",
+} as const;
+export type SendFailure = keyof typeof SEND_FAILURES;
 
 export const sendMessageSchema = z
   .object({

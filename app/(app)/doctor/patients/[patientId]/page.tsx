@@ -5,10 +5,11 @@ import { ChartDocuments } from "@/components/documents/chart-documents";
 import { ChartHealthProfile } from "@/components/health-profile/chart-health-profile";
 import { ChartPrescriptions } from "@/components/prescriptions/chart-prescriptions";
 import { ChartReadings } from "@/components/readings/chart-readings";
-import { Alert } from "@/components/ui/form";
+import { Alert, Button } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { chartHeaderOf } from "@/lib/domain/clinical/chart";
+import { openThreadAction } from "@/lib/domain/messaging/actions";
 import { orNotFound } from "@/lib/http/not-found";
 import { pageIdOr404 } from "@/lib/http/params";
 import { type SearchParams, singleParam } from "@/lib/http/search-params";
@@ -31,9 +32,17 @@ export default async function ChartPage({
   const query = await searchParams;
   return (
     <>
-      <header>
-        <h1 className="text-2xl font-bold text-brand-900">{chart.fullName}</h1>
-        <p className="text-sm text-slate-600">Patient chart</p>
+      <header className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold text-brand-900">{chart.fullName}</h1>
+          <p className="text-sm text-slate-600">Patient chart</p>
+        </div>
+        <form action={openThreadAction}>
+          <input type="hidden" name="counterpartId" value={patientId} />
+          <Button type="submit" variant="secondary">
+            Message this patient
+          </Button>
+        </form>
       </header>
       {singleParam(query.prescribed) ? (
         <Alert tone="success">The prescription was signed and issued.</Alert>

@@ -5,10 +5,12 @@ import { NoteBody } from "@/components/clinical/note-view";
 import { type CheckoutReturn, VisitPaymentPanel } from "@/components/payments/visit-payment";
 import { VisitDetails } from "@/components/scheduling/visit-details";
 import { ActionForm } from "@/components/ui/action-form";
-import { Alert, Card } from "@/components/ui/form";
+import { Alert, Button, Card } from "@/components/ui/form";
+import { establishesCare } from "@/lib/authz/care";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { notesOfPatient } from "@/lib/domain/clinical/notes";
+import { openThreadAction } from "@/lib/domain/messaging/actions";
 import { visitPayment } from "@/lib/domain/payments/queries";
 import { describeRefundPolicy } from "@/lib/domain/payments/refund-policy";
 import { formatDateTime } from "@/lib/domain/scheduling/format";
@@ -106,6 +108,14 @@ export default async function PatientVisitPage({
             >
               Move to another time
             </Link>
+          ) : null}
+          {establishesCare(visit) ? (
+            <form action={openThreadAction}>
+              <input type="hidden" name="counterpartId" value={visit.doctor.id} />
+              <Button type="submit" variant="secondary">
+                Message {visit.doctor.displayName}
+              </Button>
+            </form>
           ) : null}
         </div>
       </Card>
