@@ -270,6 +270,11 @@ const envSchema = z.object({
   REALTIME_BUS: z
     .enum(["postgres", "memory"], { error: 'must be "postgres" or "memory"' })
     .default("postgres"),
+  /**
+   * The connection the "postgres" bus LISTENs on, when DATABASE_URL goes through a pooler in
+   * transaction mode (PgBouncer), which cannot hold a LISTEN: PostgreSQL itself.
+   */
+  REALTIME_LISTEN_URL: z.url({ error: "must be a postgresql:// URL" }).optional(),
   /** Open event streams per user (tabs and devices), across instances. */
   REALTIME_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).max(50).default(5),
   REALTIME_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(60).default(15),

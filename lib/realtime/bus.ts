@@ -80,7 +80,8 @@ class PostgresBus implements RealtimeBus {
 
   /** A dedicated connection (LISTEN holds it for good, so never one of the pool's). */
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: getEnv().DATABASE_URL });
+    const env = getEnv();
+    const client = new pg.Client({ connectionString: env.REALTIME_LISTEN_URL ?? env.DATABASE_URL });
     client.on("notification", (message) => {
       const envelope = decode(message.payload);
       if (envelope) this.listener?.envelope(envelope);
