@@ -40,6 +40,9 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   const actor = await requireActor();
   const messagesHref = MESSAGES_LINK[actor.role];
   // A count only (no names read): the badge on every page of the portals.
+  // The stream's starting point is read first: anything after it reaches the page, even what
+  // happens while the page's own data is read.
+  const realtime = messagesHref ? await realtimeClientConfig(actor.userId) : null;
   const unread = messagesHref ? await runAs(actor, () => unreadTotalOf(actor)) : 0;
   const page = (
     <div className="min-h-screen bg-slate-50">
@@ -79,8 +82,8 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   );
   return (
     <QueryProvider>
-      {messagesHref ? (
-        <RealtimeProvider config={realtimeClientConfig()} userId={actor.userId}>
+      {realtime ? (
+        <RealtimeProvider config={realtime} userId={actor.userId}>
           {page}
         </RealtimeProvider>
       ) : (

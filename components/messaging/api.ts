@@ -98,6 +98,7 @@ export const markRead = (threadId: string, upTo: string) =>
 export const retractMessage = (messageId: string) =>
   request<{ message: MessageView }>(`/api/messages/${encodeURIComponent(messageId)}/retract`, {
     method: "POST",
+    json: {},
   });
 
 /** Uploads an attachment into the patient's record first (the documents service checks type, size and malware). */

@@ -93,8 +93,9 @@ export function ThreadView({
   }
   useEffect(() => () => clearTimeout(typingTimer.current), []);
 
-  async function fetchNewer() {
+  async function fetchNewer(expected: string) {
     const cached = queryClient.getQueryData<ThreadData>(key)?.messages ?? [];
+    if (cached.some((message) => message.id === expected)) return;
     const anchor = cached.findLast((message) => !sentNotFetched.current.has(message.id));
     if (!anchor) return refetchThread();
     try {
@@ -105,6 +106,8 @@ export function ThreadView({
       const known = new Set(cached.map((message) => message.id));
       const arrived = page.messages.filter((message) => !message.mine && !known.has(message.id));
       setThread((view) => appendMessages(view, page.messages));
+      // Not after the newest one shown (two sent in the same millisecond): the whole page, then.
+      if (!page.messages.some((message) => message.id === expected)) await refetchThread();
       if (arrived.length) {
         setTyping(false);
         setAnnouncement(
@@ -121,7 +124,7 @@ export function ThreadView({
   useRealtimeEvent((event) => {
     switch (event.name) {
       case "message.created":
-        if (event.data.threadId === threadId) void fetchNewer();
+        if (event.data.threadId === threadId) void fetchNewer(event.data.messageId);
         break;
       case "message.retracted":
         if (event.data.threadId !== threadId) break;
@@ -134,7 +137,12 @@ export function ThreadView({
           void refetchThread();
           break;
         }
-        setThread((view) => markOwnReadUpTo(view, event.data.upTo, new Date().toISOString()));
+        // Both parties hear it: the other party read up to one of mine, or I read theirs (another tab).
+        setThread((view) =>
+          view.messages.find((message) => message.id === event.data.upTo)?.mine
+            ? (markOwnReadUpTo(view, event.data.upTo, new Date().toISOString()) ?? view)
+            : markTheirsReadUpTo(view, event.data.upTo, new Date().toISOString()),
+        );
         break;
       case "typing":
         if (event.data.threadId === threadId && event.data.userId === counterpart.id) showTyping();

@@ -42,10 +42,21 @@ export function useInbox(initial?: Inbox) {
 export function useUnreadTotal(initial: number): number {
   const queryClient = useQueryClient();
   const query = useQuery({ queryKey: UNREAD_KEY, queryFn: fetchUnreadTotal, initialData: initial });
+  // Mounted on every page of the portals: a thread changed while another page was shown is
+  // refetched when next opened instead of showing its cached copy.
   useRealtimeEvent((event) => {
-    if (["message.created", "message.retracted", "thread.read", "resync"].includes(event.name)) {
-      void queryClient.invalidateQueries({ queryKey: UNREAD_KEY }, { cancelRefetch: false });
+    if (event.name === "resync") {
+      void queryClient.invalidateQueries({ queryKey: ["messages"], refetchType: "none" });
+    } else if (
+      event.name === "message.created" ||
+      event.name === "message.retracted" ||
+      event.name === "thread.read"
+    ) {
+      void queryClient.invalidateQueries({ queryKey: threadKey(event.data.threadId), refetchType: "none" });
+    } else {
+      return;
     }
+    void queryClient.invalidateQueries({ queryKey: UNREAD_KEY }, { cancelRefetch: false });
   });
   return query.data;
 }

@@ -10,8 +10,15 @@ const ENDPOINT = "/api/realtime/events";
 const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 60_000;
 
-/** Connects and keeps connecting until the returned function is called. */
-export function connectEventSource({ onEvent, onState }: TransportHandlers): () => void {
+/**
+ * Connects and keeps connecting until the returned function is called. `since` is the newest
+ * event when the page was rendered: the first stream starts there, so nothing that happened
+ * between the render and this connection is missed.
+ */
+export function connectEventSource(
+  { onEvent, onState }: TransportHandlers,
+  since: string | null,
+): () => void {
   let source: EventSource | null = null;
   let lastEventId: string | null = null;
   let retryMs = FIRST_RETRY_MS;
@@ -35,7 +42,11 @@ export function connectEventSource({ onEvent, onState }: TransportHandlers): () 
 
   const open = () => {
     if (stopped) return;
-    const url = lastEventId ? `${ENDPOINT}?lastEventId=${encodeURIComponent(lastEventId)}` : ENDPOINT;
+    const url = lastEventId
+      ? `${ENDPOINT}?lastEventId=${encodeURIComponent(lastEventId)}`
+      : !opened && since
+        ? `${ENDPOINT}?since=${encodeURIComponent(since)}`
+        : ENDPOINT;
     const current = new EventSource(url);
     source = current;
     for (const name of REALTIME_EVENT_NAMES) current.addEventListener(name, receive);

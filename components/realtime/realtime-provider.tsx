@@ -44,8 +44,10 @@ export function RealtimeProvider({
   const listeners = useRef(new Set<Listener>());
   const [state, setState] = useState<ConnectionState>("connecting");
   const [pusher, setPusher] = useState<PusherConnection | null>(null);
-  // A refreshed layout passes an equal but new config object: reconnect only when it really changes.
-  const configKey = JSON.stringify(config);
+  // A refreshed layout passes an equal but new config object: reconnect only when it really
+  // changes. `since` (where the first stream starts) matters once, so it is not part of the key.
+  const configKey = JSON.stringify(config.transport === "builtin" ? { transport: "builtin" } : config);
+  const firstSince = useRef(config.transport === "builtin" ? config.since : null);
 
   useEffect(() => {
     const current = JSON.parse(configKey) as RealtimeClientConfig;
@@ -55,7 +57,7 @@ export function RealtimeProvider({
       },
       onState: setState,
     };
-    if (current.transport === "builtin") return connectEventSource(handlers);
+    if (current.transport === "builtin") return connectEventSource(handlers, firstSince.current);
 
     let stopped = false;
     let connection: PusherConnection | null = null;

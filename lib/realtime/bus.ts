@@ -31,6 +31,8 @@ export interface RealtimeBus {
   /** Delivers now (ephemeral events: typing, presence). */
   sendNow(envelopes: Envelope[]): Promise<void>;
   listen(listener: BusListener): Promise<void>;
+  /** Proves the listening connection still answers, and reconnects it if not. */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,7 +83,10 @@ class PostgresBus implements RealtimeBus {
   /** A dedicated connection (LISTEN holds it for good, so never one of the pool's). */
   private async connect(): Promise<void> {
     const env = getEnv();
-    const client = new pg.Client({ connectionString: env.REALTIME_LISTEN_URL ?? env.DATABASE_URL });
+    const client = new pg.Client({
+      connectionString: env.REALTIME_LISTEN_URL ?? env.DATABASE_URL,
+      keepAlive: true,
+    });
     client.on("notification", (message) => {
       const envelope = decode(message.payload);
       if (envelope) this.listener?.envelope(envelope);
@@ -97,10 +102,26 @@ class PostgresBus implements RealtimeBus {
     this.retryMs = 500;
   }
 
+  async check(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("the realtime listener did not answer in 5 s")), 5_000).unref(),
+    );
+    try {
+      await Promise.race([client.query("SELECT 1"), timeout]);
+    } catch (error) {
+      logger.warn("realtime listener unresponsive; reconnecting", describeError(error));
+      this.reconnect(client);
+    }
+  }
+
   private reconnect(broken: pg.Client): void {
     if (this.closed || this.client !== broken) return;
     this.client = null;
     broken.removeAllListeners();
+    // A late socket error on the discarded client must not crash the process.
+    broken.on("error", () => undefined);
     void broken.end().catch(() => undefined);
     const attempt = async () => {
       if (this.closed) return;
@@ -122,6 +143,7 @@ class PostgresBus implements RealtimeBus {
     const client = this.client;
     this.client = null;
     client?.removeAllListeners();
+    client?.on("error", () => undefined);
     await client?.end().catch(() => undefined);
   }
 }
@@ -145,6 +167,10 @@ class MemoryBus implements RealtimeBus {
 
   listen(listener: BusListener): Promise<void> {
     this.emitter.on("envelope", (envelope: Envelope) => listener.envelope(envelope));
+    return Promise.resolve();
+  }
+
+  check(): Promise<void> {
     return Promise.resolve();
   }
 

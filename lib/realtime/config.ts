@@ -1,5 +1,6 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
+import { newestEventIdOf } from "./event-stream";
 import type { RealtimeClientConfig } from "./events";
 
 export type RealtimeTransport = "builtin" | "pusher";
@@ -14,8 +15,9 @@ export function realtimeTransport(): RealtimeTransport {
 }
 
 /** How browsers connect (no secret in it: Pusher's app key is public). */
-export function realtimeClientConfig(): RealtimeClientConfig {
-  if (realtimeTransport() === "builtin") return { transport: "builtin" };
+export async function realtimeClientConfig(userId: string): Promise<RealtimeClientConfig> {
+  if (realtimeTransport() === "builtin")
+    return { transport: "builtin", since: await newestEventIdOf(userId) };
   const env = getEnv();
   return {
     transport: "pusher",

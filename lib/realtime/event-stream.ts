@@ -62,19 +62,31 @@ async function unregister(userId: string, connectionId: string): Promise<{ still
   return { stillOnline: live > 0 };
 }
 
-/** The last event id the browser has: the Last-Event-ID header on its own reconnects, or ?lastEventId=. */
-function lastEventIdOf(request: Request): bigint | null {
-  const raw = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId");
-  return raw && /^[0-9]{1,18}$/.test(raw) ? BigInt(raw) : null;
+/**
+ * Where the stream starts: the Last-Event-ID header (the browser's own reconnects), ?lastEventId=
+ * (a new EventSource after an error), both exact; or ?since= (the newest event when the page was
+ * rendered), replayed with a grace period because the page's data may have been read a moment
+ * before that id. Duplicates are harmless (events only make the page refetch); a gap is not.
+ */
+function cursorOf(request: Request): { id: bigint; graceMs: number } | null {
+  const search = new URL(request.url).searchParams;
+  const exact = request.headers.get("last-event-id") ?? search.get("lastEventId");
+  const parse = (raw: string | null) => (raw && /^[0-9]{1,18}$/.test(raw) ? BigInt(raw) : null);
+  const exactId = parse(exact);
+  if (exactId !== null) return { id: exactId, graceMs: 0 };
+  const since = parse(search.get("since"));
+  return since !== null ? { id: since, graceMs: SINCE_GRACE_MS } : null;
 }
+const SINCE_GRACE_MS = 10_000;
 
-async function newestEventId(userId: string): Promise<bigint> {
+/** The newest event stored for a user (the page renders it, and its first stream starts there). */
+export async function newestEventIdOf(userId: string): Promise<string | null> {
   const newest = await getDb().realtimeEvent.findFirst({
     where: { userId },
     orderBy: { id: "desc" },
     select: { id: true },
   });
-  return newest?.id ?? 0n;
+  return newest ? String(newest.id) : null;
 }
 
 const encoder = new TextEncoder();
@@ -123,17 +135,37 @@ export async function openEventStream(
   options: EventStreamOptions,
 ): Promise<Response> {
   const hub = realtimeHub();
+  // Listening before answering: a bus that cannot listen is a 503 the browser backs off from,
+  // not a stream that ends at once and is reopened every two seconds.
+  try {
+    await hub.listen();
+  } catch (error) {
+    logger.error("realtime bus cannot listen", describeError(error));
+    throw new AppError(
+      "SERVICE_UNAVAILABLE",
+      "Live updates are unavailable right now; Haven will try again.",
+      {
+        retryAfterSeconds: 30,
+      },
+    );
+  }
+  const cursor = cursorOf(request);
   const connectionId = randomUUID();
   const { wasOnline } = await register(actor.userId, connectionId, hub.instanceId);
+  // Gone while we were setting up: no stream (its abort will never fire again).
+  if (request.signal.aborted) {
+    await unregister(actor.userId, connectionId);
+    return new Response(null, { status: 204 });
+  }
 
   const announce = (online: boolean) =>
     void options
       .presenceAudience(actor.userId)
-      .then((audience) => publishEphemeral(audience, "presence", { userId: actor.userId, online }))
+      // Only those with a stream open can show it; the others read it when they load a page.
+      .then((audience) => onlineUsers(audience))
+      .then((present) => publishEphemeral([...present], "presence", { userId: actor.userId, online }))
       .catch((error: unknown) => logger.warn("presence announcement failed", describeError(error)));
 
-  const requested = lastEventIdOf(request);
-  const startId = requested ?? (await newestEventId(actor.userId));
   // The server may end the stream too (session ended): our own signal, joined with the client's.
   const closer = new AbortController();
   const streamRequest = new Request(request.url, {
@@ -153,6 +185,7 @@ export async function openEventStream(
       })
       .catch((error: unknown) => logger.warn("realtime unregister failed", describeError(error)));
   };
+  streamRequest.signal.addEventListener("abort", cleanUp, { once: true });
 
   return createResponse(
     new GuardedFetchConnection(streamRequest, {
@@ -170,12 +203,22 @@ export async function openEventStream(
 
   async function start(session: Session): Promise<void> {
     session.once("disconnected", cleanUp);
-    if (!session.isConnected) return cleanUp();
-    connection = new StreamConnection(actor.userId, actor.sessionId, session, startId, () => closer.abort());
+    if (closed || streamRequest.signal.aborted) return cleanUp();
+    connection = new StreamConnection(
+      connectionId,
+      actor.userId,
+      actor.sessionId,
+      session,
+      cursor?.id ?? 0n,
+      () => closer.abort(),
+    );
     try {
       // Registered first (events arriving meanwhile wait), then the replay, then those.
       await hub.add(connection);
-      await connection.catchUp(requested !== null);
+      if (closed) return hub.remove(connection);
+      await connection.catchUp(
+        cursor ? { replay: true, graceMs: cursor.graceMs } : { replay: false, graceMs: 0 },
+      );
     } catch (error) {
       logger.error("realtime stream failed to start", describeError(error));
       closer.abort();

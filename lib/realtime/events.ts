@@ -58,7 +58,8 @@ export const threadPresenceChannel = (threadId: string) => `presence-thread-${th
 
 /** How the browser connects, sent from the server (no secrets: Pusher's key is public). */
 export type RealtimeClientConfig =
-  | { transport: "builtin" }
+  /** `since`: the newest stored event when the page was rendered (the first stream starts there). */
+  | { transport: "builtin"; since: string | null }
   | {
       transport: "pusher";
       key: string;

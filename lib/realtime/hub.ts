@@ -16,13 +16,14 @@ import type { RealtimeEventName } from "./events";
 const REPLAY_LIMIT = 500;
 
 export class StreamConnection {
-  readonly id = randomUUID();
   private lastId: bigint;
   private replaying = true;
   private pending: Envelope[] = [];
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
+    /** The stream's row in realtime_connections (beaten by the hub). */
+    readonly id: string,
     readonly userId: string,
     readonly sessionId: string,
     private readonly session: Session,
@@ -42,12 +43,17 @@ export class StreamConnection {
     else this.deliver(envelope);
   }
 
-  /** Sends what is stored after the last id this client has, then what arrived meanwhile. */
-  catchUp(replayFromStore: boolean): Promise<void> {
+  /**
+   * Sends what is stored after the last id this client has (and, with a grace period, what was
+   * stored shortly before it), then what arrived meanwhile.
+   */
+  catchUp(options: { replay: boolean; graceMs: number }): Promise<void> {
+    // Set now, not when the chain gets there: events arriving meanwhile must wait.
+    this.replaying = true;
     this.chain = this.chain.then(async () => {
       this.replaying = true;
       try {
-        if (replayFromStore && this.lastId > 0n) await this.replay();
+        if (options.replay && this.lastId > 0n) await this.replay(options.graceMs);
       } catch (error) {
         logger.error("realtime replay failed", describeError(error));
         this.push("resync", {}, null);
@@ -61,28 +67,37 @@ export class StreamConnection {
     return this.chain;
   }
 
-  private async replay(): Promise<void> {
+  private async replay(graceMs: number): Promise<void> {
     const db = getDb();
     // The last event a client saw was one of its user's: if that row is gone, it was
     // pruned (older than the retention), and events after it may be gone too.
     const seen = await db.realtimeEvent.findFirst({
       where: { id: this.lastId, userId: this.userId },
-      select: { id: true },
+      select: { id: true, createdAt: true },
     });
     if (!seen) return this.resync();
     const rows = await db.realtimeEvent.findMany({
-      where: { userId: this.userId, id: { gt: this.lastId } },
+      where: {
+        userId: this.userId,
+        OR: [
+          { id: { gt: this.lastId } },
+          ...(graceMs > 0 ? [{ createdAt: { gte: new Date(seen.createdAt.getTime() - graceMs) } }] : []),
+        ],
+      },
       orderBy: { id: "asc" },
       take: REPLAY_LIMIT,
       select: { id: true, name: true, data: true },
     });
     for (const row of rows) {
-      this.deliver({
+      const envelope: Envelope = {
         id: String(row.id),
         userId: this.userId,
         name: row.name as RealtimeEventName,
         data: row.data as Record<string, unknown>,
-      });
+      };
+      // Within the grace period: sent again without moving the cursor back.
+      if (row.id <= this.lastId) this.push(envelope.name, envelope.data, String(this.lastId));
+      else this.deliver(envelope);
     }
     if (rows.length === REPLAY_LIMIT) await this.resync();
   }
@@ -94,7 +109,8 @@ export class StreamConnection {
       orderBy: { id: "desc" },
       select: { id: true },
     });
-    if (newest && newest.id > this.lastId) this.lastId = newest.id;
+    // Also lower: after a database restore the client may hold ids that no longer exist.
+    this.lastId = newest?.id ?? 0n;
     this.push("resync", {}, null);
   }
 
@@ -126,14 +142,19 @@ class Hub implements BusListener {
   private timer: NodeJS.Timeout | null = null;
   private lastPrune = 0;
 
-  async add(connection: StreamConnection): Promise<void> {
+  /** Starts listening to the bus (once per process). */
+  listen(): Promise<void> {
     this.listening ??= realtimeBus()
       .listen(this)
       .catch((error: unknown) => {
         this.listening = null;
         throw error;
       });
-    await this.listening;
+    return this.listening;
+  }
+
+  async add(connection: StreamConnection): Promise<void> {
+    await this.listen();
     let set = this.byUser.get(connection.userId);
     if (!set) this.byUser.set(connection.userId, (set = new Set()));
     set.add(connection);
@@ -159,7 +180,7 @@ class Hub implements BusListener {
   }
 
   resumed(): void {
-    for (const connection of this.all()) void connection.catchUp(true);
+    for (const connection of this.all()) void connection.catchUp({ replay: true, graceMs: 0 });
   }
 
   /** One timer per instance: beats for its connections, session checks, housekeeping. */
@@ -176,6 +197,8 @@ class Hub implements BusListener {
       this.timer = null;
     }
     try {
+      // A listening connection can die without a word (an idle timeout on the way, a failover).
+      if (this.listening) await realtimeBus().check();
       if (connections.length > 0) {
         await getDb().realtimeConnection.updateMany({
           where: { id: { in: connections.map((connection) => connection.id) } },

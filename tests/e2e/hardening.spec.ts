@@ -76,6 +76,8 @@ test("a locked account answers like an unknown email, spares the owner's own bro
   browser,
   page,
 }) => {
+  // Eleven sign-in attempts (each an Argon2 hash) across four browsers: more than the default 30 s on two cores.
+  test.setTimeout(60_000);
   const email = await signUpConfirmedPatient(page, "Farah Haddad", PASSWORD);
   await enterPassword(page, email, PASSWORD);
   await page.waitForURL("**/patient");

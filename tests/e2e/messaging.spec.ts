@@ -217,7 +217,7 @@ test("the thread, its messages and its API answer 404 to another patient, a doct
     read: (
       await target.request.post(`/api/messages/threads/${threadId}/read`, { data: { upTo: firstMessageId } })
     ).status(),
-    retract: (await target.request.post(`/api/messages/${firstMessageId}/retract`)).status(),
+    retract: (await target.request.post(`/api/messages/${firstMessageId}/retract`, { data: {} })).status(),
     typing: (await target.request.post("/api/realtime/typing", { data: { threadId } })).status(),
   });
   const notFound = { thread: 404, send: 404, read: 404, retract: 404, typing: 404 };

@@ -12,7 +12,10 @@ import { retractMessage } from "@/lib/domain/messaging/retract-message";
 import { MAX_MESSAGE_LENGTH } from "@/lib/domain/messaging/schemas";
 import { sendMessage } from "@/lib/domain/messaging/send-message";
 import { uploadDocument } from "@/lib/domain/documents/upload-document";
+import { resetEnvCache } from "@/lib/env";
 import { isZodError } from "@/lib/http/errors";
+import { stopQueue } from "@/lib/jobs/queue";
+import { findFreePort } from "@/scripts/lib/free-port";
 import { demoPdf } from "@/prisma/demo-pdf";
 import { appErrorOf, asActor } from "../support/actors";
 import { careVisit, denialsOf, person } from "../support/care";
@@ -23,6 +26,7 @@ const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] 
   runSql<T>(databaseUrl, text, params);
 
 afterAll(async () => {
+  await stopQueue();
   await disconnectDb();
 });
 
@@ -221,6 +225,37 @@ describe("messages", () => {
       ),
     );
     expect(refused.code).toBe("VALIDATION_FAILED");
+  });
+
+  it("does not send a file still waiting for its malware scan", async () => {
+    const { patient, threadId } = await pair();
+    const scanner = { host: process.env.CLAMAV_HOST, port: process.env.CLAMAV_PORT };
+    // A configured scanner that does not answer: the upload is kept, pending.
+    process.env.CLAMAV_HOST = "127.0.0.1";
+    process.env.CLAMAV_PORT = String(await findFreePort());
+    resetEnvCache();
+    try {
+      const pending = await asActor(patient.actor, () =>
+        uploadDocument(patient.actor, { patientId: patient.id, fileName: "scan.pdf", bytes: demoPdf(["x"]) }),
+      );
+      expect(pending.scanStatus).toBe("PENDING");
+      const error = await appErrorOf(
+        asActor(patient.actor, () =>
+          sendMessage(patient.actor, threadId, {
+            id: randomUUID(),
+            body: "see file",
+            documentId: pending.id,
+          }),
+        ),
+      );
+      expect(error.code).toBe("CONFLICT");
+      expect(error.message).toContain("waiting for the malware scan");
+    } finally {
+      Object.assign(process.env, scanner);
+      if (!scanner.host) delete process.env.CLAMAV_HOST;
+      if (!scanner.port) delete process.env.CLAMAV_PORT;
+      resetEnvCache();
+    }
   });
 });
 

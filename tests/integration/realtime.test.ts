@@ -6,6 +6,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createSession, revokeSession } from "@/lib/auth/sessions";
 import { disconnectDb, transaction } from "@/lib/db/client";
 import { markThreadRead } from "@/lib/domain/messaging/mark-read";
 import { openThread } from "@/lib/domain/messaging/open-thread";
@@ -23,7 +24,17 @@ import { runSql } from "../support/database";
 import { type FakeHttpServer, lowerCaseHeaders, readBody, serveFake } from "../support/fake-http";
 
 const databaseUrl = process.env.DATABASE_URL!;
-type Person = Awaited<ReturnType<typeof person>>;
+// Beats every second here, so that marking streams alive and ending those whose session ended show quickly.
+process.env.REALTIME_HEARTBEAT_SECONDS = "1";
+resetEnvCache();
+
+/** A person with a real session (a stream re-checks it at every beat). */
+async function personWithSession(role: "PATIENT" | "DOCTOR", fullName?: string) {
+  const someone = await person(role, fullName);
+  const session = await createSession(someone.id, { ip: null, userAgent: "haven-tests" });
+  return { ...someone, actor: { ...someone.actor, sessionId: session.id } };
+}
+type Person = Awaited<ReturnType<typeof personWithSession>>;
 
 afterAll(async () => {
   await closeRealtimeBus();
@@ -31,8 +42,8 @@ afterAll(async () => {
 });
 
 async function pair() {
-  const patient = await person("PATIENT", "Oskar Lindqvist");
-  const doctor = await person("DOCTOR");
+  const patient = await personWithSession("PATIENT", "Oskar Lindqvist");
+  const doctor = await personWithSession("DOCTOR");
   await careVisit(doctor.id, patient.id, "CONFIRMED");
   const threadId = await asActor(patient.actor, () => openThread(patient.actor, doctor.id));
   return { patient, doctor, threadId };
@@ -106,7 +117,7 @@ const tracked = async (who: Person, lastEventId?: string) => {
 
 describe("durable events", () => {
   it("are notified at commit, never for a rollback, with ids in commit order", async () => {
-    const userId = (await person("PATIENT")).id;
+    const userId = (await personWithSession("PATIENT")).id;
     const listener = new pg.Client({ connectionString: databaseUrl });
     await listener.connect();
     const heard: string[] = [];
@@ -200,6 +211,44 @@ describe("the event stream", () => {
     expect(resync.data).toEqual({});
   });
 
+  it("replays, for a page's first stream (?since=), what happened just before the page's newest event", async () => {
+    const { patient, doctor, threadId } = await pair();
+    const first = await asActor(patient.actor, () =>
+      sendMessage(patient.actor, threadId, { id: randomUUID(), body: "a" }),
+    );
+    const second = await asActor(patient.actor, () =>
+      sendMessage(patient.actor, threadId, { id: randomUUID(), body: "b" }),
+    );
+    const [newest] = await runSql<{ id: string }>(
+      databaseUrl,
+      "SELECT max(id)::text AS id FROM realtime_events WHERE user_id = $1",
+      [doctor.id],
+    );
+    const controller = new AbortController();
+    const request = new Request(`http://localhost/api/realtime/events?since=${newest!.id}`, {
+      headers: { accept: "text/event-stream" },
+      signal: controller.signal,
+    });
+    open.push({ close: () => controller.abort() });
+    const response = await asActor(doctor.actor, () =>
+      openEventStream(request, doctor.actor, { presenceAudience: presenceAudienceOf }),
+    );
+    const text = await new Promise<string>((resolve) => {
+      const reader = response.body!.getReader();
+      let seen = "";
+      const pump = (): void =>
+        void reader.read().then(({ done, value }) => {
+          seen += new TextDecoder().decode(value ?? new Uint8Array());
+          if (done || (seen.includes(first.message.id) && seen.includes(second.message.id))) resolve(seen);
+          else pump();
+        });
+      pump();
+      setTimeout(() => resolve(seen), 3_000);
+    });
+    expect(text).toContain(first.message.id);
+    expect(text).toContain(second.message.id);
+  });
+
   it("sends typing and presence to the other party only", async () => {
     const { patient, doctor, threadId } = await pair();
     const patientStream = await tracked(patient);
@@ -223,6 +272,48 @@ describe("the event stream", () => {
     expect(
       (await appErrorOf(asActor(stranger.actor, () => announceTyping(stranger.actor, threadId)))).code,
     ).toBe("NOT_FOUND");
+  });
+
+  it("marks live streams alive at every beat, and ends a stream within a beat of its session's end", async () => {
+    const { patient } = await pair();
+    const stream = await tracked(patient);
+    await stream.waitFor(() => true, 100).catch(() => undefined);
+    const beatOf = async () =>
+      (
+        await runSql<{ opened_at: Date; beat_at: Date }>(
+          databaseUrl,
+          "SELECT opened_at, beat_at FROM realtime_connections WHERE user_id = $1",
+          [patient.id],
+        )
+      )[0];
+    await expect
+      .poll(
+        async () => {
+          const row = await beatOf();
+          return row ? row.beat_at.getTime() - row.opened_at.getTime() : 0;
+        },
+        { timeout: 5_000 },
+      )
+      .toBeGreaterThan(500);
+    await revokeSession(patient.actor.sessionId, "signed-out");
+    await expect.poll(async () => (await beatOf()) === undefined, { timeout: 5_000 }).toBe(true);
+  });
+
+  it("forgets a client that left while its stream was being set up", async () => {
+    const { patient } = await pair();
+    const controller = new AbortController();
+    const request = new Request("http://localhost/api/realtime/events", {
+      headers: { accept: "text/event-stream" },
+      signal: controller.signal,
+    });
+    controller.abort();
+    const response = await asActor(patient.actor, () =>
+      openEventStream(request, patient.actor, { presenceAudience: presenceAudienceOf }),
+    );
+    expect(response.status).toBe(204);
+    expect(
+      await runSql(databaseUrl, "SELECT 1 FROM realtime_connections WHERE user_id = $1", [patient.id]),
+    ).toHaveLength(0);
   });
 
   it("limits open streams per user and frees a slot when one closes", async () => {

@@ -16,6 +16,7 @@ export const MESSAGING_MESSAGES = {
   retractOwn: "Only the sender can retract a message.",
   alreadyRetracted: "This message was already retracted.",
   attachment: "That file cannot be attached here. Upload it again from this conversation.",
+  attachmentPending: "That file is waiting for the malware scan. Send it once the scan is done.",
 } as const;
 
 /** Why a message sent without JavaScript was refused (the thread page explains it). */

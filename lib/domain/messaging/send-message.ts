@@ -3,7 +3,7 @@
 // parties' open pages are told (ids only) once it is committed.
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
-import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { currentTransaction, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { publishDurable } from "@/lib/realtime/publish";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
@@ -53,17 +53,29 @@ export async function sendMessage(
     // Only a file the sender put into this patient's record.
     const document = await getDb().document.findUnique({
       where: { id: documentId },
-      select: { patientId: true, uploadedById: true },
+      select: { patientId: true, uploadedById: true, scanStatus: true },
     });
     if (!document || document.patientId !== thread.patientId || document.uploadedById !== actor.userId) {
       throw new AppError("VALIDATION_FAILED", MESSAGING_MESSAGES.attachment, {
         fields: [{ field: "documentId", message: MESSAGING_MESSAGES.attachment }],
       });
     }
+    // A file still waiting for its scan may yet be found infected and deleted: not sent until then.
+    if (document.scanStatus === "PENDING") {
+      throw new AppError("CONFLICT", MESSAGING_MESSAGES.attachmentPending, {
+        fields: [{ field: "documentId", message: MESSAGING_MESSAGES.attachmentPending }],
+      });
+    }
   }
 
   try {
     const row = await transaction(async () => {
+      // The thread's row lock, held to commit, and the database's clock read after it: messages
+      // of a thread commit in the order of their times, so "the messages after this one" and
+      // "read up to this one" never skip a message that committed late.
+      const [locked] = await currentTransaction()!.$queryRaw<{ at: Date }[]>`
+        UPDATE message_threads SET last_message_at = clock_timestamp()
+        WHERE id = ${threadId}::uuid RETURNING last_message_at AS at`;
       const created: MessageRow = await getDb().message.create({
         data: {
           id,
@@ -72,13 +84,9 @@ export async function sendMessage(
           senderId: actor.userId,
           body,
           documentId: documentId ?? null,
+          createdAt: locked!.at,
         },
         select: MESSAGE_SELECT,
-      });
-      await getDb().messageThread.update({
-        where: { id: threadId },
-        data: { lastMessageAt: created.createdAt },
-        select: { id: true },
       });
       await recordAuditEvent({
         action: "message.sent",
