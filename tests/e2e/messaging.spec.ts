@@ -162,6 +162,20 @@ test("patient on instance A and doctor on instance B: messages, typing, unread c
   await expect(page.getByRole("textbox", { name: "Message" })).toHaveValue(long);
   await page.getByRole("textbox", { name: "Message" }).fill("");
 
+  // A send that does not get through stays visible as "Not sent"; Retry sends the same message once.
+  // (The browser logs the failed request itself: page problems are checked before and watched anew after.)
+  problems();
+  await page.route("**/api/messages/threads/*/messages", (route) => route.abort("internetdisconnected"));
+  const offline = "Sent while the connection dropped";
+  await page.getByRole("textbox", { name: "Message" }).fill(offline);
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(messages(page).getByText("Not sent.")).toBeVisible();
+  await page.unroute("**/api/messages/threads/*/messages");
+  await page.getByRole("button", { name: /^Retry/ }).click();
+  await expect(messages(doctor).getByText(offline)).toBeVisible(LIVE);
+  await expect(messages(page).getByText("Not sent.")).toHaveCount(0);
+  const problemsAfterRetry = watchForPageProblems(page);
+
   // Retraction within 5 minutes: both see the marker, no text.
   const oops = "Sorry, wrong conversation";
   await page.getByRole("textbox", { name: "Message" }).fill(oops);
@@ -182,21 +196,21 @@ test("patient on instance A and doctor on instance B: messages, typing, unread c
     "SELECT id, body, retracted_at FROM messages WHERE thread_id = $1 ORDER BY created_at",
     [threadId],
   );
-  expect(rows).toHaveLength(4);
+  expect(rows).toHaveLength(5);
   firstMessageId = rows[0]!.id;
   for (const row of rows) {
     if (row.retracted_at) expect(row.body).toBeNull();
     else expect(row.body).toMatch(/^v2:/);
   }
   const dump = JSON.stringify(await sql("SELECT * FROM messages WHERE thread_id = $1", [threadId]));
-  for (const plain of ["4 am", "sleep diary", "onerror", "wrong conversation"])
+  for (const plain of ["4 am", "sleep diary", "onerror", "wrong conversation", "connection dropped"])
     expect(dump).not.toContain(plain);
   const [views] = await sql<{ n: string }>(
     "SELECT count(*) AS n FROM audit_log WHERE action = 'messages.thread.viewed' AND resource_id = $1",
     [threadId],
   );
   expect(Number(views!.n)).toBeGreaterThanOrEqual(2);
-  problems();
+  problemsAfterRetry();
   doctorProblems();
   await doctor.context().close();
 });
