@@ -301,6 +301,17 @@ const envSchema = z.object({
     .enum(["true", "false"], { error: 'must be "true" or "false"' })
     .default("true")
     .transform((value) => value === "true"),
+  /** Agora (video visits), when configured: the project's App ID and its primary certificate. */
+  AGORA_APP_ID: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, { error: "must be the 32-character Agora App ID" })
+    .optional(),
+  AGORA_APP_CERTIFICATE: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, { error: "must be the 32-character Agora App Certificate" })
+    .optional(),
+  /** How long a video token lasts before the page renews it (never past the visit's window). */
+  VIDEO_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(600),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
@@ -391,6 +402,7 @@ function providerProblems(raw: Record<string, string | undefined>, isProduction:
     { provider: "Stripe", names: ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] },
     { provider: "Razorpay", names: ["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"] },
     { provider: "Pusher", names: ["PUSHER_APP_ID", "PUSHER_KEY", "PUSHER_SECRET", "PUSHER_CLUSTER"] },
+    { provider: "Agora", names: ["AGORA_APP_ID", "AGORA_APP_CERTIFICATE"] },
   ] as const;
   for (const { provider, names } of groups) {
     const present = names.filter((name) => raw[name]);

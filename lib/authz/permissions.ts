@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   /** Secure messaging between a patient and the doctors they share a confirmed visit with (scoped by
    * lib/domain/messaging/access.ts); realtime events of one's own threads. Never admins. */
   "messages:use": ["PATIENT", "DOCTOR"],
+  /** Joining one's own video visit (the visit's doctor and patient, in its time window). */
+  "video:join": ["PATIENT", "DOCTOR"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
