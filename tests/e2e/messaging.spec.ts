@@ -31,6 +31,7 @@ let patientEmail = "";
 let okaforId = "";
 let threadId = "";
 let firstMessageId = "";
+let visitId = "";
 
 /** Dr. Okafor signed in on the second instance (same build and database, another port). */
 async function okaforOnInstanceB(browser: Browser): Promise<Page> {
@@ -75,7 +76,7 @@ test("a new patient with a paid visit can start a conversation with that doctor 
   await page.locator(`input[name="startsAt"][value="${times.at(-1)}"]`).check();
   await page.getByLabel("Reason for the visit").fill("Follow-up on sleep problems");
   await page.getByRole("button", { name: "Book this time" }).click();
-  const visitId = await payInTestMode(page);
+  visitId = await payInTestMode(page);
 
   // The visit page offers the conversation; it opens the pair's one thread.
   await page.goto(`/patient/visits/${visitId}`);
@@ -233,8 +234,10 @@ test("the thread, its messages and its API answer 404 to another patient, a doct
     ).status(),
     retract: (await target.request.post(`/api/messages/${firstMessageId}/retract`, { data: {} })).status(),
     typing: (await target.request.post("/api/realtime/typing", { data: { threadId } })).status(),
+    // The visit's video token (issue 13): the same 404 for anyone but its two parties.
+    video: (await target.request.post("/api/video/token", { data: { visitId } })).status(),
   });
-  const notFound = { thread: 404, send: 404, read: 404, retract: 404, typing: 404 };
+  const notFound = { thread: 404, send: 404, read: 404, retract: 404, typing: 404, video: 404 };
 
   // Another patient.
   const before = await refusalsOf(threadId);
