@@ -8,6 +8,7 @@ import { RealtimeProvider } from "@/components/realtime/realtime-provider";
 import { PORTAL_OF } from "@/lib/authz/permissions";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { unreadTotalOf } from "@/lib/domain/messaging/queries";
+import { MESSAGES_PATH } from "@/lib/domain/messaging/schemas";
 import { realtimeClientConfig } from "@/lib/realtime/config";
 import { signOutAction } from "./actions";
 
@@ -34,7 +35,7 @@ const EXTRA_LINKS = {
   ],
 } as const;
 /** Patients and doctors message each other; admins never read clinical content. */
-const MESSAGES_LINK = { PATIENT: "/patient/messages", DOCTOR: "/doctor/messages", ADMIN: null } as const;
+const MESSAGES_LINK = { ...MESSAGES_PATH, ADMIN: null } as const;
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useFormStatus } from "react-dom";
 import { Button, Card } from "@/components/ui/form";
 import { openThreadAction } from "@/lib/domain/messaging/actions";
-import type { Inbox as InboxData, MessagingPartner } from "@/lib/domain/messaging/schemas";
+import type { Inbox as InboxData, MessagesPath, MessagingPartner } from "@/lib/domain/messaging/schemas";
 import { formatFullTime } from "./format";
 import { useInbox } from "./use-inbox";
 
@@ -28,7 +28,7 @@ export function Inbox({
 }: {
   initial: InboxData;
   partners: readonly MessagingPartner[];
-  basePath: "/patient/messages" | "/doctor/messages";
+  basePath: MessagesPath;
   timeZone: string;
   viewer: "patient" | "doctor";
 }) {

@@ -7,7 +7,12 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { usePresence, useRealtimeEvent, useRealtimeState } from "@/components/realtime/realtime-provider";
 import { Button } from "@/components/ui/form";
-import { THREAD_PAGE_SIZE, type ThreadView as ThreadData } from "@/lib/domain/messaging/schemas";
+import {
+  MESSAGES_PATH,
+  type MessagesPath,
+  THREAD_PAGE_SIZE,
+  type ThreadView as ThreadData,
+} from "@/lib/domain/messaging/schemas";
 import {
   ApiError,
   UNREACHABLE,
@@ -44,7 +49,7 @@ export function ThreadView({
   timeZone,
 }: {
   initial: ThreadData;
-  basePath: "/patient/messages" | "/doctor/messages";
+  basePath: MessagesPath;
   /** The thread's patient: attachments go into their documents. */
   patientId: string;
   timeZone: string;
@@ -284,7 +289,7 @@ export function ThreadView({
   const confirmed = new Set(messages.map((message) => message.id));
   const pending = outbox.filter((item) => !confirmed.has(item.id));
   const attachmentNote =
-    basePath === "/patient/messages"
+    basePath === MESSAGES_PATH.PATIENT
       ? "The file is also saved in your documents."
       : "The file is also saved in the patient's documents.";
 

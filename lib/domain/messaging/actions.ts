@@ -8,8 +8,11 @@ import { requireActor, runAs } from "@/lib/auth/current";
 import { AppError, isZodError } from "@/lib/http/errors";
 import { orNotFound } from "@/lib/http/not-found";
 import { openThread } from "./open-thread";
-import { type SendFailure, openThreadSchema } from "./schemas";
+import { MAX_MESSAGE_LENGTH, MESSAGES_PATH, type SendFailure, openThreadSchema } from "./schemas";
 import { sendMessage } from "./send-message";
+
+const messagesPathOf = (actor: { role: string }) =>
+  actor.role === "DOCTOR" ? MESSAGES_PATH.DOCTOR : MESSAGES_PATH.PATIENT;
 
 /** "Message Dr X" / "Message this patient": opens (or finds) the pair's thread and goes there. */
 export async function openThreadAction(formData: FormData): Promise<void> {
@@ -17,8 +20,7 @@ export async function openThreadAction(formData: FormData): Promise<void> {
   const parsed = openThreadSchema.safeParse({ counterpartId: formData.get("counterpartId") });
   if (!parsed.success) redirect("/portal");
   const threadId = await orNotFound(runAs(actor, () => openThread(actor, parsed.data.counterpartId)));
-  const base = actor.role === "DOCTOR" ? "/doctor/messages" : "/patient/messages";
-  redirect(`${base}/${threadId}` as Route);
+  redirect(`${messagesPathOf(actor)}/${threadId}` as Route);
 }
 
 /**
@@ -29,20 +31,15 @@ export async function sendMessageFormAction(formData: FormData): Promise<void> {
   const actor = await requireActor("messages:use");
   const threadId = z.uuid().safeParse(formData.get("threadId"));
   if (!threadId.success) redirect("/portal");
-  const base = actor.role === "DOCTOR" ? "/doctor/messages" : "/patient/messages";
+  const raw = formData.get("body");
+  const body = typeof raw === "string" ? raw : "";
   let failure: SendFailure | null = null;
   try {
-    const body = formData.get("body");
-    await orNotFound(
-      runAs(actor, () =>
-        sendMessage(actor, threadId.data, { id: randomUUID(), body: typeof body === "string" ? body : "" }),
-      ),
-    );
+    await orNotFound(runAs(actor, () => sendMessage(actor, threadId.data, { id: randomUUID(), body })));
   } catch (error) {
-    if (isZodError(error))
-      failure = error.issues.some((issue) => issue.message.includes("at most")) ? "too-long" : "empty";
+    if (isZodError(error)) failure = body.trim().length > MAX_MESSAGE_LENGTH ? "too-long" : "empty";
     else if (AppError.is(error) && error.code === "RATE_LIMITED") failure = "rate-limited";
     else throw error;
   }
-  redirect(`${base}/${threadId.data}${failure ? `?unsent=${failure}` : ""}` as Route);
+  redirect(`${messagesPathOf(actor)}/${threadId.data}${failure ? `?unsent=${failure}` : ""}` as Route);
 }

@@ -3,6 +3,7 @@
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
+import { isUuid } from "@/lib/http/params";
 import { threadPresenceChannel, userChannel } from "@/lib/realtime/events";
 import { publishEphemeral } from "@/lib/realtime/publish";
 import { requireThreadParty } from "./access";
@@ -15,9 +16,12 @@ export async function announceTyping(actor: AuthenticatedActor, threadId: string
   await publishEphemeral([thread.counterpartId], "typing", { threadId, userId: actor.userId });
 }
 
-const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const PRIVATE_USER = new RegExp(`^private-user-(${UUID})$`);
-const PRESENCE_THREAD = new RegExp(`^presence-thread-(${UUID})$`);
+/** The id a channel name ends with after its prefix, when it is exactly a UUID. */
+function idAfter(channel: string, prefix: string): string | null {
+  if (!channel.startsWith(prefix)) return null;
+  const id = channel.slice(prefix.length);
+  return isUuid(id) ? id : null;
+}
 
 /**
  * Whether the actor may subscribe to a Pusher channel: their own private channel, or
@@ -28,16 +32,14 @@ export async function authorizeChannel(
   actor: AuthenticatedActor,
   channel: string,
 ): Promise<{ presence: { userId: string } | null }> {
-  const own = PRIVATE_USER.exec(channel);
-  if (own) {
-    if (own[1] !== actor.userId || channel !== userChannel(actor.userId)) {
-      return refuseAsNotFound("RealtimeChannel", own[1]!);
-    }
+  const userId = idAfter(channel, "private-user-");
+  if (userId) {
+    if (channel !== userChannel(actor.userId)) return refuseAsNotFound("RealtimeChannel", userId);
     return { presence: null };
   }
-  const thread = PRESENCE_THREAD.exec(channel);
-  if (thread && channel === threadPresenceChannel(thread[1]!)) {
-    await requireThreadParty(actor, thread[1]!);
+  const threadId = idAfter(channel, "presence-thread-");
+  if (threadId && channel === threadPresenceChannel(threadId)) {
+    await requireThreadParty(actor, threadId);
     return { presence: { userId: actor.userId } };
   }
   return refuseAsNotFound("RealtimeChannel", "(not a channel)");

@@ -3,6 +3,10 @@
 import { z } from "zod";
 
 export const MAX_MESSAGE_LENGTH = 4000;
+
+/** Each portal's messages pages (admins have none). */
+export const MESSAGES_PATH = { PATIENT: "/patient/messages", DOCTOR: "/doctor/messages" } as const;
+export type MessagesPath = (typeof MESSAGES_PATH)[keyof typeof MESSAGES_PATH];
 /** A sender may retract a message for this long after sending it. */
 export const RETRACT_WINDOW_MS = 5 * 60 * 1000;
 /** Messages per page of a thread (newest first from the server, shown oldest first). */
@@ -27,6 +31,10 @@ export const SEND_FAILURES = {
     "Your message was not sent: you have sent many messages in a short time. Wait a few minutes.",
 } as const;
 export type SendFailure = keyof typeof SEND_FAILURES;
+
+/** The explanation for a `?unsent=` code on the thread page, or null for none (or a made-up one). */
+export const sendFailureMessage = (code: unknown): string | null =>
+  typeof code === "string" && Object.hasOwn(SEND_FAILURES, code) ? SEND_FAILURES[code as SendFailure] : null;
 
 export const sendMessageSchema = z
   .object({

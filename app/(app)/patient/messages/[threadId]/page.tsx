@@ -1,18 +1,9 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { notFound } from "next/navigation";
-import { ThreadView } from "@/components/messaging/thread-view";
-import { requireActor, runAs } from "@/lib/auth/current";
-import { accountTimeZone } from "@/lib/domain/accounts/service";
-import { threadViewOf } from "@/lib/domain/messaging/queries";
-import { SEND_FAILURES, type SendFailure } from "@/lib/domain/messaging/schemas";
-import { Alert } from "@/components/ui/form";
-import { orNotFound } from "@/lib/http/not-found";
-import { pageIdOr404 } from "@/lib/http/params";
+import { ThreadPage } from "@/components/messaging/thread-page";
 
 export const metadata: Metadata = { title: "Conversation" };
 
-/** One conversation of the patient with a doctor (anyone else's thread: 404). */
+/** One conversation of the patient (anyone else's thread: 404). */
 export default async function PatientThreadPage({
   params,
   searchParams,
@@ -20,31 +11,6 @@ export default async function PatientThreadPage({
   params: Promise<{ threadId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const actor = await requireActor("messages:use");
-  if (actor.role !== "PATIENT") notFound();
-  const threadId = pageIdOr404((await params).threadId);
-  const [thread, timeZone] = await orNotFound(
-    runAs(actor, () => Promise.all([threadViewOf(actor, threadId), accountTimeZone(actor)])),
-  );
-  const unsent = (await searchParams).unsent;
-  const failure =
-    typeof unsent === "string" && Object.hasOwn(SEND_FAILURES, unsent)
-      ? SEND_FAILURES[unsent as SendFailure]
-      : null;
-  return (
-    <>
-      {failure ? <Alert tone="error">{failure}</Alert> : null}
-      <p className="text-sm">
-        <Link href="/patient/messages" className="text-brand-700 underline">
-          ← All messages
-        </Link>
-      </p>
-      <ThreadView
-        initial={thread}
-        basePath="/patient/messages"
-        patientId={actor.userId}
-        timeZone={timeZone}
-      />
-    </>
-  );
+  const [{ threadId }, { unsent }] = await Promise.all([params, searchParams]);
+  return <ThreadPage portal="PATIENT" threadId={threadId} unsent={unsent} />;
 }
