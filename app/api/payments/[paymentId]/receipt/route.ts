@@ -3,6 +3,7 @@ import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { receiptOf } from "@/lib/domain/payments/queries";
 import { renderReceiptPdf } from "@/lib/domain/payments/render-receipt-pdf";
 import { isUuid, namedResource } from "@/lib/http/params";
+import { attachmentResponse } from "@/lib/http/attachment";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -17,15 +18,6 @@ export const GET = route<{ paymentId: string }>(async (_request, { params }) => 
       : refuseAsNotFound(resource.type, resource.id),
   );
   const pdf = await renderReceiptPdf(receipt);
-  // No names in the file name: it shows in download bars and lands in shared folders.
-  const fileName = `receipt-${receipt.receiptNumber.slice(0, 8)}.pdf`;
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      "content-type": "application/pdf",
-      "content-disposition": `attachment; filename="${fileName}"`,
-      "content-length": String(pdf.length),
-      "x-content-type-options": "nosniff",
-      "cache-control": "no-store",
-    },
-  });
+  // No names in the file name.
+  return attachmentResponse(pdf, "application/pdf", `receipt-${receipt.receiptNumber.slice(0, 8)}.pdf`);
 });

@@ -4,6 +4,7 @@ import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { prescriptionDocumentFor } from "@/lib/domain/prescriptions/queries";
 import { renderPrescriptionPdf } from "@/lib/domain/prescriptions/render-prescription-pdf";
 import { namedResource } from "@/lib/http/params";
+import { attachmentResponse } from "@/lib/http/attachment";
 import { route } from "@/lib/http/route";
 import { runAsActor } from "@/lib/request-context";
 
@@ -22,15 +23,6 @@ export const GET = route<{ prescriptionId: string }>(async (_request, { params }
     if (!parsed.success) return refuseAsNotFound("Prescription", "(not an id)");
     return renderPrescriptionPdf(await prescriptionDocumentFor(actor, parsed.data));
   });
-  // No names in the file name: it shows in download bars and lands in shared folders.
-  const fileName = `prescription-${params.prescriptionId.slice(0, 8)}.pdf`;
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      "content-type": "application/pdf",
-      "content-disposition": `attachment; filename="${fileName}"`,
-      "content-length": String(pdf.length),
-      "x-content-type-options": "nosniff",
-      "cache-control": "no-store",
-    },
-  });
+  // No names in the file name.
+  return attachmentResponse(pdf, "application/pdf", `prescription-${params.prescriptionId.slice(0, 8)}.pdf`);
 });
