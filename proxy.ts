@@ -25,6 +25,7 @@ const isProduction = process.env.NODE_ENV === "production";
 const proxyHops = trustedProxyHops(process.env.TRUST_PROXY);
 const appUrl = process.env.APP_URL ?? "";
 const realtimeSources = realtimeCspAdditions(process.env);
+const agoraConfigured = Boolean(process.env.AGORA_APP_ID && process.env.AGORA_APP_CERTIFICATE);
 const allowedOrigins = new Set(
   (process.env.CORS_ALLOWED_ORIGINS ?? "")
     .split(",")
@@ -76,7 +77,11 @@ export async function proxy(request: NextRequest) {
     isDevelopment: process.env.NODE_ENV === "development",
     isProduction,
     servedOverHttps: appUrl.startsWith("https://"),
-    additions: mergeCspAdditions(pageCspAdditions(request.nextUrl.pathname), realtimeSources),
+    additions: mergeCspAdditions(
+      pageCspAdditions(request.nextUrl.pathname, { agora: agoraConfigured }),
+      realtimeSources,
+    ),
+    pathname: request.nextUrl.pathname,
   });
   const isApi = request.nextUrl.pathname.startsWith("/api/");
 

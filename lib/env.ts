@@ -132,6 +132,23 @@ function sharedMaterialProblems(raw: Record<string, string | undefined>): string
   return problems;
 }
 
+/** A comma-separated list of ICE server URLs of one family (stun: or turn:/turns:). */
+function iceUrlList(family: "stun" | "turn") {
+  const pattern = family === "stun" ? /^stuns?:[^\s,]+$/ : /^turns?:[^\s,]+$/;
+  return z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? "")
+        .split(",")
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .refine((urls) => urls.every((url) => pattern.test(url)), {
+      error: `must be ${family}: URLs separated by commas`,
+    });
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   DATABASE_URL: z
@@ -312,6 +329,21 @@ const envSchema = z.object({
     .optional(),
   /** How long a video token lasts before the page renews it (never past the visit's window). */
   VIDEO_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3_600).default(600),
+  /**
+   * Built-in video: STUN and TURN servers, comma-separated (stun:host:3478, turn:host:3478?transport=udp,
+   * turns:host:5349). None by default: two browsers on one network connect directly; across networks a
+   * clinic runs its own (coturn) so that no third party sees the call.
+   */
+  VIDEO_STUN_URLS: iceUrlList("stun"),
+  VIDEO_TURN_URLS: iceUrlList("turn"),
+  /** coturn's static-auth-secret (use-auth-secret): each join gets a TURN credential that expires. */
+  VIDEO_TURN_SECRET: z.string().min(16, { error: "must be at least 16 characters" }).optional(),
+  VIDEO_TURN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .max(86_400)
+    .default(4 * 3_600),
   AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
@@ -411,6 +443,9 @@ function providerProblems(raw: Record<string, string | undefined>, isProduction:
         problems.push(`${name} is missing: ${provider} needs ${names.join(", ")} together`);
       }
     }
+  }
+  if (raw.VIDEO_TURN_URLS && !raw.VIDEO_TURN_SECRET) {
+    problems.push("VIDEO_TURN_SECRET is missing: TURN servers (VIDEO_TURN_URLS) need their shared secret");
   }
   if (raw.REALTIME_TRANSPORT === "pusher" && !raw.PUSHER_APP_ID) {
     problems.push(

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { formatDemoAccounts, seedDemoData } from "@/prisma/seed";
+import { seedDemoVideoVisit } from "@/prisma/seed-video";
 import { ensureDevelopmentSecrets } from "./lib/dev-secrets";
 import { type EmbeddedDatabase, startEmbeddedDatabase } from "./lib/embedded-database";
 import { findFreePort, isPortFree } from "./lib/free-port";
@@ -56,8 +57,15 @@ const converted = await runDataMigrations(databaseUrl);
 if (converted) console.log(`[haven] Data: ${converted}.`);
 
 const accounts = await seedDemoData(getDb());
+const videoVisitAt = await seedDemoVideoVisit(getDb());
 await disconnectDb();
 console.log(`[haven] Demo accounts (development only):\n${formatDemoAccounts(accounts)}`);
+if (videoVisitAt) {
+  console.log(
+    `[haven] Video demo: Lucia Romero has a video visit with Dr. Erik Lindqvist at ${videoVisitAt.toISOString().slice(11, 16)} UTC ` +
+      "(its room is open now). Sign in as each in two browser windows and open the visit.",
+  );
+}
 
 const port = process.env.PORT ?? "3000";
 const next = spawn("npx", ["--no-install", "next", "dev", "--port", port], {

@@ -2,68 +2,19 @@
 // server's own readable message (every error body is { error: { message, fields? } }).
 import { MESSAGES as DOCUMENT_MESSAGES } from "@/lib/domain/documents/schemas";
 import type { Inbox, MessageView, ThreadView } from "@/lib/domain/messaging/schemas";
-import { BACKGROUND_HEADER } from "@/lib/realtime/events";
+import {
+  ApiError,
+  type RequestOptions,
+  errorOf as baseErrorOf,
+  request as baseRequest,
+} from "@/components/http/api-client";
 
-/**
- * Sent on requests no person asked for (refetches after a realtime event, the
- * unread count): the server does not count them as activity, so an open tab
- * does not keep an idle session alive.
- */
-const BACKGROUND = { [BACKGROUND_HEADER]: "1" } as const;
+export { ApiError, UNREACHABLE } from "@/components/http/api-client";
 
-export const UNREACHABLE = "Haven could not be reached. Check your connection and try again.";
-const GENERIC = "Something went wrong. Try again.";
-
-export class ApiError extends Error {
-  override name = "ApiError";
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The most specific message in an error body: the first field's, else the general one. */
-async function errorOf(response: Response): Promise<ApiError> {
-  try {
-    const body = (await response.json()) as {
-      error?: { message?: string; fields?: { message?: string }[] };
-    };
-    const message = body.error?.fields?.[0]?.message ?? body.error?.message;
-    if (message) return new ApiError(response.status, message);
-  } catch {
-    // Not JSON (a proxy's page, a dropped connection): the generic message below.
-  }
-  return new ApiError(response.status, response.status === 413 ? DOCUMENT_MESSAGES.tooLarge : GENERIC);
-}
-
-async function request<T>(
-  url: string,
-  {
-    method = "GET",
-    json,
-    background = false,
-  }: { method?: string; json?: unknown; background?: boolean } = {},
-): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      cache: "no-store",
-      headers: {
-        accept: "application/json",
-        ...(json === undefined ? {} : { "content-type": "application/json" }),
-        ...(background ? BACKGROUND : {}),
-      },
-      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-    });
-  } catch {
-    throw new ApiError(0, UNREACHABLE);
-  }
-  if (!response.ok) throw await errorOf(response);
-  return (await response.json()) as T;
-}
+// A bare 413 here can only be an attachment over the body limit: say so instead of "went wrong".
+const errorOf = (response: Response) => baseErrorOf(response, { tooLarge: DOCUMENT_MESSAGES.tooLarge });
+const request = <T>(url: string, options: Omit<RequestOptions, "tooLarge"> = {}) =>
+  baseRequest<T>(url, { ...options, tooLarge: DOCUMENT_MESSAGES.tooLarge });
 
 const threadUrl = (threadId: string) => `/api/messages/threads/${encodeURIComponent(threadId)}`;
 

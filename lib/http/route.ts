@@ -17,8 +17,8 @@ type Handler<Params> = (request: Request, context: RouteContext<Params>) => Prom
 export interface RouteOptions {
   /** The general API limit; off only for endpoints that monitors poll (health). */
   rateLimited?: boolean;
-  /** Which per-user limit the request spends: the general "api" one, or an area's own (messaging). */
-  limit?: "api" | "messagingApi";
+  /** Which per-user limit the request spends: the general "api" one, or the conversations' own (messaging, realtime, video). */
+  limit?: "api" | "conversationApi";
 }
 
 /**
@@ -27,7 +27,7 @@ export interface RouteOptions {
  * client address; a request whose address is unknown (a misconfigured proxy)
  * is not put in one bucket shared by every such client.
  */
-async function applyApiLimit(request: Request, limit: "api" | "messagingApi"): Promise<void> {
+async function applyApiLimit(request: Request, limit: "api" | "conversationApi"): Promise<void> {
   const { actor, spent } = await verifiedApiActorOf(request, limit);
   if (actor) {
     if (spent) assertSpentWithinLimit(limit, spent);

@@ -17,6 +17,16 @@ export const REALTIME_EVENTS = {
   typing: z.object({ threadId: z.uuid(), userId: z.uuid() }),
   /** Someone sharing a thread with the user came online or went offline. Ephemeral. */
   presence: z.object({ userId: z.uuid(), online: z.boolean() }),
+  /** A patient joined a visit's video room and waits to be admitted (to the doctor). Durable. */
+  "video.waiting": z.object({ visitId: z.uuid() }),
+  /** The doctor admitted the patient: the visit is in progress (to both). Durable. */
+  "video.admitted": z.object({ visitId: z.uuid() }),
+  /** The doctor ended the visit: it is completed (to both). Durable. */
+  "video.ended": z.object({ visitId: z.uuid() }),
+  /** The other party left the room (they may come back). Durable. */
+  "video.left": z.object({ visitId: z.uuid(), userId: z.uuid() }),
+  /** The other party sent a WebRTC signal: fetch it (GET …/signals?after=). Durable. */
+  "video.signal": z.object({ visitId: z.uuid(), signalId: z.string().regex(/^\d+$/) }),
   /** Events were lost (too old to replay): refetch everything. */
   resync: z.object({}),
 } as const;
@@ -30,6 +40,11 @@ export const DURABLE_EVENTS = [
   "message.retracted",
   "thread.read",
   "thread.created",
+  "video.waiting",
+  "video.admitted",
+  "video.ended",
+  "video.left",
+  "video.signal",
 ] as const;
 export type DurableEventName = (typeof DURABLE_EVENTS)[number];
 

@@ -226,19 +226,23 @@ class Hub implements BusListener {
   }
 }
 
-/** Events past their retention, and connection rows of instances that stopped without closing them. */
+/**
+ * Events past their retention, the video rooms' relayed WebRTC signals with them (a visit's
+ * end deletes its own; these are rooms that never ended), and connection rows of instances
+ * that stopped without closing them.
+ */
 export async function pruneRealtimeTables(
   now = new Date(),
-): Promise<{ events: number; connections: number }> {
+): Promise<{ events: number; signals: number; connections: number }> {
   const db = getDb();
   const hours = getEnv().REALTIME_EVENT_RETENTION_HOURS;
-  const events = await db.realtimeEvent.deleteMany({
-    where: { createdAt: { lt: new Date(now.getTime() - hours * 3_600_000) } },
-  });
+  const expired = { createdAt: { lt: new Date(now.getTime() - hours * 3_600_000) } };
+  const events = await db.realtimeEvent.deleteMany({ where: expired });
+  const signals = await db.videoSignal.deleteMany({ where: expired });
   const connections = await db.realtimeConnection.deleteMany({
     where: { beatAt: { lt: new Date(now.getTime() - staleAfterMs()) } },
   });
-  return { events: events.count, connections: connections.count };
+  return { events: events.count, signals: signals.count, connections: connections.count };
 }
 
 /** A connection row not beaten for this long belongs to an instance that stopped. */

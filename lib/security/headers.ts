@@ -8,7 +8,9 @@ export function createNonce(): string {
 }
 
 /** Outside sources one page adds to the policy (a provider's widget), by directive. */
-export type CspAdditions = Partial<Record<"script-src" | "frame-src" | "connect-src", readonly string[]>>;
+export type CspAdditions = Partial<
+  Record<"script-src" | "frame-src" | "connect-src" | "worker-src", readonly string[]>
+>;
 
 /** Razorpay Checkout: its script, the frames it opens, and the calls it makes. */
 export const RAZORPAY_CHECKOUT_SOURCES: CspAdditions = {
@@ -17,9 +19,34 @@ export const RAZORPAY_CHECKOUT_SOURCES: CspAdditions = {
   "connect-src": ["https://api.razorpay.com", "https://lumberjack.razorpay.com"],
 };
 
-/** The sources a path adds, or null: only the page that opens Razorpay Checkout widens the policy. */
-export function pageCspAdditions(pathname: string): CspAdditions | null {
-  return /^\/patient\/pay\/[^/]+\/?$/.test(pathname) ? RAZORPAY_CHECKOUT_SOURCES : null;
+/**
+ * Agora's Web SDK: the domains Agora's firewall guide lists for it (gateways, edges, media,
+ * statistics, cloud proxy: all under agora.io and sd-rtn.com), over HTTPS and WebSocket, and
+ * the blob: worker the SDK starts. Its code itself is bundled (same origin).
+ */
+export const AGORA_WEB_SDK_SOURCES: CspAdditions = {
+  "connect-src": ["https://*.agora.io", "wss://*.agora.io", "https://*.sd-rtn.com", "wss://*.sd-rtn.com"],
+  "worker-src": ["blob:"],
+};
+
+/** A visit's video room, in either portal: the only pages that may use the camera and microphone. */
+export const isVideoRoomPath = (pathname: string): boolean =>
+  /^\/(patient|doctor)\/visits\/[^/]+\/room\/?$/.test(pathname);
+
+/**
+ * The sources a path adds, or null: only the page that opens Razorpay Checkout, and the
+ * video room when Agora carries the video, widen the policy.
+ */
+export function pageCspAdditions(pathname: string, options: { agora?: boolean } = {}): CspAdditions | null {
+  if (/^\/patient\/pay\/[^/]+\/?$/.test(pathname)) return RAZORPAY_CHECKOUT_SOURCES;
+  if (options.agora && isVideoRoomPath(pathname)) return AGORA_WEB_SDK_SOURCES;
+  return null;
+}
+
+/** Camera and microphone for this origin on the video room; nothing of the kind anywhere else. */
+export function permissionsPolicy(pathname: string): string {
+  const media = isVideoRoomPath(pathname) ? "camera=(self), microphone=(self)" : "camera=(), microphone=()";
+  return `${media}, geolocation=(), payment=(), usb=(), interest-cohort=()`;
 }
 
 /**
@@ -92,6 +119,8 @@ export function securityHeaders(options: {
   servedOverHttps: boolean;
   /** The path's widened sources (pageCspAdditions). */
   additions?: CspAdditions | null;
+  /** The path (the video room alone may use camera and microphone). */
+  pathname?: string;
 }) {
   const headers: Record<string, string> = {
     "Content-Security-Policy": buildContentSecurityPolicy(
@@ -103,7 +132,7 @@ export function securityHeaders(options: {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Permissions-Policy": permissionsPolicy(options.pathname ?? "/"),
     "Cross-Origin-Opener-Policy": "same-origin",
     // Pages and API responses may carry PHI: nothing dynamic is stored by browsers or proxies.
     "Cache-Control": "no-store",

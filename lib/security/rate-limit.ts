@@ -27,10 +27,11 @@ export const RATE_LIMITS = {
   /** Choosing a new password from a reset link, per client address. */
   passwordResetConfirm: { points: 10, duration: 15 * 60 },
   /**
-   * The API of messaging and realtime (threads, typing, read marks, the event stream), per user:
-   * a conversation makes many small requests, which would use up the general limit in minutes.
+   * The API of conversations, per user: messaging and realtime (threads, typing, read marks, the
+   * event stream) and the video room (its WebRTC signals). A conversation makes many small
+   * requests, which would use up the general limit in minutes.
    */
-  messagingApi: { points: 900, duration: 15 * 60 },
+  conversationApi: { points: 900, duration: 15 * 60 },
   /** Messages sent, per user. */
   messageSend: { points: 30, duration: 5 * 60 },
   uploads: { points: 20, duration: 60 * 60 },

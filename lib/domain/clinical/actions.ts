@@ -6,6 +6,7 @@ import type { Route } from "next";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireActor, runAs } from "@/lib/auth/current";
+import { AppError } from "@/lib/http/errors";
 import { type FormState, failure, formValues } from "@/lib/http/form-state";
 import { amendNote, createNoteDraft, signNote, updateNoteDraft } from "./notes";
 import { amendNoteSchema, newNoteSchema, saveNoteSchema, signNoteSchema } from "./schemas";
@@ -22,6 +23,20 @@ export async function startNoteAction(_previous: FormState, form: FormData): Pro
     return failure(error, {});
   }
   redirect(`/doctor/notes/${noteId}` as Route);
+}
+
+/** The same, from the video room's notes panel: the room stays open (no navigation) and shows the draft. */
+export async function startVisitNoteAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const actor = await requireActor("clinical:write");
+  try {
+    const { patientId, appointmentId } = newNoteSchema.parse(Object.fromEntries(form));
+    if (!appointmentId) throw new AppError("VALIDATION_FAILED", "Choose the visit the note is for.");
+    await runAs(actor, () => createNoteDraft(actor, patientId, { appointmentId }));
+  } catch (error) {
+    return failure(error, {});
+  }
+  revalidatePath("/doctor", "layout");
+  return { ok: true, message: "Draft started. It is saved only when you press Save." };
 }
 
 export async function saveNoteAction(_previous: FormState, form: FormData): Promise<FormState> {

@@ -10,7 +10,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { buildRtcToken } from "@/lib/integrations/agora/server";
 import { videoChannelOf, videoUidOf } from "./channel";
-import { tokenTimes, videoWindow, windowState } from "./window";
+import { ROOM_REFUSAL_MESSAGE, roomRefusal, tokenTimes, videoWindow } from "./window";
 
 export interface VideoToken {
   appId: string;
@@ -21,8 +21,6 @@ export interface VideoToken {
   /** When the page asks for the next one. */
   renewAt: string;
 }
-
-const JOINABLE = new Set(["CONFIRMED", "IN_PROGRESS"]);
 
 /** Agora's settings, or a 404 when this server has none (the built-in video is used instead). */
 export function agoraSettings(): { appId: string; certificate: string } | null {
@@ -45,31 +43,21 @@ export async function issueVideoToken(
   const agora = agoraSettings();
   if (!agora) throw new AppError("NOT_FOUND", "Video through Agora is not configured on this server.");
 
-  const window = videoWindow(visit);
-  const state = windowState(window, now);
-  const refusal = !JOINABLE.has(visit.status)
-    ? "This visit is not confirmed or under way, so its video room is closed."
-    : state === "before"
-      ? "The video room opens 10 minutes before the visit starts."
-      : state === "after"
-        ? "The video room closed 30 minutes after the visit ended."
-        : null;
+  const refusal = roomRefusal(visit, now);
   if (refusal) {
     await recordAuditEvent({
       action: "video.token.refused",
       resourceType: "Appointment",
       resourceId: visitId,
       outcome: "FAILURE",
-      details: {
-        reason: visit.status !== "CONFIRMED" && visit.status !== "IN_PROGRESS" ? visit.status : state,
-      },
+      details: { reason: refusal },
     });
-    throw new AppError("CONFLICT", refusal);
+    throw new AppError("CONFLICT", ROOM_REFUSAL_MESSAGE[refusal]);
   }
 
   const channel = videoChannelOf(visitId);
   const uid = videoUidOf(visitId, actor.userId);
-  const { expiresAt, renewAt } = tokenTimes(window, now, getEnv().VIDEO_TOKEN_TTL_SECONDS * 1000);
+  const { expiresAt, renewAt } = tokenTimes(videoWindow(visit), now, getEnv().VIDEO_TOKEN_TTL_SECONDS * 1000);
   const token = buildRtcToken({ ...agora, channel, uid, expiresAt });
   await recordAuditEvent({
     action: "video.token.issued",

@@ -35,3 +35,24 @@ export function tokenTimes(
   const renewAt = new Date(Math.max(now.getTime(), expiresAt.getTime() - TOKEN_RENEW_BEFORE_MS));
   return { expiresAt, renewAt };
 }
+
+/** Why a visit's room is closed to a party of the visit, or null when it is open. */
+export type RoomRefusal = "ended" | "not-confirmed" | "before" | "after";
+
+export const ROOM_REFUSAL_MESSAGE: Record<RoomRefusal, string> = {
+  ended: "This visit has ended.",
+  "not-confirmed": "This visit is not confirmed or under way, so its video room is closed.",
+  before: "The video room opens 10 minutes before the visit starts.",
+  after: "The video room closed 30 minutes after the visit ended.",
+};
+
+/** Open for a confirmed or in-progress visit, inside its window. */
+export function roomRefusal(
+  visit: { status: string; startsAt: Date; endsAt: Date },
+  now: Date,
+): RoomRefusal | null {
+  if (visit.status === "COMPLETED") return "ended";
+  if (visit.status !== "CONFIRMED" && visit.status !== "IN_PROGRESS") return "not-confirmed";
+  const state = windowState(videoWindow(visit), now);
+  return state === "open" ? null : state;
+}

@@ -1,7 +1,7 @@
 // A visit's video room: open from 10 minutes before the start to 30 after the end;
 // tokens short-lived and never valid past the window.
 import { describe, expect, it } from "vitest";
-import { tokenTimes, videoWindow, windowState } from "@/lib/domain/video/window";
+import { roomRefusal, tokenTimes, videoWindow, windowState } from "@/lib/domain/video/window";
 
 const visit = { startsAt: new Date("2026-12-02T10:00:00Z"), endsAt: new Date("2026-12-02T10:30:00Z") };
 const at = (iso: string) => new Date(iso);
@@ -31,5 +31,21 @@ describe("video window", () => {
     expect(tokenTimes(window, at("2026-12-02T10:59:30Z"), 600_000).renewAt).toEqual(
       at("2026-12-02T10:59:30Z"),
     );
+  });
+});
+
+describe("room refusal", () => {
+  const confirmed = { ...visit, status: "CONFIRMED" };
+  it("opens a confirmed or in-progress visit inside its window only", () => {
+    expect(roomRefusal(confirmed, at("2026-12-02T09:50:00Z"))).toBeNull();
+    expect(roomRefusal({ ...visit, status: "IN_PROGRESS" }, at("2026-12-02T10:59:00Z"))).toBeNull();
+    expect(roomRefusal(confirmed, at("2026-12-02T09:49:00Z"))).toBe("before");
+    expect(roomRefusal(confirmed, at("2026-12-02T11:00:00Z"))).toBe("after");
+  });
+  it("says the visit ended, or is not confirmed, whatever the time", () => {
+    expect(roomRefusal({ ...visit, status: "COMPLETED" }, at("2026-12-02T10:10:00Z"))).toBe("ended");
+    for (const status of ["HELD", "CANCELLED", "NO_SHOW", "EXPIRED"]) {
+      expect(roomRefusal({ ...visit, status }, at("2026-12-02T10:10:00Z"))).toBe("not-confirmed");
+    }
   });
 });

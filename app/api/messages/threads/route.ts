@@ -14,7 +14,7 @@ export const GET = route(
     const actor = await requireApiActor("messages:use");
     return Response.json(await runAs(actor, () => inboxOf(actor)), { headers: NO_STORE });
   },
-  { limit: "messagingApi" },
+  { limit: "conversationApi" },
 );
 
 /** Opens (or finds) the thread with someone the actor shares a confirmed visit with; 404 otherwise. */
@@ -25,5 +25,5 @@ export const POST = route(
     const id = await runAs(actor, () => openThread(actor, counterpartId));
     return Response.json({ thread: { id } }, { headers: NO_STORE });
   },
-  { limit: "messagingApi" },
+  { limit: "conversationApi" },
 );

@@ -11,5 +11,5 @@ export const GET = route(
     const unreadTotal = await runAs(actor, () => unreadTotalOf(actor));
     return Response.json({ unreadTotal }, { headers: { "cache-control": "no-store" } });
   },
-  { limit: "messagingApi" },
+  { limit: "conversationApi" },
 );

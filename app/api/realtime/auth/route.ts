@@ -31,5 +31,5 @@ export const POST = route(
     const body = signPusherSubscription(socketId, channel, presence ?? undefined);
     return Response.json(body, { headers: { "cache-control": "no-store" } });
   },
-  { limit: "messagingApi" },
+  { limit: "conversationApi" },
 );

@@ -16,5 +16,5 @@ export const GET = route(
     }
     return runAs(actor, () => openEventStream(request, actor, { presenceAudience: presenceAudienceOf }));
   },
-  { limit: "messagingApi" },
+  { limit: "conversationApi" },
 );

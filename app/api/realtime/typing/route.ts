@@ -14,5 +14,5 @@ export const POST = route(
     await runAs(actor, () => announceTyping(actor, threadId));
     return new Response(null, { status: 204 });
   },
-  { limit: "messagingApi" },
+  { limit: "conversationApi" },
 );

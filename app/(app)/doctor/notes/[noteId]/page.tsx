@@ -1,6 +1,7 @@
 import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { NoteBody, NoteStatusLine } from "@/components/clinical/note-view";
+import { SOAP_FIELD_LABELS } from "@/components/clinical/soap-fields";
 import { ActionForm } from "@/components/ui/action-form";
 import { Alert, Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
@@ -12,17 +13,6 @@ import { pageIdOr404 } from "@/lib/http/params";
 import { type SearchParams, singleParam } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "Consultation note" };
-
-const SOAP_FIELDS = [
-  {
-    name: "subjective",
-    label: "Subjective",
-    hint: "What the patient reports: complaint, history, symptoms.",
-  },
-  { name: "objective", label: "Objective", hint: "Findings: vital signs, examination, results." },
-  { name: "assessment", label: "Assessment", hint: "Diagnoses or differential." },
-  { name: "plan", label: "Plan", hint: "Treatment, tests, follow-up, advice." },
-] as const;
 
 /** A note: its author edits the draft and signs it; once signed, it is read-only and can be amended. */
 export default async function NotePage({
@@ -62,7 +52,7 @@ export default async function NotePage({
             <ActionForm
               action={saveNoteAction}
               hidden={{ noteId: note.id }}
-              fields={SOAP_FIELDS.map((field) => ({
+              fields={SOAP_FIELD_LABELS.map((field) => ({
                 ...field,
                 kind: "textarea",
                 defaultValue: note[field.name],

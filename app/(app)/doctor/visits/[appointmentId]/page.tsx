@@ -2,6 +2,7 @@ import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { VisitDetails } from "@/components/scheduling/visit-details";
+import { VideoRoomLink } from "@/components/video/room-link";
 import { ActionForm } from "@/components/ui/action-form";
 import { Alert, Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
@@ -56,6 +57,7 @@ export default async function DoctorVisitPage({
           otherLabel="the patient"
         />
         <div className="mt-6 flex flex-wrap gap-3">
+          <VideoRoomLink visit={visit} basePath="/doctor/visits" label="Open the video room" />
           {visit.confirmedAt && visit.patient ? (
             <Link
               href={`/doctor/patients/${visit.patient.id}` as Route}

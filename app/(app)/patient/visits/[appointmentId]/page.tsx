@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { NoteBody } from "@/components/clinical/note-view";
 import { type CheckoutReturn, VisitPaymentPanel } from "@/components/payments/visit-payment";
 import { VisitDetails } from "@/components/scheduling/visit-details";
+import { VideoRoomLink } from "@/components/video/room-link";
 import { ActionForm } from "@/components/ui/action-form";
 import { Alert, Button, Card } from "@/components/ui/form";
 import { establishesCare } from "@/lib/authz/care";
@@ -93,6 +94,7 @@ export default async function PatientVisitPage({
           otherLabel={visit.doctor.displayName}
         />
         <div className="mt-6 flex flex-wrap gap-3">
+          <VideoRoomLink visit={visit} basePath="/patient/visits" label="Join the video visit" />
           {isActive(visit.status) ? (
             <a
               href={`/api/appointments/${visit.id}/calendar`}

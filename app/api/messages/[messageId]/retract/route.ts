@@ -22,5 +22,5 @@ export const POST = route<{ messageId: string }>(
     );
     return Response.json({ message }, { headers: { "cache-control": "no-store" } });
   },
-  { limit: "messagingApi" },
+  { limit: "conversationApi" },
 );

@@ -26,5 +26,5 @@ export const GET = route<{ threadId: string }>(
     );
     return Response.json(view, { headers: { "cache-control": "no-store" } });
   },
-  { limit: "messagingApi" },
+  { limit: "conversationApi" },
 );

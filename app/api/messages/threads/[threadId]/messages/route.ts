@@ -31,5 +31,5 @@ export const POST = route<{ threadId: string }>(
       { status: sent.created ? 201 : 200, headers: { "cache-control": "no-store" } },
     );
   },
-  { limit: "messagingApi" },
+  { limit: "conversationApi" },
 );

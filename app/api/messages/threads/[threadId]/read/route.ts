@@ -21,5 +21,5 @@ export const POST = route<{ threadId: string }>(
     );
     return Response.json(result, { headers: { "cache-control": "no-store" } });
   },
-  { limit: "messagingApi" },
+  { limit: "conversationApi" },
 );
