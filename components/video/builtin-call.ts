@@ -9,7 +9,12 @@
 // the old connection is closed and a new one made. Sessions replaced that way never
 // come back, so their late signals are ignored rather than tearing the new call down.
 import { ApiError } from "@/components/http/api-client";
-import type { RoomTransport, SignalKind, SignalView } from "@/lib/domain/video/schemas";
+import {
+  type RoomTransport,
+  SESSION_ENDED,
+  type SignalKind,
+  type SignalView,
+} from "@/lib/domain/video/schemas";
 import { type OutgoingSignal, fetchSignals, sendSignal, sendSignalBeacon } from "./api";
 import type { Call, CallCallbacks } from "./call";
 import { type StatsSample, callQuality, summarizeStats } from "./call-quality";
@@ -105,6 +110,10 @@ export function startBuiltinCall({
           await sendSignal(visitId, { session, kind, payload });
           return;
         } catch (failure) {
+          if (failure instanceof ApiError && failure.status === 409 && failure.message === SESSION_ENDED) {
+            if (!closed) callbacks.onSessionEnded();
+            return;
+          }
           const delay = SEND_RETRY_DELAYS_MS[attempt];
           if (delay === undefined || !retryable(failure)) {
             console.warn(`Video: a ${kind} signal could not be delivered.`);

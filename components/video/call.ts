@@ -11,6 +11,8 @@ export interface CallCallbacks {
   onQuality: (quality: CallQuality) => void;
   /** The call could not start or broke for good; a readable sentence. */
   onError: (message: string) => void;
+  /** The server no longer knows this tab's session: the person joined again elsewhere. */
+  onSessionEnded: () => void;
 }
 
 export interface Call {

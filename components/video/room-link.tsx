@@ -15,7 +15,7 @@ export function VideoRoomLink({
   basePath: "/patient/visits" | "/doctor/visits";
   label: string;
 }) {
-  const refusal = roomRefusal(visit, new Date());
+  const refusal = visit.status === "IN_PROGRESS" ? null : roomRefusal(visit, new Date());
   if (refusal !== null && refusal !== "before") return null;
   return (
     <a

@@ -32,7 +32,8 @@ export async function VisitRoomPage({
   const status = await runAs(actor, () => roomStatus(actor, visitId));
   const counterpartName = portal === "PATIENT" ? visit.doctor.displayName : visit.patient.fullName;
   const backHref = VISIT_PATH[portal](visit.id) as Route;
-  const refusal = roomRefusal(visit, new Date());
+  // A visit under way keeps its room until the doctor ends it, however late it runs.
+  const refusal = visit.status === "IN_PROGRESS" ? null : roomRefusal(visit, new Date());
   return (
     <>
       <p className="text-sm">

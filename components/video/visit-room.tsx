@@ -45,6 +45,9 @@ type Phase = "check" | "waiting" | "call" | "ended" | "left";
 type Peer = "unknown" | "here" | "left";
 type Busy = "admit" | "end" | "leave" | "rejoin" | null;
 
+/** A visit in any of these statuses has no room any more. */
+const ENDED_STATUSES: ReadonlySet<string> = new Set(["COMPLETED", "NO_SHOW", "CANCELLED", "EXPIRED"]);
+
 const QUALITY_TEXT: Record<CallQuality, string> = {
   good: "Connection: good",
   fair: "Connection: fair",
@@ -168,6 +171,13 @@ export function VisitRoom({
       onPeer: (present) => markPeer(present ? "here" : "left"),
       onQuality: setQuality,
       onError: setError,
+      onSessionEnded: () => {
+        // This person joined again from another tab or window: that one has the room now.
+        joined.current = null;
+        teardown();
+        go("left");
+        setError("You joined this visit from another window or tab, so this one left the room.");
+      },
     };
     if (join.transport.kind === "agora") {
       // agora-call.ts imports the SDK itself, on demand: the built-in room never downloads it.
@@ -217,6 +227,8 @@ export function VisitRoom({
     else {
       go("waiting");
       if (role === "PATIENT") announce("You are in the waiting room");
+      // An admission (or end) while the join was on its way was announced before this page listened.
+      void refresh();
     }
     return { joined: true };
   }
@@ -320,11 +332,11 @@ export function VisitRoom({
         if (phaseRef.current === "waiting" || phaseRef.current === "check")
           announce(`${counterpartName} joined`);
         return;
-      case "video.admitted":
-        if (phaseRef.current === "waiting") enterCall();
-        return;
-      case "video.ended":
-        showEnded();
+      case "visit.status":
+        // However the status changed (this room, the visit page's Start or Complete, a no-show).
+        if (event.data.status === "IN_PROGRESS") {
+          if (phaseRef.current === "waiting") enterCall();
+        } else if (ENDED_STATUSES.has(event.data.status)) showEnded();
         return;
       case "video.left":
         if (role === "DOCTOR") setPatientWaiting(false);

@@ -19,10 +19,14 @@ export const REALTIME_EVENTS = {
   presence: z.object({ userId: z.uuid(), online: z.boolean() }),
   /** A patient joined a visit's video room and waits to be admitted (to the doctor). Durable. */
   "video.waiting": z.object({ visitId: z.uuid() }),
-  /** The doctor admitted the patient: the visit is in progress (to both). Durable. */
-  "video.admitted": z.object({ visitId: z.uuid() }),
-  /** The doctor ended the visit: it is completed (to both). Durable. */
-  "video.ended": z.object({ visitId: z.uuid() }),
+  /**
+   * A visit's status changed (to both parties), however it changed: the video room's admit
+   * and end, the visit page's start, complete and no-show, a cancellation. Durable.
+   */
+  "visit.status": z.object({
+    visitId: z.uuid(),
+    status: z.enum(["HELD", "CONFIRMED", "IN_PROGRESS", "COMPLETED", "CANCELLED", "NO_SHOW", "EXPIRED"]),
+  }),
   /** The other party left the room (they may come back). Durable. */
   "video.left": z.object({ visitId: z.uuid(), userId: z.uuid() }),
   /** The other party sent a WebRTC signal: fetch it (GET …/signals?after=). Durable. */
@@ -41,8 +45,7 @@ export const DURABLE_EVENTS = [
   "thread.read",
   "thread.created",
   "video.waiting",
-  "video.admitted",
-  "video.ended",
+  "visit.status",
   "video.left",
   "video.signal",
 ] as const;

@@ -25,6 +25,16 @@ import {
 const EVENT_ORDER_LOCK = 7_265_321_001;
 
 /**
+ * Takes the order lock in the current transaction (held to commit): rows inserted after it
+ * get ids in commit order. For other id-ordered relays read "after my last id" (video signals).
+ */
+export async function lockCommitOrder(): Promise<void> {
+  const tx = currentTransaction();
+  if (!tx) throw new Error("lockCommitOrder runs inside a transaction");
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint)`;
+}
+
+/**
  * Inside the transaction that makes the change, as its last statement (the order
  * lock is held until commit). Delivered after commit; nothing if it rolls back.
  */
@@ -40,7 +50,7 @@ export async function publishDurable<Name extends DurableEventName>(
   }
   const tx = currentTransaction();
   if (!tx) throw new Error("publishDurable runs inside the transaction that made the change");
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint)`;
+  await lockCommitOrder();
   const envelopes: Envelope[] = [];
   for (const userId of new Set(userIds)) {
     const [row] = await tx.$queryRaw<{ id: bigint }[]>`

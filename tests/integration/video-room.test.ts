@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { videoChannelOf, videoUidOf } from "@/lib/domain/video/channel";
+import { transitionAppointment } from "@/lib/domain/scheduling/transition-appointment";
 import { admitPatient, endVisit, joinRoom, leaveRoom, roomStatus } from "@/lib/domain/video/room";
 import { sendSignal, signalsFor } from "@/lib/domain/video/signals";
 import { resetEnvCache } from "@/lib/env";
@@ -56,7 +57,7 @@ const auditActions = async (visitId: string) =>
 
 const eventsTo = async (userId: string) =>
   sql<{ name: string; data: Record<string, string> }>(
-    "SELECT name, data FROM realtime_events WHERE user_id = $1 AND name LIKE 'video.%' ORDER BY id",
+    "SELECT name, data FROM realtime_events WHERE user_id = $1 AND (name LIKE 'video.%' OR name = 'visit.status') ORDER BY id",
     [userId],
   );
 
@@ -69,6 +70,11 @@ describe("the video room", () => {
   it("keeps the patient waiting until the doctor admits, relays signals between the two, and ends the visit", async () => {
     const { patient, doctor, visitId, now } = await room();
 
+    // The patient's page holds its event stream (the built-in transport): they are there.
+    await sql("INSERT INTO realtime_connections (id, user_id, instance_id) VALUES ($1, $2, 'test')", [
+      randomUUID(),
+      patient.id,
+    ]);
     const patientJoin = await as(patient.actor, () => joinRoom(patient.actor, visitId, now));
     expect(patientJoin).toMatchObject({
       role: "PATIENT",
@@ -102,7 +108,9 @@ describe("the video room", () => {
       patientWaiting: false,
     });
     expect(await statusOf(visitId)).toBe("IN_PROGRESS");
-    expect((await eventsTo(patient.id)).map((event) => event.name)).toEqual(["video.admitted"]);
+    expect((await eventsTo(patient.id)).map((event) => event.data)).toEqual([
+      { visitId, status: "IN_PROGRESS" },
+    ]);
     // Admitting twice changes nothing more.
     await as(doctor.actor, () => admitPatient(doctor.actor, visitId, now));
     expect((await eventsTo(patient.id)).length).toBe(1);
@@ -173,7 +181,10 @@ describe("the video room", () => {
       patientWaiting: false,
     });
     expect(await statusOf(visitId)).toBe("COMPLETED");
-    expect((await eventsTo(patient.id)).at(-1)).toEqual({ name: "video.ended", data: { visitId } });
+    expect((await eventsTo(patient.id)).at(-1)).toEqual({
+      name: "visit.status",
+      data: { visitId, status: "COMPLETED" },
+    });
     expect(await sql("SELECT 1 FROM video_signals WHERE appointment_id = $1", [visitId])).toEqual([]);
     expect(
       await sql("SELECT 1 FROM video_joins WHERE appointment_id = $1 AND left_at IS NULL", [visitId]),
@@ -254,6 +265,50 @@ describe("the video room", () => {
       message: "This visit is not confirmed or under way, so its video room is closed.",
     });
     expect(await statusOf(visitId)).toBe("CONFIRMED");
+  });
+
+  it("counts a patient as waiting only while their page is connected, follows the visit page's start, and stays open while a visit runs late", async () => {
+    const { patient, doctor, visitId, now } = await room();
+    await as(patient.actor, () => joinRoom(patient.actor, visitId, now));
+    // Joined, but no event stream holds the page open (a tab that died without a goodbye).
+    expect(await as(doctor.actor, () => roomStatus(doctor.actor, visitId))).toEqual({
+      state: "waiting",
+      patientWaiting: false,
+    });
+    await sql("INSERT INTO realtime_connections (id, user_id, instance_id) VALUES ($1, $2, 'test')", [
+      randomUUID(),
+      patient.id,
+    ]);
+    expect((await as(doctor.actor, () => roomStatus(doctor.actor, visitId))).patientWaiting).toBe(true);
+
+    // The visit page's "Start the visit" (its transition), not the room: both parties' pages are told all the same.
+    await as(doctor.actor, () => transitionAppointment(visitId, "IN_PROGRESS"));
+    for (const party of [patient.id, doctor.id]) {
+      expect((await eventsTo(party)).filter((event) => event.name === "visit.status")).toEqual([
+        { name: "visit.status", data: { visitId, status: "IN_PROGRESS" } },
+      ]);
+    }
+    // An hour past the window, the visit is still under way: its room stays open until the doctor ends it.
+    const late = minutes(now, 95);
+    const rejoined = await as(patient.actor, () => joinRoom(patient.actor, visitId, late));
+    expect(rejoined.state).toBe("admitted");
+
+    // Signals sent at once all arrive, each once, in id order.
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        as(patient.actor, () =>
+          sendSignal(patient.actor, visitId, {
+            session: rejoined.session,
+            kind: "candidate",
+            payload: { candidate: `candidate:${index} 1 udp 1 192.0.2.2 ${4000 + index} typ host` },
+          }),
+        ),
+      ),
+    );
+    const received = await as(doctor.actor, () => signalsFor(doctor.actor, visitId, 0n));
+    const ids = received.signals.map((signal) => BigInt(signal.id));
+    expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : 1)));
+    expect(new Set(received.signals.map((signal) => signal.id))).toEqual(new Set(sent.map((one) => one.id)));
   });
 
   it("gives time-limited TURN credentials (coturn's shared-secret scheme) that name nobody, and Agora tokens when configured", async () => {

@@ -2,9 +2,10 @@
 // the statuses states.ts lists, as one compare-and-set (a concurrent change
 // wins or loses cleanly), audited.
 import "server-only";
-import { getDb, recordAuditEvent } from "@/lib/db/client";
+import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import type { AppointmentStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/http/errors";
+import { publishDurable } from "@/lib/realtime/publish";
 import { STATUS_LABEL, sourcesOf } from "./states";
 
 type TransitionExtra = { cancelReason?: string; cancelledById?: string; holdExpiresAt?: null };
@@ -35,24 +36,26 @@ export async function tryTransitionAppointment(
   const from = sourcesOf(to);
   // The moment of confirmation is kept: it decides who is a treating doctor (lib/authz/care.ts).
   const data = { status: to, ...extra, ...(to === "CONFIRMED" ? { confirmedAt: new Date() } : {}) };
-  // A PHI column (the cancel reason) is written through update, row by row; otherwise one statement.
-  const changed =
-    extra.cancelReason !== undefined
-      ? await getDb()
-          .appointment.updateManyAndReturn({
-            where: { id: appointmentId, status: { in: from } },
-            data,
-            select: { id: true },
-          })
-          .then((rows) => rows.length)
-      : (await getDb().appointment.updateMany({ where: { id: appointmentId, status: { in: from } }, data }))
-          .count;
-  if (changed === 0) return false;
-  await recordAuditEvent({
-    action: `appointment.${to.toLowerCase().replace("_", "-")}`,
-    resourceType: "Appointment",
-    resourceId: appointmentId,
-    details: { to, from: from.join("|") },
+  return transaction(async () => {
+    // Through the data layer, which encrypts a PHI column (the cancel reason) row by row.
+    const changed = await getDb().appointment.updateManyAndReturn({
+      where: { id: appointmentId, status: { in: from } },
+      data,
+      select: { patientId: true, doctorId: true },
+    });
+    const parties = changed[0];
+    if (!parties) return false;
+    await recordAuditEvent({
+      action: `appointment.${to.toLowerCase().replace("_", "-")}`,
+      resourceType: "Appointment",
+      resourceId: appointmentId,
+      details: { to, from: from.join("|") },
+    });
+    // Both parties' open pages (the video room above all) follow, whoever made the change.
+    await publishDurable([parties.patientId, parties.doctorId], "visit.status", {
+      visitId: appointmentId,
+      status: to,
+    });
+    return true;
   });
-  return true;
 }

@@ -2,15 +2,18 @@
 // then in progress), either may leave and come back, the doctor ends the visit (completed).
 // Only the visit's doctor and patient, only while the room is open (window.ts); anyone else
 // gets the audited 404. Every join, admission, leaving and end is audited, and announced to
-// the other side through the realtime transport (ids only).
+// the other side through the realtime transport (ids only): the status change itself by the
+// scheduling area (`visit.status`), the room's own comings and goings here.
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
-import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { currentTransaction, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { canProgress, canSee } from "@/lib/domain/scheduling/policy";
-import { tryTransitionAppointment } from "@/lib/domain/scheduling/transition-appointment";
+import { transitionAppointment } from "@/lib/domain/scheduling/transition-appointment";
 import { AppError } from "@/lib/http/errors";
-import { publishDurable } from "@/lib/realtime/publish";
+import { realtimeTransport } from "@/lib/realtime/config";
+import { onlineUsers } from "@/lib/realtime/event-stream";
+import { lockCommitOrder, publishDurable } from "@/lib/realtime/publish";
 import { videoUidOf } from "./channel";
 import { iceServersFor } from "./ice-servers";
 import { agoraSettings, issueVideoToken } from "./issue-token";
@@ -45,14 +48,19 @@ export function roomStateOf(status: string): RoomState {
   return "waiting";
 }
 
-/** The patient is in the room: their latest join has not left (a visit's joins are few). */
+/**
+ * The patient is in the room: their latest join has not left and, with the built-in transport,
+ * their page still holds its event stream (a tab that died without saying goodbye is not
+ * "waiting" for ever). With Pusher, Haven does not see connections: the join alone decides.
+ */
 async function patientPresent(visit: RoomVisit): Promise<boolean> {
   const latest = await getDb().videoJoin.findFirst({
     where: { appointmentId: visit.id, userId: visit.patientId },
     orderBy: { joinedAt: "desc" },
     select: { leftAt: true },
   });
-  return latest !== null && latest.leftAt === null;
+  if (latest === null || latest.leftAt !== null) return false;
+  return realtimeTransport() !== "builtin" || (await onlineUsers([visit.patientId])).has(visit.patientId);
 }
 
 async function statusOf(visit: RoomVisit): Promise<RoomStatus> {
@@ -64,9 +72,32 @@ export async function roomStatus(actor: AuthenticatedActor, visitId: string): Pr
   return statusOf(await roomVisitFor(actor, visitId));
 }
 
+/**
+ * A visit under way stays open until the doctor ends it, however late it runs; otherwise the
+ * window decides (window.ts). Agora tokens keep to the window (issue-token.ts).
+ */
 function refuseClosedRoom(visit: RoomVisit, now: Date): void {
+  if (visit.status === "IN_PROGRESS") return;
   const refusal = roomRefusal(visit, now);
   if (refusal) throw new AppError("CONFLICT", ROOM_REFUSAL_MESSAGE[refusal]);
+}
+
+/**
+ * Locks the visit's row for this transaction and reads its status afresh: joins, admissions,
+ * ends and signals of one visit then happen one after another, each seeing the last.
+ */
+export async function lockVisit(visit: RoomVisit, mode: "UPDATE" | "SHARE"): Promise<RoomVisit> {
+  const tx = currentTransaction();
+  if (!tx) throw new Error("lockVisit runs inside a transaction");
+  const [row] =
+    mode === "UPDATE"
+      ? await tx.$queryRaw<
+          { status: string }[]
+        >`SELECT status::text FROM appointments WHERE id = ${visit.id}::uuid FOR UPDATE`
+      : await tx.$queryRaw<
+          { status: string }[]
+        >`SELECT status::text FROM appointments WHERE id = ${visit.id}::uuid FOR SHARE`;
+  return { ...visit, status: row?.status ?? visit.status };
 }
 
 async function transportFor(actor: AuthenticatedActor, visit: RoomVisit, now: Date): Promise<RoomTransport> {
@@ -88,10 +119,11 @@ export async function joinRoom(
   visitId: string,
   now = new Date(),
 ): Promise<RoomJoin> {
-  const visit = await roomVisitFor(actor, visitId);
-  refuseClosedRoom(visit, now);
-  const isPatient = actor.userId === visit.patientId;
-  const session = await transaction(async () => {
+  const found = await roomVisitFor(actor, visitId);
+  const isPatient = actor.userId === found.patientId;
+  const { session, visit, cursor } = await transaction(async () => {
+    const visit = await lockVisit(found, "UPDATE");
+    refuseClosedRoom(visit, now);
     const db = getDb();
     await db.videoJoin.updateMany({
       where: { appointmentId: visit.id, userId: actor.userId, leftAt: null },
@@ -107,22 +139,22 @@ export async function joinRoom(
       resourceId: visit.id,
       details: { role: isPatient ? "PATIENT" : "DOCTOR", session: join.id },
     });
+    // Signal ids follow commit order (lockCommitOrder): every signal after this cursor is
+    // one this session can read; none that commits later can carry a smaller id.
+    await lockCommitOrder();
+    const newest = await db.videoSignal.aggregate({ where: { appointmentId: visit.id }, _max: { id: true } });
     if (isPatient && visit.status === "CONFIRMED") {
       await publishDurable([visit.doctorId], "video.waiting", { visitId: visit.id });
     }
-    return join.id;
+    return { session: join.id, visit, cursor: newest._max.id ?? 0n };
   });
-  const [status, cursor, transport] = await Promise.all([
-    statusOf(visit),
-    getDb().videoSignal.aggregate({ where: { appointmentId: visit.id }, _max: { id: true } }),
-    transportFor(actor, visit, now),
-  ]);
+  const [status, transport] = await Promise.all([statusOf(visit), transportFor(actor, visit, now)]);
   return {
     role: isPatient ? "PATIENT" : "DOCTOR",
     ...status,
     session,
     transport,
-    signalCursor: String(cursor._max.id ?? 0n),
+    signalCursor: String(cursor),
   };
 }
 
@@ -132,32 +164,30 @@ export async function admitPatient(
   visitId: string,
   now = new Date(),
 ): Promise<RoomStatus> {
-  const visit = await roomVisitFor(actor, visitId);
-  if (!canProgress(actor, visit)) return refuseAsNotFound("Appointment", visitId);
-  if (visit.status === "IN_PROGRESS") return { state: "admitted", patientWaiting: false };
-  refuseClosedRoom(visit, now);
+  const found = await roomVisitFor(actor, visitId);
+  if (!canProgress(actor, found)) return refuseAsNotFound("Appointment", visitId);
   await transaction(async () => {
-    if (!(await tryTransitionAppointment(visit.id, "IN_PROGRESS"))) {
-      throw new AppError("CONFLICT", "This visit changed meanwhile. Reload the page.");
-    }
+    const visit = await lockVisit(found, "UPDATE");
+    // Admitted already (another tab of the doctor's, the visit page's "Start"): nothing more.
+    if (visit.status === "IN_PROGRESS") return;
+    refuseClosedRoom(visit, now);
+    await transitionAppointment(visit.id, "IN_PROGRESS");
     await recordAuditEvent({ action: "video.admitted", resourceType: "Appointment", resourceId: visit.id });
-    await publishDurable([visit.patientId, visit.doctorId], "video.admitted", { visitId: visit.id });
   });
   return { state: "admitted", patientWaiting: false };
 }
 
 /** The doctor ends the visit: completed, everyone's session closed, the relayed signals gone. */
 export async function endVisit(actor: AuthenticatedActor, visitId: string): Promise<RoomStatus> {
-  const visit = await roomVisitFor(actor, visitId);
-  if (!canProgress(actor, visit)) return refuseAsNotFound("Appointment", visitId);
-  if (visit.status === "COMPLETED") return { state: "ended", patientWaiting: false };
-  if (visit.status !== "IN_PROGRESS") {
-    throw new AppError("CONFLICT", "Only a visit in progress can be ended. Admit the patient first.");
-  }
+  const found = await roomVisitFor(actor, visitId);
+  if (!canProgress(actor, found)) return refuseAsNotFound("Appointment", visitId);
   await transaction(async () => {
-    if (!(await tryTransitionAppointment(visit.id, "COMPLETED"))) {
-      throw new AppError("CONFLICT", "This visit changed meanwhile. Reload the page.");
+    const visit = await lockVisit(found, "UPDATE");
+    if (visit.status === "COMPLETED") return;
+    if (visit.status !== "IN_PROGRESS") {
+      throw new AppError("CONFLICT", "Only a visit in progress can be ended. Admit the patient first.");
     }
+    await transitionAppointment(visit.id, "COMPLETED");
     const db = getDb();
     await db.videoJoin.updateMany({
       where: { appointmentId: visit.id, leftAt: null },
@@ -165,7 +195,6 @@ export async function endVisit(actor: AuthenticatedActor, visitId: string): Prom
     });
     await db.videoSignal.deleteMany({ where: { appointmentId: visit.id } });
     await recordAuditEvent({ action: "video.ended", resourceType: "Appointment", resourceId: visit.id });
-    await publishDurable([visit.patientId, visit.doctorId], "video.ended", { visitId: visit.id });
   });
   return { state: "ended", patientWaiting: false };
 }

@@ -83,12 +83,20 @@ export interface SignalPage {
   cursor: string;
 }
 
+const MAX_SIGNAL_ID = 9_223_372_036_854_775_807n;
 export const signalsQuerySchema = z.object({
   after: z
     .string()
     .regex(/^\d{1,19}$/, { error: "after must be a signal id." })
+    // zod runs this even after the pattern failed: BigInt() would throw on "1e3".
+    .refine((value) => /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_SIGNAL_ID, {
+      error: "after must be a signal id.",
+    })
     .default("0"),
 });
+
+/** The refusal a tab gets when its session was replaced (the person joined again elsewhere) or left. */
+export const SESSION_ENDED = "This room session has ended. Join again.";
 
 /** Each portal's visit page; the room is its /room. */
 export const VISIT_PATH = {

@@ -7,9 +7,9 @@ import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { getDb, transaction } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
-import { publishDurable } from "@/lib/realtime/publish";
-import { counterpartOf, roomVisitFor } from "./room";
-import type { SendSignal, SignalKind, SignalPage } from "./schemas";
+import { lockCommitOrder, publishDurable } from "@/lib/realtime/publish";
+import { counterpartOf, lockVisit, roomVisitFor } from "./room";
+import { SESSION_ENDED, type SendSignal, type SignalKind, type SignalPage } from "./schemas";
 
 /** A page of signals: far more than one negotiation sends. */
 const PAGE_SIZE = 200;
@@ -19,23 +19,27 @@ export async function sendSignal(
   visitId: string,
   signal: SendSignal,
 ): Promise<{ id: string }> {
-  const visit = await roomVisitFor(actor, visitId);
-  if (visit.status !== "IN_PROGRESS") {
-    throw new AppError(
-      "CONFLICT",
-      actor.userId === visit.patientId
-        ? "The doctor has not let you in yet."
-        : "The visit is not in progress: admit the patient first.",
-    );
-  }
-  // The session must be the sender's own, still in the room: a signal cannot speak for another tab.
-  const join = await getDb().videoJoin.findFirst({
-    where: { id: signal.session, appointmentId: visit.id, userId: actor.userId, leftAt: null },
-    select: { id: true },
-  });
-  if (!join) throw new AppError("CONFLICT", "This room session has ended. Join again.");
-  const recipientId = counterpartOf(actor, visit);
+  const found = await roomVisitFor(actor, visitId);
   return transaction(async () => {
+    // Shared with other signals, exclusive of an end: a signal never lands after the visit ended.
+    const visit = await lockVisit(found, "SHARE");
+    if (visit.status !== "IN_PROGRESS") {
+      throw new AppError(
+        "CONFLICT",
+        actor.userId === visit.patientId
+          ? "The doctor has not let you in yet."
+          : "The visit is not in progress: admit the patient first.",
+      );
+    }
+    // The session must be the sender's own, still in the room: a signal cannot speak for another tab.
+    const join = await getDb().videoJoin.findFirst({
+      where: { id: signal.session, appointmentId: visit.id, userId: actor.userId, leftAt: null },
+      select: { id: true },
+    });
+    if (!join) throw new AppError("CONFLICT", SESSION_ENDED);
+    const recipientId = counterpartOf(actor, visit);
+    // Ids in commit order: a reader's "after my last id" never skips a signal that committed late.
+    await lockCommitOrder();
     const row = await getDb().videoSignal.create({
       data: {
         appointmentId: visit.id,

@@ -1,6 +1,7 @@
 // A visit's video room: open from 10 minutes before the start to 30 after the end;
 // tokens short-lived and never valid past the window.
 import { describe, expect, it } from "vitest";
+import { signalsQuerySchema } from "@/lib/domain/video/schemas";
 import { roomRefusal, tokenTimes, videoWindow, windowState } from "@/lib/domain/video/window";
 
 const visit = { startsAt: new Date("2026-12-02T10:00:00Z"), endsAt: new Date("2026-12-02T10:30:00Z") };
@@ -46,6 +47,18 @@ describe("room refusal", () => {
     expect(roomRefusal({ ...visit, status: "COMPLETED" }, at("2026-12-02T10:10:00Z"))).toBe("ended");
     for (const status of ["HELD", "CANCELLED", "NO_SHOW", "EXPIRED"]) {
       expect(roomRefusal({ ...visit, status }, at("2026-12-02T10:10:00Z"))).toBe("not-confirmed");
+    }
+  });
+});
+
+describe("the signals query", () => {
+  it("takes signal ids within PostgreSQL's bigint, and refuses anything else with a 4xx-worthy message", () => {
+    expect(signalsQuerySchema.parse({})).toEqual({ after: "0" });
+    expect(signalsQuerySchema.parse({ after: "9223372036854775807" }).after).toBe("9223372036854775807");
+    for (const after of ["9223372036854775808", "9999999999999999999", "-1", "1e3", ""]) {
+      const parsed = signalsQuerySchema.safeParse({ after });
+      expect(parsed.success, after).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toBe("after must be a signal id.");
     }
   });
 });
