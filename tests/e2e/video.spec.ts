@@ -119,10 +119,12 @@ test("patient waits, the doctor admits, both see each other's video, the doctor 
     doctor.getByRole("heading", { name: `Video visit with ${PATIENT_NAME}`, level: 1 }),
   ).toBeVisible();
   await doctor.getByRole("button", { name: "Join the visit" }).click();
+  const admittedAt = Date.now();
   await doctor.getByRole("button", { name: `Admit ${PATIENT_NAME}` }).click();
 
   await expectRemoteVideoPlaying(page);
   await expectRemoteVideoPlaying(doctor);
+  console.log(`[video] from Admit to both remote videos playing: ${Date.now() - admittedAt} ms`);
   await expect(page.getByText(/^Connection:/)).toBeVisible();
   await expect
     .poll(
@@ -133,6 +135,29 @@ test("patient waits, the doctor admits, both see each other's video, the doctor 
     .toBe("IN_PROGRESS");
   await expectAccessiblePage(doctor);
   await expectAccessiblePage(page);
+
+  // The network changes under the patient (the browser comes back online): an ICE restart, a
+  // new offer through the relay, and the call goes on.
+  const offersFromPatient = async () =>
+    Number(
+      (
+        await sql<{ n: string }>(
+          `SELECT count(*) AS n FROM video_signals s JOIN users u ON u.id = s.sender_id
+            WHERE s.appointment_id = $1 AND u.role = 'PATIENT' AND s.kind = 'description' AND s.payload->>'type' = 'offer'`,
+          [visitId],
+        )
+      )[0]!.n,
+    );
+  const offersBefore = await offersFromPatient();
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await expect.poll(offersFromPatient, { timeout: 10_000 }).toBeGreaterThan(offersBefore);
+  await expectRemoteVideoPlaying(doctor);
+
+  // The patient reloads the page: a new session replaces the old one, and the call comes back.
+  await page.reload();
+  await page.getByRole("button", { name: "Join the visit" }).click();
+  await expectRemoteVideoPlaying(page);
+  await expectRemoteVideoPlaying(doctor);
 
   // The patient mutes and turns the camera off; the controls say so.
   await page.getByRole("button", { name: "Mute microphone", exact: true }).click();
