@@ -6,6 +6,11 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { assertConfiguration } = await import("@/lib/startup-check");
   assertConfiguration();
+  // Sentry only with a DSN: without one the SDK is never initialised (it costs throughput).
+  if (process.env.SENTRY_DSN) {
+    const { startSentryIfConfigured } = await import("@/lib/integrations/sentry/server");
+    startSentryIfConfigured();
+  }
   const { startAuditSealerService } = await import("@/lib/audit/sealer-service");
   startAuditSealerService();
   // Development runs the job workers in the web server; production runs `npm run worker`.
@@ -13,4 +18,15 @@ export async function register() {
     const { startJobWorkers } = await import("@/lib/jobs/workers");
     await startJobWorkers();
   }
+}
+
+/** Errors Next catches itself (pages, server actions): reported, scrubbed, when Sentry is on. */
+export async function onRequestError(
+  error: unknown,
+  request: { headers: Record<string, string | string[] | undefined> },
+) {
+  if (process.env.NEXT_RUNTIME !== "nodejs" || !process.env.SENTRY_DSN) return;
+  const { reportError } = await import("@/lib/integrations/sentry/server");
+  const requestId = request.headers["x-request-id"];
+  reportError(error, typeof requestId === "string" ? requestId : null);
 }

@@ -348,6 +348,12 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(250),
   AUDIT_SEAL_BOUND_SECONDS: z.coerce.number().positive().max(3_600).default(2),
+  /**
+   * Sentry (errors only, scrubbed of PHI and of what requests carried): on only when set. Without
+   * it the SDK is never initialised. A local or self-hosted Sentry works the same.
+   */
+  SENTRY_DSN: z.url({ error: "must be a Sentry DSN (https://<key>@<host>/<project>)" }).optional(),
+  SENTRY_ENVIRONMENT: z.string().max(64).optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Haven <no-reply@localhost>"),
   AUTH_SECRET: z.string().optional(),

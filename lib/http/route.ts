@@ -1,5 +1,6 @@
 import "server-only";
 import { verifiedApiActorOf } from "@/lib/auth/current";
+import { reportError } from "@/lib/integrations/sentry/server";
 import { describeError, logger } from "@/lib/logger";
 import { runWithContext } from "@/lib/request-context";
 import { clientAddressKey, clientIp } from "@/lib/security/client-ip";
@@ -70,6 +71,7 @@ export function route<Params = Record<string, never>>(handler: Handler<Params>, 
           path: new URL(request.url).pathname,
           ...describeError(error),
         });
+        reportError(error, requestId);
       }
       const { status, body } = toErrorBody(error, requestId);
       const headers = new Headers({ "x-request-id": requestId, "cache-control": "no-store" });
