@@ -28,5 +28,5 @@ export async function onRequestError(
   if (process.env.NEXT_RUNTIME !== "nodejs" || !process.env.SENTRY_DSN) return;
   const { reportError } = await import("@/lib/integrations/sentry/server");
   const requestId = request.headers["x-request-id"];
-  reportError(error, typeof requestId === "string" ? requestId : null);
+  reportError(error, { requestId: typeof requestId === "string" ? requestId : null });
 }

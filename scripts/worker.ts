@@ -4,12 +4,15 @@
 // web server runs them itself (JOBS_IN_PROCESS=true, set by `npm run dev`).
 import { disconnectDb } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
+import { startSentryIfConfigured } from "@/lib/integrations/sentry/server";
 import { stopQueue } from "@/lib/jobs/queue";
 import { startJobWorkers } from "@/lib/jobs/workers";
 import { loadProjectEnv } from "./lib/load-env";
 
 loadProjectEnv();
 getEnv();
+// Failed jobs are reported like the web server's errors, when SENTRY_DSN is set.
+startSentryIfConfigured();
 await startJobWorkers();
 console.log("[worker] Haven job workers are running. Stop with Ctrl+C.");
 

@@ -71,7 +71,7 @@ export function route<Params = Record<string, never>>(handler: Handler<Params>, 
           path: new URL(request.url).pathname,
           ...describeError(error),
         });
-        reportError(error, requestId);
+        reportError(error, { requestId });
       }
       const { status, body } = toErrorBody(error, requestId);
       const headers = new Headers({ "x-request-id": requestId, "cache-control": "no-store" });

@@ -8,6 +8,7 @@ import { deliverEmergencyNotice } from "@/lib/domain/emergency/notifications";
 import { submitRefundJob } from "@/lib/domain/payments/refunds";
 import { expireHold, markNoShow, remind } from "@/lib/domain/scheduling/jobs";
 import { deliverNotice } from "@/lib/domain/scheduling/notifications";
+import { reportError } from "@/lib/integrations/sentry/server";
 import { describeError, logger } from "@/lib/logger";
 import { type JobName, queue } from "./queue";
 
@@ -33,6 +34,7 @@ export async function startJobWorkers(): Promise<PgBoss> {
           await handler(job.data as never);
         } catch (error) {
           logger.error("job failed", { job: name, id: job.id, ...describeError(error) });
+          reportError(error, { job: name });
           throw error;
         }
       }

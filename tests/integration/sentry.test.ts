@@ -67,7 +67,7 @@ describe("Sentry", () => {
     expect(sentryEnabled()).toBe(false);
     const response = await failingPhiRoute(phiRequest(), { params: Promise.resolve({}) });
     expect(response.status).toBe(500);
-    reportError(new Error("not sent"), "req-1");
+    reportError(new Error("not sent"), { requestId: "req-1" });
     await flushSentry(500);
     expect(received).toEqual([]);
   });

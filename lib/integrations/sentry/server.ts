@@ -32,10 +32,16 @@ export function startSentryIfConfigured(env: Record<string, string | undefined> 
   return true;
 }
 
-/** An unexpected error of a request (route() and the pages' onRequestError): reported with its request id only. */
-export function reportError(error: unknown, requestId: string | null): void {
+/**
+ * An unexpected error (route(), the pages' onRequestError, a failed job): reported with the
+ * request id or the job's name only.
+ */
+export function reportError(error: unknown, where: { requestId?: string | null; job?: string }): void {
   if (!sentryEnabled()) return;
-  Sentry.captureException(error, { tags: requestId ? { requestId } : {} });
+  const tags: Record<string, string> = {};
+  if (where.requestId) tags.requestId = where.requestId;
+  if (where.job) tags.job = where.job;
+  Sentry.captureException(error, { tags });
 }
 
 /** For tests and short-lived scripts: waits until queued events are sent. */
