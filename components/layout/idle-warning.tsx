@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/form";
+import { SESSION_EXTENDED, type SessionExtended, keepSessionAlive } from "./keep-session-alive";
 
 const WARNING_MS = 2 * 60 * 1000;
 
@@ -26,17 +27,20 @@ export function IdleWarning({ secondsLeft }: { secondsLeft: number }) {
     if (now >= deadline) router.replace("/sign-in?reason=idle");
   }, [now, deadline, router]);
 
+  // Extended elsewhere on the page (the video room keeps a visit's session alive).
+  useEffect(() => {
+    const onExtended = (event: Event) =>
+      setDeadline(Date.now() + (event as SessionExtended).detail.secondsLeft * 1000);
+    window.addEventListener(SESSION_EXTENDED, onExtended);
+    return () => window.removeEventListener(SESSION_EXTENDED, onExtended);
+  }, []);
+
   const remaining = deadline - now;
   if (remaining > WARNING_MS || remaining <= 0) return null;
 
   async function staySignedIn() {
-    const response = await fetch("/api/auth/keep-alive", { method: "POST" });
-    if (!response.ok) {
-      router.replace("/sign-in?reason=idle");
-      return;
-    }
-    const { secondsLeft: next } = (await response.json()) as { secondsLeft: number };
-    setDeadline(Date.now() + next * 1000);
+    // The deadline moves with the SESSION_EXTENDED event.
+    if ((await keepSessionAlive()) === null) router.replace("/sign-in?reason=idle");
   }
 
   const seconds = Math.ceil(remaining / 1000);

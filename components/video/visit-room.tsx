@@ -16,6 +16,7 @@ import {
   useState,
 } from "react";
 import { messageOf } from "@/components/http/api-client";
+import { keepSessionAlive } from "@/components/layout/keep-session-alive";
 import { useRealtimeEvent, useRealtimeState } from "@/components/realtime/realtime-provider";
 import { Button } from "@/components/ui/form";
 import type { RoomJoin, RoomStatus } from "@/lib/domain/video/schemas";
@@ -44,6 +45,9 @@ type Phase = "check" | "waiting" | "call" | "ended" | "left";
 /** Whether the other side is in the call: not yet seen, connected, or gone (they may come back). */
 type Peer = "unknown" | "here" | "left";
 type Busy = "admit" | "end" | "leave" | "rejoin" | null;
+
+/** How often, at most, a tab in the waiting room or a call extends the session. */
+const KEEP_ALIVE_MS = 2 * 60_000;
 
 /** A visit in any of these statuses has no room any more. */
 const ENDED_STATUSES: ReadonlySet<string> = new Set(["COMPLETED", "NO_SHOW", "CANCELLED", "EXPIRED"]);
@@ -354,6 +358,28 @@ export function VisitRoom({
         return;
     }
   });
+
+  // Waiting for the doctor and talking on video are activity, though nothing is clicked: the
+  // session must not end mid-visit at the idle timeout. Extended on entering, then again before
+  // half of what is left has passed.
+  const inRoom = phase === "waiting" || phase === "call";
+  useEffect(() => {
+    if (!inRoom) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const extend = async () => {
+      const secondsLeft = await keepSessionAlive();
+      if (stopped) return;
+      // Well inside whatever idle timeout the clinic set: at most half of what is left.
+      const next = secondsLeft === null ? KEEP_ALIVE_MS : Math.min(KEEP_ALIVE_MS, (secondsLeft * 1000) / 2);
+      timer = setTimeout(() => void extend(), Math.max(next, 5_000));
+    };
+    void extend();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [inRoom]);
 
   // After the realtime connection drops and comes back, events may have been missed.
   const connection = useRealtimeState();

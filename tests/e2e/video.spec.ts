@@ -107,7 +107,12 @@ test("patient waits, the doctor admits, both see each other's video, the doctor 
   ).toBeVisible();
   await expect(page.getByRole("combobox", { name: /camera/i })).toBeVisible();
   await expectAccessiblePage(page);
+  // Waiting and talking are activity: the room extends the session itself (no idle sign-out mid-visit).
+  const keptAlive = page.waitForResponse(
+    (response) => response.url().endsWith("/api/auth/keep-alive") && response.status() === 200,
+  );
   await page.getByRole("button", { name: "Join the visit" }).click();
+  await keptAlive;
   await expect(page.getByText("Waiting for Dr. Erik Lindqvist to let you in")).toBeVisible();
   await expectAccessiblePage(page);
 
