@@ -36,6 +36,9 @@ if (!process.env.DATABASE_URL) {
   embedded = await startEmbeddedDatabase({ dataDir, port });
   process.env.DATABASE_URL = embedded.url;
   process.env.DATABASE_POOL_SIZE = "1";
+  // Every request queues for that one connection: under a burst (a video call's signalling)
+  // a wait of a few seconds is normal here and must not fail the request.
+  process.env.DATABASE_CONNECT_TIMEOUT_MS ??= "30000";
   // A second pool (the rate limiter's) would share PGlite's single session.
   process.env.RATE_LIMIT_STORE ??= "memory";
   // PGlite's NOTIFY reaches no other connection: one instance, one in-process bus.
