@@ -4,7 +4,8 @@
 // self-view, the mute buttons and what is sent are the same tracks. The other side's tracks
 // are handed to the room as one MediaStream, shown in the room's own <video> element.
 import type { IAgoraRTCClient, IAgoraRTCRemoteUser, ILocalTrack, NetworkQuality } from "agora-rtc-sdk-ng";
-import { type AgoraToken, renewVideoToken } from "./api";
+import type { VideoToken } from "@/lib/domain/video/schemas";
+import { renewVideoToken } from "./api";
 import type { Call, CallCallbacks } from "./call";
 import { agoraQuality } from "./call-quality";
 
@@ -18,7 +19,7 @@ const COULD_NOT_CONNECT =
 export interface AgoraCallOptions {
   visitId: string;
   /** The transport RoomJoin returned (renewed first when its renewal time has passed). */
-  token: AgoraToken;
+  token: VideoToken;
   stream: MediaStream;
   callbacks: CallCallbacks;
 }

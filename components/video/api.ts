@@ -3,10 +3,7 @@
 // refreshes, token renewal) is marked as background so an open call does not count as
 // activity for the idle timeout on its own.
 import { request } from "@/components/http/api-client";
-import type { RoomJoin, RoomStatus, RoomTransport, SignalKind, SignalPage } from "@/lib/domain/video/schemas";
-
-/** What POST /api/video/token answers: the Agora transport without its kind. */
-export type AgoraToken = Omit<Extract<RoomTransport, { kind: "agora" }>, "kind">;
+import type { RoomJoin, RoomStatus, SignalKind, SignalPage, VideoToken } from "@/lib/domain/video/schemas";
 
 const roomUrl = (visitId: string) => `/api/video/visits/${encodeURIComponent(visitId)}`;
 
@@ -67,4 +64,4 @@ export const fetchSignals = (visitId: string, after: string) =>
   });
 
 export const renewVideoToken = (visitId: string) =>
-  request<AgoraToken>("/api/video/token", { method: "POST", json: { visitId }, background: true });
+  request<VideoToken>("/api/video/token", { method: "POST", json: { visitId }, background: true });

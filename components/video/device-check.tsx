@@ -316,6 +316,17 @@ export function DeviceCheck({
     </div>
   );
 
+  // The same way out of a refusal (an error) and a partial success (a notice): the defaults again.
+  const tryAgain = (
+    <Button
+      type="button"
+      variant="secondary"
+      disabled={joining}
+      onClick={() => reopen(() => ({ camera: "default", microphone: "default" }))}
+    >
+      Try again
+    </Button>
+  );
   return (
     <section
       aria-labelledby={`${id}-heading`}
@@ -374,16 +385,7 @@ export function DeviceCheck({
           className="space-y-3 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800"
         >
           <p>{PROBLEMS[problem]}</p>
-          {problem !== "insecure" ? (
-            <Button
-              type="button"
-              variant="secondary"
-              disabled={joining}
-              onClick={() => reopen(() => ({ camera: "default", microphone: "default" }))}
-            >
-              Try again
-            </Button>
-          ) : null}
+          {problem !== "insecure" ? tryAgain : null}
         </div>
       ) : null}
       {notice ? (
@@ -392,14 +394,7 @@ export function DeviceCheck({
           className="space-y-3 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
         >
           <p>{notice}</p>
-          <Button
-            type="button"
-            variant="secondary"
-            disabled={joining}
-            onClick={() => reopen(() => ({ camera: "default", microphone: "default" }))}
-          >
-            Try again
-          </Button>
+          {tryAgain}
         </div>
       ) : null}
 

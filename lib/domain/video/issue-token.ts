@@ -10,17 +10,8 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { buildRtcToken } from "@/lib/integrations/agora/server";
 import { videoChannelOf, videoUidOf } from "./channel";
+import type { VideoToken } from "./schemas";
 import { ROOM_REFUSAL_MESSAGE, roomRefusal, tokenTimes, videoWindow } from "./window";
-
-export interface VideoToken {
-  appId: string;
-  channel: string;
-  uid: number;
-  token: string;
-  expiresAt: string;
-  /** When the page asks for the next one. */
-  renewAt: string;
-}
 
 /** Agora's settings, or a 404 when this server has none (the built-in video is used instead). */
 export function agoraSettings(): { appId: string; certificate: string } | null {

@@ -5,6 +5,17 @@ import { z } from "zod";
 /** Where each side is: the patient waits until the doctor admits; the doctor ends the visit. */
 export type RoomState = "waiting" | "admitted" | "ended";
 
+/** An Agora RTC token for one visit's channel (POST /api/video/token, and the join with Agora). */
+export interface VideoToken {
+  appId: string;
+  channel: string;
+  uid: number;
+  token: string;
+  expiresAt: string;
+  /** When the page asks for the next one. */
+  renewAt: string;
+}
+
 /** How this room carries audio and video: the built-in WebRTC, or Agora when configured. */
 export type RoomTransport =
   | {
@@ -14,15 +25,7 @@ export type RoomTransport =
       /** Perfect negotiation's roles: the patient is polite, the doctor impolite. */
       polite: boolean;
     }
-  | {
-      kind: "agora";
-      appId: string;
-      channel: string;
-      uid: number;
-      token: string;
-      expiresAt: string;
-      renewAt: string;
-    };
+  | ({ kind: "agora" } & VideoToken);
 
 /** The subset of RTCIceServer we send (the DOM type is not available on the server). */
 export interface RTCIceServerConfig {
