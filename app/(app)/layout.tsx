@@ -26,8 +26,13 @@ const EXTRA_LINKS = {
   DOCTOR: [
     { href: "/doctor/patients", label: "Patients" },
     { href: "/doctor/availability", label: "Availability" },
+    { href: "/doctor/emergency-access", label: "Emergency access" },
   ],
   ADMIN: [
+    { href: "/admin/users", label: "Users" },
+    { href: "/admin/audit", label: "Audit log" },
+    { href: "/admin/security", label: "Security" },
+    { href: "/admin/access-reviews", label: "Access reviews" },
     { href: "/admin/bookings", label: "Bookings" },
     { href: "/admin/payments", label: "Payments" },
     { href: "/admin/revenue", label: "Revenue" },

@@ -21,6 +21,8 @@ export interface AuditRowContent {
   user_agent: string | null;
   /** JSON text; canonicalised before MACing (jsonb reorders keys). */
   details: string | null;
+  /** Whose personal data the event concerns; rows without one keep the v1 canonical form. */
+  subject_id: string | null;
 }
 
 /** A stored row as the sealer and verifier read it. */
@@ -37,7 +39,7 @@ export const STORED_ROW_COLUMNS = `a."sequence"::text AS sequence, a.event_id::t
   to_char(a.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
   a.actor_id::text AS actor_id, a.actor_role, a.action, a.resource_type, a.resource_id,
   a.outcome::text AS outcome, a.request_id, a.ip, a.user_agent, a.details::text AS details,
-  a.row_mac, a.prev_hash, a.hash`;
+  a.subject_id::text AS subject_id, a.row_mac, a.prev_hash, a.hash`;
 
 /** JSON with object keys sorted at every level: the same text for the same value. */
 export function canonicalJson(value: unknown): string {
@@ -54,9 +56,14 @@ export function canonicalJson(value: unknown): string {
 const field = (value: string | null) =>
   value === null ? "-" : `${Buffer.byteLength(value, "utf8")}:${value}`;
 
+/**
+ * v1 rows (no subject) keep the form they were MACed and sealed with; a row with
+ * a subject appends it under a v2 marker, so clearing or adding a subject breaks
+ * the MAC either way.
+ */
 export function canonicalRow(row: AuditRowContent): string {
   const details = row.details === null ? null : canonicalJson(JSON.parse(row.details));
-  return [
+  const fields = [
     row.event_id,
     row.occurred_at,
     row.actor_id,
@@ -69,9 +76,9 @@ export function canonicalRow(row: AuditRowContent): string {
     row.ip,
     row.user_agent,
     details,
-  ]
-    .map(field)
-    .join("|");
+  ];
+  const v1 = fields.map(field).join("|");
+  return row.subject_id === null ? v1 : `${v1}|v2|${field(row.subject_id)}`;
 }
 
 const hmac = (key: Buffer, text: string) => createHmac("sha256", key).update(text, "utf8").digest("hex");

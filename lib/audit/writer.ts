@@ -15,6 +15,8 @@ export interface AuditEvent {
   resourceId?: string | null;
   outcome?: AuditOutcome;
   details?: AuditDetails;
+  /** Whose personal data this concerns (a patient's chart, a user's account): the viewer's patient filter. */
+  subjectId?: string | null;
 }
 
 function detailsOf(event: AuditEvent, actor: RequestContext["actor"]): string | null {
@@ -51,6 +53,7 @@ export async function appendAuditEvents(
       ip: context?.ip ?? null,
       user_agent: context?.userAgent ?? null,
       details: detailsOf(event, actor),
+      subject_id: event.subjectId?.toLowerCase() ?? null,
     };
     return Prisma.sql`(
       ${content.event_id}::uuid,
@@ -65,11 +68,12 @@ export async function appendAuditEvents(
       ${content.ip},
       ${content.user_agent},
       ${content.details}::jsonb,
+      ${content.subject_id}::uuid,
       ${rowMac(keys, content)}
     )`;
   });
   await tx.$executeRaw`
     INSERT INTO audit_log (event_id, occurred_at, actor_id, actor_role, action, resource_type, resource_id,
-                           outcome, request_id, ip, user_agent, details, row_mac)
+                           outcome, request_id, ip, user_agent, details, subject_id, row_mac)
     VALUES ${Prisma.join(rows)}`;
 }

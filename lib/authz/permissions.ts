@@ -12,6 +12,16 @@ export const PERMISSIONS = {
   "doctors:invite": ["ADMIN"],
   "doctors:list": ["ADMIN"],
   "users:deactivate": ["ADMIN"],
+  /** Every account: status, sign-ins, sessions; reactivate, reset a second factor (with reason). */
+  "users:manage": ["ADMIN"],
+  /** The audit viewer: filter, detail, export (itself audited) and chain verification. */
+  "audit:review": ["ADMIN"],
+  /** Security alerts, incidents and the break-glass review queue. */
+  "security:manage": ["ADMIN"],
+  /** Quarterly access reviews of staff accounts. */
+  "access-reviews:manage": ["ADMIN"],
+  /** Emergency ("break-glass") access to a chart without a visit: reason stated, one hour, reviewed. */
+  "clinical:break-glass": ["DOCTOR"],
   /** The doctor directory and booking: patients. */
   "doctors:browse": ["PATIENT"],
   "appointments:book": ["PATIENT"],

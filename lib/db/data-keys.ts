@@ -32,6 +32,8 @@ export interface DataKeyStore {
   load(db: Queryable, ids: readonly string[]): Promise<void>;
   /** A loaded key, null when it was destroyed, undefined when not loaded. */
   cached(id: string): Buffer | null | undefined;
+  /** Whose key this is (the data subject of what it encrypts), when loaded. */
+  ownerOfKey(id: string): string | undefined;
   /** Crypto-shredding: deletes the owner's wrapped key; returns whether there was one. */
   destroy(db: Queryable, ownerId: string): Promise<boolean>;
 }
@@ -40,11 +42,14 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
   // id → key (null: known to be destroyed); owner id → key id.
   const keys = new LRUCache<string, Buffer | "destroyed">({ max: MAX_CACHED_KEYS, ttl: KEY_TTL_MS });
   const owners = new LRUCache<string, string>({ max: MAX_CACHED_KEYS, ttl: KEY_TTL_MS });
+  // key id → owner id (kept after a key is destroyed: the id says whose it was, not what it hid).
+  const keyOwners = new LRUCache<string, string>({ max: MAX_CACHED_KEYS, ttl: KEY_TTL_MS });
 
   const remember = (row: KeyRow): DataKey => {
     const key = unwrapDataKey(row.wrapped_key, { dataKeyId: row.id, ownerId: row.owner_id }, ring);
     keys.set(row.id, key);
     owners.set(row.owner_id, row.id);
+    keyOwners.set(row.id, row.owner_id);
     return { id: row.id, key };
   };
 
@@ -86,6 +91,10 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
     cached(id) {
       const key = keys.get(id);
       return key === "destroyed" ? null : key;
+    },
+
+    ownerOfKey(id) {
+      return keyOwners.get(id);
     },
 
     async destroy(db, ownerId) {

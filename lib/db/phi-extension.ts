@@ -299,6 +299,7 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig, data
     const phi = phiFieldsOf(model);
     if (phi) {
       const rowId = value.id as string;
+      const subjectId = subjectOf(model, value, rowId);
       const read: string[] = [];
       for (const field of Object.keys(phi)) {
         const stored = value[field];
@@ -312,6 +313,7 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig, data
           resourceType: model,
           resourceId: rowId,
           details: { fields: read },
+          subjectId,
         });
       }
       if (plan.addedId) delete value.id;
@@ -319,6 +321,23 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig, data
     for (const [key, subPlan] of Object.entries(plan.relations)) {
       decryptRecords(relationTarget(model, key)!, value[key], subPlan, events);
     }
+  }
+
+  /**
+   * Whose personal data a row is (for the audit row's subject): its owner column when selected,
+   * else the owner of the data key its first encrypted value names. Read before decrypting.
+   */
+  function subjectOf(model: string, value: Json, rowId: string): string | null {
+    const ownerField = phiOwnerFieldOf(model);
+    const owner = ownerField === "id" ? rowId : ownerField ? value[ownerField] : undefined;
+    if (typeof owner === "string") return owner;
+    for (const field of Object.keys(phiFieldsOf(model) ?? {})) {
+      const stored = value[field];
+      if (typeof stored !== "string") continue;
+      const key = envelopeKey(stored, binding(model, field, rowId));
+      if (key.version === "v2") return dataKeys.ownerOfKey(key.keyId) ?? null;
+    }
+    return null;
   }
 
   /** Loads every data key the PHI values in a result need, in one query, before decrypting. */
@@ -430,6 +449,7 @@ export function createPhiCodec(base: PrismaClient, crypto: PhiCryptoConfig, data
         resourceType: model,
         resourceId: id,
         details: { fields: written },
+        subjectId: ownerId ?? null,
       });
     }
     log.events.push(...nested.events); // parents before children, as the rows are written

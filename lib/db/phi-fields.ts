@@ -79,6 +79,10 @@ export const PHI_MODELS = {
   Message: {
     body: { reason: "clinical information: what a patient and their doctor write to each other" },
   },
+  BreakGlassGrant: {
+    reason: { reason: "why a doctor needed the chart in an emergency describes the patient's condition" },
+    reviewNote: { reason: "the reviewer's finding may describe the patient's care" },
+  },
 } as const satisfies Record<string, Record<string, PhiFieldSpec>>;
 
 export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec>> | undefined {
@@ -102,6 +106,7 @@ export const PHI_OWNERS: Record<keyof typeof PHI_MODELS, string> = {
   Reading: "patientId",
   Refund: "patientId",
   Message: "patientId",
+  BreakGlassGrant: "patientId",
 };
 
 /** The owner column of a PHI model (it must have one). */

@@ -27,6 +27,7 @@ const row: StoredAuditRow = {
   ip: null,
   user_agent: "Mozilla|5.0 ü",
   details: '{"fields":["allergies"]}',
+  subject_id: null,
   row_mac: null,
   prev_hash: null,
   hash: null,
@@ -39,6 +40,16 @@ describe("the audit row's canonical form and MAC", () => {
       '36:0b9d5c7e-6a63-4c41-8d7e-6f1f0d2f7a10|24:2026-11-23T10:00:00.123Z|-|6:SYSTEM|8:phi.read|14:PatientProfile|4:7d0c|7:SUCCESS|5:req-1|-|14:Mozilla|5.0 ü|24:{"fields":["allergies"]}',
     );
     expect(canonicalRow({ ...row, ip: "" })).not.toBe(canonicalRow(row));
+  });
+
+  it("keeps the v1 form for rows without a subject and binds a subject under a v2 marker", () => {
+    const subject = "5f0c7a1e-2b9d-4e3a-9c1f-0a1b2c3d4e5f";
+    const withSubject = { ...row, subject_id: subject };
+    expect(canonicalRow(withSubject)).toBe(`${canonicalRow(row)}|v2|36:${subject}`);
+    // Clearing the subject of a v2 row, or adding one to a v1 row, breaks its MAC.
+    expect(rowMacValid(keys, { ...signed(withSubject), subject_id: null })).toBe(false);
+    expect(rowMacValid(keys, { ...signed(row), subject_id: subject })).toBe(false);
+    expect(rowMacValid(keys, signed(withSubject))).toBe(true);
   });
 
   it("reads details the same however PostgreSQL's jsonb reorders and spaces them", () => {
