@@ -73,3 +73,24 @@ export const accountIdSchema = z.object({ userId: z.uuid() });
 export const timeZoneSchema = z.object({
   timeZone: z.string({ error: "Choose a time zone." }).trim().min(1, "Choose a time zone.").max(64),
 });
+
+// ---------------------------------------------------------------------------
+// Admin user management (lib/domain/accounts/admin-users.ts).
+
+export const MFA_RESET_REASON_MESSAGE =
+  "Say why you reset the second factor, in 10 to 500 characters (the account's situation, no patient data).";
+
+/** Resetting someone's second factor: the account and why (kept in mfa_resets). */
+export const mfaResetSchema = accountIdSchema.extend({
+  reason: z
+    .string({ error: MFA_RESET_REASON_MESSAGE })
+    .trim()
+    .min(10, MFA_RESET_REASON_MESSAGE)
+    .max(500, MFA_RESET_REASON_MESSAGE),
+});
+
+/** Ending one session of an account. */
+export const accountSessionSchema = accountIdSchema.extend({ sessionId: z.uuid() });
+
+/** The admin's patient lookup: an exact email, posted (never in a URL). */
+export const patientLookupSchema = z.object({ email: emailSchema });

@@ -16,6 +16,7 @@ import {
 import { acceptSecondFactor, activateAuthenticator } from "@/lib/auth/second-factor";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { emailBlindIndex, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { deactivateAccount } from "./admin-users";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { sendMail } from "@/lib/mail/mailer";
@@ -163,10 +164,21 @@ export async function acceptInvitation(token: string, password: string): Promise
         "NOT_FOUND",
         "This invitation link was already used or has expired. Ask your clinic for a new one.",
       );
-    await getDb().user.update({
-      where: { id: userId },
+    // Only a doctor still invited: one deactivated meanwhile must not become active by its old link.
+    const { count } = await getDb().user.updateMany({
+      where: { id: userId, status: "INVITED" },
       data: { passwordHash, passwordChangedAt: new Date(), status: "ACTIVE", emailVerifiedAt: new Date() },
     });
+    if (count === 0) {
+      await recordAuditEvent({
+        action: "auth.invitation.accepted",
+        resourceType: "User",
+        resourceId: userId,
+        outcome: "DENIED",
+        details: { reason: "not-invited" },
+      });
+      throw new AppError("NOT_FOUND", "This invitation is no longer valid. Ask your clinic for a new one.");
+    }
     await recordAuditEvent({ action: "auth.invitation.accepted", resourceType: "User", resourceId: userId });
   });
 }
@@ -337,20 +349,12 @@ export async function disableMfa(actor: AuthenticatedActor, currentPassword: str
   await recordAuditEvent({ action: "auth.mfa.disabled", resourceType: "User", resourceId: actor.userId });
 }
 
+/**
+ * Deactivates an account (any role but one's own): it can no longer sign in and every
+ * session ends in the same transaction. See admin-users.ts deactivateAccount.
+ */
 export async function deactivateUser(admin: AuthenticatedActor, userId: string): Promise<void> {
-  if (userId === admin.userId) throw new AppError("BAD_REQUEST", "You cannot deactivate your own account.");
-  const { count } = await getDb().user.updateMany({
-    where: { id: userId, role: { not: "ADMIN" }, status: { not: "DEACTIVATED" } },
-    data: { status: "DEACTIVATED" },
-  });
-  if (count === 0) throw new AppError("NOT_FOUND", "No such active account.");
-  const ended = await revokeAllSessions(userId, "deactivated");
-  await recordAuditEvent({
-    action: "admin.user.deactivated",
-    resourceType: "User",
-    resourceId: userId,
-    details: { sessionsEnded: ended },
-  });
+  await deactivateAccount(admin, userId);
 }
 
 export async function listDoctors() {
