@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountIdSchema, invitationSchema } from "@/lib/domain/accounts/schemas";
-import { deactivateUser, inviteDoctor } from "@/lib/domain/accounts/service";
+import { deactivateAccount } from "@/lib/domain/accounts/admin-users";
+import { inviteDoctor } from "@/lib/domain/accounts/service";
 import { AppError } from "@/lib/http/errors";
 import { type FormState, failure, formValues } from "@/lib/http/form-state";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
@@ -22,14 +23,15 @@ export async function inviteDoctorAction(_previous: FormState, form: FormData): 
 }
 
 export async function deactivateUserAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const actor = await requireActor("users:deactivate");
+  const actor = await requireActor("users:manage");
   try {
     const parsed = accountIdSchema.safeParse(Object.fromEntries(form));
     if (!parsed.success) throw new AppError("NOT_FOUND", "No such active account.");
-    await runAs(actor, () => deactivateUser(actor, parsed.data.userId));
+    await runAs(actor, () => deactivateAccount(actor, parsed.data.userId));
   } catch (error) {
     return failure(error, {});
   }
   revalidatePath("/admin");
+  revalidatePath("/admin/users");
   return { ok: true, message: "The account is deactivated and its sessions have ended." };
 }

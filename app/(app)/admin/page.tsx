@@ -1,4 +1,5 @@
-import type { Metadata } from "next";
+import type { Metadata, Route } from "next";
+import Link from "next/link";
 import { ActionForm } from "@/components/ui/action-form";
 import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
@@ -15,17 +16,34 @@ export default async function AdminHome() {
   return (
     <>
       <h1 className="text-2xl font-bold text-brand-900">Clinic admin</h1>
-      <Card title="Invite a doctor">
-        <ActionForm
-          action={inviteDoctorAction}
-          submitLabel="Send invitation"
-          fields={[
-            { name: "displayName", label: "Name as patients see it", hint: "For example: Dr. Amara Okafor" },
-            { name: "specialty", label: "Specialty" },
-            { name: "email", label: "Email", type: "email" },
-          ]}
-        />
-      </Card>
+      <p className="text-sm text-slate-700">
+        Every staff account, its sessions and second factor, and the patient lookup are under{" "}
+        <Link href="/admin/users" className="text-brand-700 underline">
+          Users
+        </Link>
+        ; quarterly reviews of staff access under{" "}
+        <Link href="/admin/access-reviews" className="text-brand-700 underline">
+          Access reviews
+        </Link>
+        .
+      </p>
+      <div id="invite">
+        <Card title="Invite a doctor">
+          <ActionForm
+            action={inviteDoctorAction}
+            submitLabel="Send invitation"
+            fields={[
+              {
+                name: "displayName",
+                label: "Name as patients see it",
+                hint: "For example: Dr. Amara Okafor",
+              },
+              { name: "specialty", label: "Specialty" },
+              { name: "email", label: "Email", type: "email" },
+            ]}
+          />
+        </Card>
+      </div>
       <Card title="Doctors">
         <table className="w-full text-left text-sm">
           <thead className="text-slate-600">
@@ -43,7 +61,11 @@ export default async function AdminHome() {
           <tbody>
             {doctors.map((doctor) => (
               <tr key={doctor.id} className="border-t border-slate-100">
-                <td className="py-2">{doctor.doctorProfile?.displayName}</td>
+                <td className="py-2">
+                  <Link href={`/admin/users/${doctor.id}` as Route} className="text-brand-700 underline">
+                    {doctor.doctorProfile?.displayName}
+                  </Link>
+                </td>
                 <td>{doctor.doctorProfile?.specialty}</td>
                 <td>{doctor.email}</td>
                 <td>{STATUS_LABEL[doctor.status]}</td>

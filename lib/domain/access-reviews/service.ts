@@ -66,11 +66,17 @@ export async function staffActivity(
   to: Date,
 ): Promise<Map<string, StaffActivity>> {
   const ids = [...staffIds];
-  const result = new Map<string, StaffActivity>(ids.map((id) => [id, { lastActivityAt: null, patientsAccessed: 0 }]));
+  const result = new Map<string, StaffActivity>(
+    ids.map((id) => [id, { lastActivityAt: null, patientsAccessed: 0 }]),
+  );
   if (ids.length === 0) return result;
   const [sessions, actions, reads] = await Promise.all([
     getDb().session.groupBy({ by: ["userId"], where: { userId: { in: ids } }, _max: { lastSeenAt: true } }),
-    getDb().auditLog.groupBy({ by: ["actorId"], where: { actorId: { in: ids } }, _max: { occurredAt: true } }),
+    getDb().auditLog.groupBy({
+      by: ["actorId"],
+      where: { actorId: { in: ids } },
+      _max: { occurredAt: true },
+    }),
     getDb().auditLog.groupBy({
       by: ["actorId", "subjectId"],
       where: {
@@ -198,7 +204,10 @@ export async function listAccessReviews(actor: AuthenticatedActor): Promise<Acce
   });
   const countOf = new Map(counts.map((row) => [row.reviewId, row._count]));
   const names = await staffFacts(
-    reviews.flatMap((review) => [review.startedById, ...(review.completedById ? [review.completedById] : [])]),
+    reviews.flatMap((review) => [
+      review.startedById,
+      ...(review.completedById ? [review.completedById] : []),
+    ]),
   );
   return reviews.map((review) => ({
     id: review.id,
@@ -247,7 +256,9 @@ export async function accessReviewForAdmin(
       decidedByName: entry.decidedById ? nameOf(entry.decidedById) : null,
       decidedAt: entry.decidedAt,
     }))
-    .sort((a, b) => order[a.role] - order[b.role] || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) => order[a.role] - order[b.role] || a.name.localeCompare(b.name) || a.id.localeCompare(b.id),
+    );
   return {
     id: review.id,
     period: review.period,

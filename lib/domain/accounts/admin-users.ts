@@ -82,7 +82,10 @@ async function lastSignIns(userIds: readonly string[]): Promise<Map<string, Date
 }
 
 /** Sessions that would still be accepted now (not ended, not expired, not idle), per account. */
-async function activeSessionCounts(userIds: readonly string[], now = new Date()): Promise<Map<string, number>> {
+async function activeSessionCounts(
+  userIds: readonly string[],
+  now = new Date(),
+): Promise<Map<string, number>> {
   if (userIds.length === 0) return new Map();
   const rows = await getDb().session.groupBy({
     by: ["userId"],

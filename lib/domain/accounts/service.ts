@@ -1,5 +1,5 @@
 // Accounts: patient sign-up and email verification, doctor invitations, password
-// changes and resets, MFA on the account page, deactivation. Callers run inside
+// changes and resets, MFA on the account page. (What admins do to accounts: admin-users.ts.) Callers run inside
 // a request context (lib/auth/current.ts runAs) and have already authorized.
 import "server-only";
 import { consumeAuthToken, issueAuthToken, peekAuthToken } from "@/lib/auth/auth-tokens";
@@ -16,7 +16,6 @@ import {
 import { acceptSecondFactor, activateAuthenticator } from "@/lib/auth/second-factor";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { emailBlindIndex, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
-import { deactivateAccount } from "./admin-users";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { sendMail } from "@/lib/mail/mailer";
@@ -347,14 +346,6 @@ export async function disableMfa(actor: AuthenticatedActor, currentPassword: str
   await getDb().recoveryCode.deleteMany({ where: { userId: actor.userId } });
   await revokeAllSessions(actor.userId, "mfa-changed", actor.sessionId);
   await recordAuditEvent({ action: "auth.mfa.disabled", resourceType: "User", resourceId: actor.userId });
-}
-
-/**
- * Deactivates an account (any role but one's own): it can no longer sign in and every
- * session ends in the same transaction. See admin-users.ts deactivateAccount.
- */
-export async function deactivateUser(admin: AuthenticatedActor, userId: string): Promise<void> {
-  await deactivateAccount(admin, userId);
 }
 
 export async function listDoctors() {
