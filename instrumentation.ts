@@ -1,7 +1,7 @@
 // Runs once when the server starts: refuse to start on invalid configuration
 // (missing or weak secrets in production) instead of failing on a request later;
 // then start the audit sealer, which chains committed audit rows within seconds,
-// and (development) the job workers.
+// the security monitor, which reads them for alerts, and (development) the job workers.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { assertConfiguration } = await import("@/lib/startup-check");
@@ -13,6 +13,9 @@ export async function register() {
   }
   const { startAuditSealerService } = await import("@/lib/audit/sealer-service");
   startAuditSealerService();
+  // Rules on the sealed audit stream (failed sign-ins, chart-read bursts, …): alerts for admins.
+  const { startSecurityMonitorService } = await import("@/lib/domain/security/monitor-service");
+  startSecurityMonitorService();
   // Development runs the job workers in the web server; production runs `npm run worker`.
   if (process.env.JOBS_IN_PROCESS === "true") {
     const { startJobWorkers } = await import("@/lib/jobs/workers");

@@ -354,6 +354,28 @@ const envSchema = z.object({
    */
   SENTRY_DSN: z.url({ error: "must be a Sentry DSN (https://<key>@<host>/<project>)" }).optional(),
   SENTRY_ENVIRONMENT: z.string().max(64).optional(),
+  /**
+   * The security monitor (lib/domain/security/monitor.ts): how often it reads the sealed audit
+   * stream, and its rules' thresholds. Working hours are local times in SECURITY_TIME_ZONE; staff
+   * reading records outside them raises an "after hours" alert.
+   */
+  SECURITY_MONITOR_INTERVAL_MS: z.coerce.number().int().min(200).max(300_000).default(5_000),
+  SECURITY_FAILED_SIGN_INS: z.coerce.number().int().min(2).max(1_000).default(10),
+  SECURITY_FAILED_SIGN_IN_MINUTES: z.coerce.number().int().min(1).max(1_440).default(15),
+  SECURITY_CHART_READ_BURST: z.coerce.number().int().min(2).max(10_000).default(20),
+  SECURITY_CHART_READ_MINUTES: z.coerce.number().int().min(1).max(1_440).default(10),
+  SECURITY_BULK_EXPORT_ROWS: z.coerce.number().int().min(1).default(1_000),
+  SECURITY_EXPORTS_PER_HOUR: z.coerce.number().int().min(1).max(1_000).default(5),
+  SECURITY_WORK_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, { error: "must look like 07:00-19:00" })
+    .default("07:00-20:00"),
+  SECURITY_TIME_ZONE: z
+    .string()
+    .refine((zone) => Intl.supportedValuesOf("timeZone").includes(zone) || zone === "UTC", {
+      error: "must be an IANA time zone, such as Europe/Berlin",
+    })
+    .default("UTC"),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Haven <no-reply@localhost>"),
   AUTH_SECRET: z.string().optional(),

@@ -14,11 +14,14 @@ export async function ChartNotes({
   patientId,
   visits,
   timeZone,
+  readOnly = false,
 }: {
   actor: AuthenticatedActor;
   patientId: string;
   visits: readonly ChartVisit[];
   timeZone: string;
+  /** Emergency (break-glass) access: the notes are shown, no note is started. */
+  readOnly?: boolean;
 }) {
   const notes = await runAs(actor, () => notesOfPatient(actor, patientId));
   const ownVisits = visits.filter((visit) => visit.doctorId === actor.userId && visit.status !== "CANCELLED");
@@ -27,27 +30,29 @@ export async function ChartNotes({
       <h2 id="notes" className="mb-4 text-lg font-semibold text-brand-900">
         Consultation notes
       </h2>
-      <ActionForm
-        action={startNoteAction}
-        hidden={{ patientId }}
-        fields={[
-          {
-            name: "appointmentId",
-            label: "For the visit",
-            kind: "select",
-            options: [
-              { value: "", label: "No particular visit" },
-              ...ownVisits.map((visit) => ({
-                value: visit.id,
-                label: formatDateTime(visit.startsAt, timeZone),
-              })),
-            ],
-            defaultValue: ownVisits[0]?.id ?? "",
-          },
-        ]}
-        submitLabel="Start a note"
-        variant="secondary"
-      />
+      {readOnly ? null : (
+        <ActionForm
+          action={startNoteAction}
+          hidden={{ patientId }}
+          fields={[
+            {
+              name: "appointmentId",
+              label: "For the visit",
+              kind: "select",
+              options: [
+                { value: "", label: "No particular visit" },
+                ...ownVisits.map((visit) => ({
+                  value: visit.id,
+                  label: formatDateTime(visit.startsAt, timeZone),
+                })),
+              ],
+              defaultValue: ownVisits[0]?.id ?? "",
+            },
+          ]}
+          submitLabel="Start a note"
+          variant="secondary"
+        />
+      )}
       {notes.length ? (
         <ol className="mt-6 space-y-6">
           {notes.map((note) => (

@@ -5,7 +5,16 @@ import { DocumentList } from "./document-list";
 import { UploadDocumentForm } from "./upload-document-form";
 
 /** The chart's documents: every file of the patient, and an upload into their record. */
-export async function ChartDocuments({ actor, patientId }: { actor: AuthenticatedActor; patientId: string }) {
+export async function ChartDocuments({
+  actor,
+  patientId,
+  readOnly = false,
+}: {
+  actor: AuthenticatedActor;
+  patientId: string;
+  /** Emergency (break-glass) access: documents are listed, none is added. */
+  readOnly?: boolean;
+}) {
   const [documents, timeZone] = await runAs(actor, () =>
     Promise.all([documentsOfPatient(actor, patientId), accountTimeZone(actor)]),
   );
@@ -18,9 +27,11 @@ export async function ChartDocuments({ actor, patientId }: { actor: Authenticate
         Documents
       </h2>
       <DocumentList documents={documents} timeZone={timeZone} viewer="doctor" />
-      <div className="mt-6 border-t border-slate-100 pt-4">
-        <UploadDocumentForm patientId={patientId} label="Add a document to this chart" />
-      </div>
+      {readOnly ? null : (
+        <div className="mt-6 border-t border-slate-100 pt-4">
+          <UploadDocumentForm patientId={patientId} label="Add a document to this chart" />
+        </div>
+      )}
     </section>
   );
 }

@@ -11,9 +11,12 @@ import { itemsSummary, pdfHref } from "./prescription-details";
 export async function ChartPrescriptions({
   actor,
   patientId,
+  readOnly = false,
 }: {
   actor: AuthenticatedActor;
   patientId: string;
+  /** Emergency (break-glass) access: prescriptions are listed, none is written. */
+  readOnly?: boolean;
 }) {
   const [prescriptions, timeZone] = await runAs(actor, () =>
     Promise.all([prescriptionsOfPatient(actor, patientId), accountTimeZone(actor)]),
@@ -27,7 +30,7 @@ export async function ChartPrescriptions({
         <h2 id="prescriptions" className="text-lg font-semibold text-brand-900">
           Prescriptions
         </h2>
-        {actor.role === "DOCTOR" ? (
+        {actor.role === "DOCTOR" && !readOnly ? (
           <Link
             href={`/doctor/patients/${patientId}/prescriptions/new` as Route}
             className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"

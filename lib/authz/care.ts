@@ -3,8 +3,10 @@
 // (lib/domain/clinical/access.ts) so that no page, route or action can forget it.
 // A visit makes its doctor the patient's treating doctor once it was confirmed:
 // past, current or upcoming, and still after a cancellation or a missed visit. A
-// hold that expired or was cancelled before confirmation does not. Admins manage
-// accounts; they never read clinical content.
+// hold that expired or was cancelled before confirmation does not. A doctor
+// without one may read (never write) a chart for the hour of a break-glass grant
+// (lib/domain/security/break-glass.ts). Admins manage accounts; they never read
+// clinical content.
 import type { AppointmentStatus, Role } from "@/lib/db/generated/enums";
 
 export interface CareActor {
@@ -19,8 +21,11 @@ export interface CareVisit {
   confirmedAt: Date | null;
 }
 
-/** "own": the patient's own record; "treating": a doctor in a care relationship; null: no access (a 404). */
-export type ChartAccess = "own" | "treating" | null;
+/**
+ * "own": the patient's own record; "treating": a doctor in a care relationship; "emergency": a
+ * doctor's live break-glass grant (read-only); null: no access (a 404).
+ */
+export type ChartAccess = "own" | "treating" | "emergency" | null;
 
 const CARE_STATUSES = ["CONFIRMED", "IN_PROGRESS", "COMPLETED", "NO_SHOW"] as const;
 
@@ -39,13 +44,19 @@ export function careVisitFilter() {
   };
 }
 
-export function chartAccess(actor: CareActor, patientId: string, visits: readonly CareVisit[]): ChartAccess {
+export function chartAccess(
+  actor: CareActor,
+  patientId: string,
+  visits: readonly CareVisit[],
+  emergencyGrant = false,
+): ChartAccess {
   if (actor.role === "PATIENT") return actor.userId === patientId ? "own" : null;
   if (actor.role === "DOCTOR") {
     const treating = visits.some(
       (visit) => visit.doctorId === actor.userId && visit.patientId === patientId && establishesCare(visit),
     );
-    return treating ? "treating" : null;
+    if (treating) return "treating";
+    return emergencyGrant ? "emergency" : null;
   }
   return null;
 }

@@ -16,6 +16,7 @@ export const JOB_NAMES = [
   "document.scan",
   "emergency.notify",
   "payments.submit-refund",
+  "security.notify-alert",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

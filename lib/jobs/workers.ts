@@ -7,6 +7,7 @@ import { scanPendingDocument } from "@/lib/domain/documents/scan-document";
 import { deliverEmergencyNotice } from "@/lib/domain/emergency/notifications";
 import { submitRefundJob } from "@/lib/domain/payments/refunds";
 import { expireHold, markNoShow, remind } from "@/lib/domain/scheduling/jobs";
+import { deliverAlertNotice } from "@/lib/domain/security/notifications";
 import { deliverNotice } from "@/lib/domain/scheduling/notifications";
 import { reportError } from "@/lib/integrations/sentry/server";
 import { describeError, logger } from "@/lib/logger";
@@ -22,6 +23,7 @@ const HANDLERS: Record<JobName, Handler> = {
   "document.scan": scanPendingDocument,
   "emergency.notify": deliverEmergencyNotice,
   "payments.submit-refund": submitRefundJob,
+  "security.notify-alert": deliverAlertNotice,
 };
 
 /** Starts a worker for every job; polls every half second (pg-boss's smallest interval). */

@@ -6,6 +6,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { type ChartAccess, canWriteClinical, careVisitFilter, chartAccess } from "@/lib/authz/care";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { getDb } from "@/lib/db/client";
+import { activeGrantUntil } from "@/lib/domain/security/active-grant";
 
 /** The actor's access to a patient's record (one query, no PHI read). */
 export async function chartAccessOf(actor: AuthenticatedActor, patientId: string): Promise<ChartAccess> {
@@ -15,7 +16,9 @@ export async function chartAccessOf(actor: AuthenticatedActor, patientId: string
     select: { doctorId: true, patientId: true, status: true, confirmedAt: true },
     take: 1,
   });
-  return chartAccess(actor, patientId, visits);
+  if (visits.length) return chartAccess(actor, patientId, visits);
+  // No care relationship: a live break-glass grant reads the chart, read-only.
+  return chartAccess(actor, patientId, visits, (await activeGrantUntil(actor.userId, patientId)) !== null);
 }
 
 /** The access, or a 404 (audited). `write` needs a treating doctor. */

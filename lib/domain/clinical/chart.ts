@@ -6,6 +6,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { careVisitFilter } from "@/lib/authz/care";
 import { getDb } from "@/lib/db/client";
 import type { AppointmentStatus } from "@/lib/db/generated/enums";
+import { activeGrantUntil } from "@/lib/domain/security/active-grant";
 import { requireChartAccess } from "./access";
 
 export interface ChartVisit {
@@ -20,13 +21,17 @@ export interface ChartVisit {
 
 export interface ChartHeader {
   patientId: string;
+  /** "emergency": a break-glass grant, read-only, until emergencyUntil. */
+  access: "own" | "treating" | "emergency";
+  emergencyUntil: Date | null;
   fullName: string;
   visits: ChartVisit[];
 }
 
 /** The patient's name and visits (newest first) for someone who may read the chart; else a 404 (audited). */
 export async function chartHeaderOf(actor: AuthenticatedActor, patientId: string): Promise<ChartHeader> {
-  await requireChartAccess(actor, patientId, "read");
+  const access = await requireChartAccess(actor, patientId, "read");
+  const emergencyUntil = access === "emergency" ? await activeGrantUntil(actor.userId, patientId) : null;
   const [patient, visits] = await Promise.all([
     getDb().user.findUniqueOrThrow({
       where: { id: patientId },
@@ -50,6 +55,8 @@ export async function chartHeaderOf(actor: AuthenticatedActor, patientId: string
   ]);
   return {
     patientId,
+    access,
+    emergencyUntil,
     fullName: patient.patientProfile?.fullName ?? "Unnamed patient",
     visits: visits.map(({ doctor, ...visit }) => ({
       ...visit,

@@ -8,6 +8,7 @@ import { ChartReadings } from "@/components/readings/chart-readings";
 import { Alert, Button } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
+import { formatTime } from "@/lib/domain/scheduling/format";
 import { chartHeaderOf } from "@/lib/domain/clinical/chart";
 import { openThreadAction } from "@/lib/domain/messaging/actions";
 import { orNotFound } from "@/lib/http/not-found";
@@ -30,6 +31,7 @@ export default async function ChartPage({
     runAs(actor, () => Promise.all([chartHeaderOf(actor, patientId), accountTimeZone(actor)])),
   );
   const query = await searchParams;
+  const readOnly = chart.access === "emergency";
   return (
     <>
       <header className="flex flex-wrap items-start justify-between gap-3">
@@ -37,13 +39,21 @@ export default async function ChartPage({
           <h1 className="text-2xl font-bold text-brand-900">{chart.fullName}</h1>
           <p className="text-sm text-slate-600">Patient chart</p>
         </div>
-        <form action={openThreadAction}>
-          <input type="hidden" name="counterpartId" value={patientId} />
-          <Button type="submit" variant="secondary">
-            Message this patient
-          </Button>
-        </form>
+        {readOnly ? null : (
+          <form action={openThreadAction}>
+            <input type="hidden" name="counterpartId" value={patientId} />
+            <Button type="submit" variant="secondary">
+              Message this patient
+            </Button>
+          </form>
+        )}
       </header>
+      {readOnly && chart.emergencyUntil ? (
+        <Alert tone="info">
+          Emergency access, read-only, until {formatTime(chart.emergencyUntil, timeZone)}. Your reason was
+          recorded, the clinic&apos;s admins were alerted, and they will review this access.
+        </Alert>
+      ) : null}
       {singleParam(query.prescribed) ? (
         <Alert tone="success">The prescription was signed and issued.</Alert>
       ) : null}
@@ -63,9 +73,15 @@ export default async function ChartPage({
       </nav>
       <ChartHealthProfile actor={actor} patientId={patientId} />
       <ChartVisits visits={chart.visits} doctorId={actor.userId} timeZone={timeZone} />
-      <ChartNotes actor={actor} patientId={patientId} visits={chart.visits} timeZone={timeZone} />
-      <ChartPrescriptions actor={actor} patientId={patientId} />
-      <ChartDocuments actor={actor} patientId={patientId} />
+      <ChartNotes
+        actor={actor}
+        patientId={patientId}
+        visits={chart.visits}
+        timeZone={timeZone}
+        readOnly={readOnly}
+      />
+      <ChartPrescriptions actor={actor} patientId={patientId} readOnly={readOnly} />
+      <ChartDocuments actor={actor} patientId={patientId} readOnly={readOnly} />
       <ChartReadings actor={actor} patientId={patientId} />
     </>
   );
