@@ -13,13 +13,15 @@
 //       action, as a browser without JavaScript does) for a small pool of times,
 //       so most attempts meet a taken time; afterwards no two active visits of
 //       a doctor or of a patient may overlap
+//   (g) the audit viewer: 2 000 000 audit rows in a database of their own, then
+//       its page function per filter (scripts/lib/bench-audit-viewer.ts)
 // It reports throughput and p50/p95/p99 per scenario, the ratios b/a and b/c,
 // the audit sealing lag while (b) ran, `audit:verify` right after, and then the
 // data-layer micro-benchmark; a table on screen and JSON in bench-results/.
 //   --reuse-build    use an existing .next-bench instead of building
 //   BENCH_SECONDS    seconds per scenario (default 10), BENCH_CONNECTIONS (50)
 //   BENCH_SERVER_NODE_ARGS   Node options for the server only (a CPU profile)
-//   BENCH_ONLY       comma-separated scenario keys to run (default all: a,b,c,d,e,f)
+//   BENCH_ONLY       comma-separated scenario keys to run (default all: a,b,c,d,e,f,g)
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,6 +35,7 @@ import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { createBaseClient, disconnectDb, getDb } from "@/lib/db/client";
 import { SECRET_SPECS, getEnv, resetEnvCache } from "@/lib/env";
 import { runAsSystem } from "@/lib/request-context";
+import { runAuditViewerBench } from "./lib/bench-audit-viewer";
 import { runDataLayerBench } from "./lib/bench-data-layer";
 import { findFreePort } from "./lib/free-port";
 import { type PostgresServer, startPostgres } from "./lib/postgres-server";
@@ -45,7 +48,7 @@ const USERS = Number(process.env.BENCH_USERS ?? 500);
 const DIST_DIR = ".next-bench";
 const SIGN_IN_EMAIL = "bench.signin@bench.test";
 const SIGN_IN_PASSWORD = "bench-sign-in-phrase-2026";
-const WANTED = new Set((process.env.BENCH_ONLY ?? "a,b,c,d,e,f").split(",").map((key) => key.trim()));
+const WANTED = new Set((process.env.BENCH_ONLY ?? "a,b,c,d,e,f,g").split(",").map((key) => key.trim()));
 const BOOKING_DOCTORS = 5;
 const SLOTS_PER_DOCTOR = 40;
 
@@ -490,6 +493,7 @@ try {
   // The server's sealer would seal the micro-benchmark's rows (written with other keys) as forged: stop it first.
   stopServer();
   const dataLayer = await runDataLayerBench(postgres.url);
+  const auditViewer = WANTED.has("g") ? await runAuditViewerBench(postgres.url) : null;
   mkdirSync("bench-results", { recursive: true });
   const file = path.join("bench-results", `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(
@@ -505,6 +509,7 @@ try {
         sealing,
         auditVerified: verification.ok,
         dataLayer,
+        auditViewer,
       },
       null,
       2,

@@ -18,7 +18,7 @@ import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { roleCan } from "@/lib/authz/permissions";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
-import { getDb, recordAuditEvent } from "@/lib/db/client";
+import { currentTransaction, getDb, plainClient, recordAuditEvent } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/http/errors";
 import {
@@ -30,6 +30,16 @@ import {
   chartRange,
   filtersUsed,
 } from "./schemas";
+
+/**
+ * Where the viewer's SELECTs run. The data layer refuses raw SQL naming audit_log
+ * on the PHI client (getDb()): that guard keeps writes on the one audited,
+ * MAC-ing writer. These are read-only statements on a table with no PHI column,
+ * so, like lib/audit/verify.ts and the sealer, they run on the plain client, or
+ * inside the caller's transaction when there is one (the export reads and
+ * records its audit row in one).
+ */
+export const auditReader = () => currentTransaction() ?? plainClient();
 
 /** Only admins review the audit trail; anyone else is refused (audited) as if nothing were there. */
 export async function assertAuditReviewer(actor: AuthenticatedActor, resourceId = "(list)"): Promise<void> {
@@ -130,7 +140,7 @@ export interface SequenceBounds {
 }
 
 async function sequenceBounds(filter: Pick<AuditFilter, "from" | "to">): Promise<SequenceBounds> {
-  const db = getDb();
+  const db = auditReader();
   let after: bigint | null = null;
   let before: bigint | null = null;
   if (filter.from) {
@@ -154,7 +164,7 @@ async function sequenceBounds(filter: Pick<AuditFilter, "from" | "to">): Promise
 
 /** Every action name in the log, by a skip scan of the (action, sequence) index: one probe per name. */
 export async function knownActions(): Promise<string[]> {
-  const rows = await getDb().$queryRaw<{ action: string }[]>`
+  const rows = await auditReader().$queryRaw<{ action: string }[]>`
     WITH RECURSIVE names(action) AS (
       SELECT min(action) FROM audit_log
       UNION ALL
@@ -193,30 +203,25 @@ const whereOf = (parts: readonly Prisma.Sql[]) =>
 const tighter = (a: bigint | null, b: bigint | null, lower: boolean): bigint | null =>
   a === null ? b : b === null ? a : lower ? (a > b ? a : b) : a < b ? a : b;
 
+export interface RowsOptions {
+  after?: bigint | null;
+  before?: bigint | null;
+  ascending?: boolean;
+  limit: number;
+  columns?: Prisma.Sql;
+}
+
 /**
- * Rows matching the filter within exclusive sequence bounds, newest first (or
- * oldest first for "newer" pages), at most `limit`. The one query shape behind
- * the list, the export and the benchmark.
+ * The statement for rows matching the filter within exclusive sequence bounds,
+ * newest first (oldest first for "newer" pages), at most `limit`; null when
+ * nothing can match. Resolving it reads the occurred_at and action indexes.
  */
-export async function selectAuditRows<T = RawRow>(
-  filter: AuditFilter,
-  options: {
-    after?: bigint | null;
-    before?: bigint | null;
-    ascending?: boolean;
-    limit: number;
-    columns?: Prisma.Sql;
-  },
-): Promise<T[]> {
+export async function auditRowsQuery(filter: AuditFilter, options: RowsOptions): Promise<Prisma.Sql | null> {
   const actions = filter.action ? await matchingActions(filter.action) : null;
-  if (actions && actions.length === 0) return [];
+  if (actions && actions.length === 0) return null;
+  if (filter.from && filter.to && filter.from >= filter.to) return null;
   const range = filter.from || filter.to ? await sequenceBounds(filter) : { after: null, before: null };
-  if (
-    (filter.from && filter.to && filter.from >= filter.to) ||
-    (range.after !== null && range.before !== null && range.after >= range.before)
-  ) {
-    return [];
-  }
+  if (range.after !== null && range.before !== null && range.after >= range.before) return null;
   const bounds: SequenceBounds = {
     after: tighter(range.after, options.after ?? null, true),
     before: tighter(range.before, options.before ?? null, false),
@@ -227,8 +232,7 @@ export async function selectAuditRows<T = RawRow>(
   const limit = options.limit;
   if (!actions || actions.length === 1) {
     const where = actions ? [Prisma.sql`a.action = ${actions[0]!}`, ...base] : base;
-    return getDb().$queryRaw<T[]>`
-      SELECT ${columns} FROM audit_log a ${whereOf(where)}
+    return Prisma.sql`SELECT ${columns} FROM audit_log a ${whereOf(where)}
        ORDER BY a."sequence" ${order} LIMIT ${limit}`;
   }
   // One ordered index scan per action, each stopping after `limit` rows, merged.
@@ -237,9 +241,14 @@ export async function selectAuditRows<T = RawRow>(
       ${whereOf([Prisma.sql`a.action = ${action}`, ...base])}
       ORDER BY a."sequence" ${order} LIMIT ${limit})`,
   );
-  return getDb().$queryRaw<T[]>`
-    SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) merged
+  return Prisma.sql`SELECT * FROM (${Prisma.join(branches, " UNION ALL ")}) merged
      ORDER BY "sequence" ${order} LIMIT ${limit}`;
+}
+
+/** The rows of auditRowsQuery: the one query shape behind the list, the export and the benchmark. */
+export async function selectAuditRows<T = RawRow>(filter: AuditFilter, options: RowsOptions): Promise<T[]> {
+  const query = await auditRowsQuery(filter, options);
+  return query ? auditReader().$queryRaw<T[]>(query) : [];
 }
 
 // ---------------------------------------------------------------------------
@@ -332,7 +341,7 @@ export async function auditEventForAdmin(
   await assertAuditReviewer(actor, sequenceText);
   if (!SEQUENCE_TEXT.test(sequenceText)) throw new AppError("NOT_FOUND", "No such audit entry.");
   const sequence = BigInt(sequenceText);
-  const [row] = await getDb().$queryRaw<
+  const [row] = await auditReader().$queryRaw<
     (RawRow & {
       event_id: string;
       request_id: string | null;
@@ -430,7 +439,7 @@ export async function auditActivity(
                 : Prisma.sql`starts_with(a.action, ${filter.action.value})`,
             );
           }
-          return getDb().$queryRaw<{ start: string; total: number; failures: number }[]>`
+          return auditReader().$queryRaw<{ start: string; total: number; failures: number }[]>`
             SELECT to_char(date_trunc(${range.bucket}, a.occurred_at AT TIME ZONE ${timeZone}),
                            'YYYY-MM-DD"T"HH24:MI') AS start,
                    count(*)::int AS total,
