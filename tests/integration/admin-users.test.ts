@@ -241,8 +241,12 @@ describe("admin user management", () => {
       expect(state.fieldErrors?.reason).toBe(MFA_RESET_REASON_MESSAGE);
     }
     expect((await userRow(doctor.id)).mfa_enabled_at).not.toBeNull();
-    const done = await submit(actions.resetMfaAction, { userId: doctor.id, reason: REASON });
-    expect(done).toMatchObject({ ok: true });
+    // Done: back to the account page, which says what happened.
+    const done = await submit(actions.resetMfaAction, { userId: doctor.id, reason: REASON }).then(
+      () => null,
+      (error: unknown) => error as { digest?: string },
+    );
+    expect(done?.digest).toContain(`/admin/users/${doctor.id}?done=mfa-reset`);
     expect((await userRow(doctor.id)).mfa_enabled_at).toBeNull();
     // A forged account id is "no such account".
     const forged = await submit(actions.resetMfaAction, { userId: "not-an-id", reason: REASON });

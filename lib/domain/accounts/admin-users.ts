@@ -25,6 +25,25 @@ export const ROLE_LABEL: Record<Role, string> = { PATIENT: "Patient", DOCTOR: "D
 
 export const STAFF_ROLES = ["DOCTOR", "ADMIN"] as const satisfies readonly Role[];
 
+/** What the account page says after a change (the action redirects with one of these codes). */
+export const ACCOUNT_CHANGE_MESSAGE = {
+  deactivated: "The account is deactivated and every session of it has ended. It cannot sign in.",
+  reactivated: "The account is reactivated: it can sign in again.",
+  "reactivated-invited":
+    "The account is reactivated and still invited: it signs in once it accepts its invitation.",
+  "mfa-reset":
+    "The second factor is reset and every session has ended: the account sets up a new authenticator at its next sign-in.",
+  "session-revoked": "The session has ended: its browser is signed out on its next request.",
+} as const;
+export type AccountChange = keyof typeof ACCOUNT_CHANGE_MESSAGE;
+
+/** A change code from the page's query, or null. */
+export function accountChangeOf(value: unknown): AccountChange | null {
+  return typeof value === "string" && Object.hasOwn(ACCOUNT_CHANGE_MESSAGE, value)
+    ? (value as AccountChange)
+    : null;
+}
+
 const ROLE_ORDER: Record<Role, number> = { DOCTOR: 0, ADMIN: 1, PATIENT: 2 };
 const NO_SUCH_ACCOUNT = "No such account.";
 

@@ -5,6 +5,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireActor, runAs } from "@/lib/auth/current";
 import {
+  type AccountChange,
   deactivateAccount,
   findPatientByEmail,
   reactivateAccount,
@@ -52,55 +53,48 @@ export async function findPatientAction(_previous: FormState, form: FormData): P
   redirect(`/admin/users/${userId}` as Route);
 }
 
+/** After a change, the account page again, saying what was done (a fixed code, never data). */
+function done(userId: string, what: AccountChange): never {
+  refresh(userId);
+  redirect(`/admin/users/${userId}?done=${what}` as Route);
+}
+
 export async function deactivateAccountAction(_previous: FormState, form: FormData): Promise<FormState> {
   const actor = await requireActor("users:manage");
   const parsed = accountIdSchema.safeParse(Object.fromEntries(form));
   try {
     if (!parsed.success) throw NO_SUCH_ACCOUNT();
-    const { sessionsEnded } = await runAs(actor, () => deactivateAccount(actor, parsed.data.userId));
-    refresh(parsed.data.userId);
-    return {
-      ok: true,
-      message: `The account is deactivated; ${sessionsEnded} ${sessionsEnded === 1 ? "session" : "sessions"} ended.`,
-    };
+    await runAs(actor, () => deactivateAccount(actor, parsed.data.userId));
   } catch (error) {
     return failure(error, {});
   }
+  done(parsed.data.userId, "deactivated");
 }
 
 export async function reactivateAccountAction(_previous: FormState, form: FormData): Promise<FormState> {
   const actor = await requireActor("users:manage");
   const parsed = accountIdSchema.safeParse(Object.fromEntries(form));
+  let status: Awaited<ReturnType<typeof reactivateAccount>>;
   try {
     if (!parsed.success) throw NO_SUCH_ACCOUNT();
-    const status = await runAs(actor, () => reactivateAccount(actor, parsed.data.userId));
-    refresh(parsed.data.userId);
-    return {
-      ok: true,
-      message:
-        status === "INVITED"
-          ? "The account is reactivated and still invited: it signs in once it accepts its invitation."
-          : "The account is reactivated: it can sign in again.",
-    };
+    status = await runAs(actor, () => reactivateAccount(actor, parsed.data.userId));
   } catch (error) {
     return failure(error, {});
   }
+  done(parsed.data.userId, status === "INVITED" ? "reactivated-invited" : "reactivated");
 }
 
 export async function resetMfaAction(_previous: FormState, form: FormData): Promise<FormState> {
   const actor = await requireActor("users:manage");
-  if (!accountIdSchema.safeParse(Object.fromEntries(form)).success) return failure(NO_SUCH_ACCOUNT(), {});
+  const parsed = accountIdSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return failure(NO_SUCH_ACCOUNT(), {});
   try {
     const input = mfaResetSchema.parse(Object.fromEntries(form));
-    const { sessionsEnded } = await runAs(actor, () => resetSecondFactor(actor, input.userId, input.reason));
-    refresh(input.userId);
-    return {
-      ok: true,
-      message: `The second factor is reset: the account sets up a new authenticator at its next sign-in. ${sessionsEnded} ${sessionsEnded === 1 ? "session" : "sessions"} ended.`,
-    };
+    await runAs(actor, () => resetSecondFactor(actor, input.userId, input.reason));
   } catch (error) {
     return failure(error, formValues(form));
   }
+  done(parsed.data.userId, "mfa-reset");
 }
 
 export async function revokeSessionAction(_previous: FormState, form: FormData): Promise<FormState> {
@@ -109,9 +103,8 @@ export async function revokeSessionAction(_previous: FormState, form: FormData):
   try {
     if (!parsed.success) throw new AppError("NOT_FOUND", "No such session.");
     await runAs(actor, () => revokeAccountSession(actor, parsed.data.userId, parsed.data.sessionId));
-    refresh(parsed.data.userId);
-    return { ok: true, message: "The session has ended." };
   } catch (error) {
     return failure(error, {});
   }
+  done(parsed.data.userId, "session-revoked");
 }

@@ -4,13 +4,19 @@ import { AccountStatusBadge, SecondFactorBadge } from "@/components/admin/badges
 import { ConfirmDisclosure } from "@/components/admin/confirm-disclosure";
 import { DetailRow } from "@/components/admin/detail-row";
 import { ActionForm } from "@/components/ui/action-form";
-import { Card } from "@/components/ui/form";
+import { Alert, Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
-import { ROLE_LABEL, accountForAdmin } from "@/lib/domain/accounts/admin-users";
+import {
+  ACCOUNT_CHANGE_MESSAGE,
+  ROLE_LABEL,
+  accountChangeOf,
+  accountForAdmin,
+} from "@/lib/domain/accounts/admin-users";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { describeTimeZone, formatDateTime } from "@/lib/domain/scheduling/format";
 import { orNotFound } from "@/lib/http/not-found";
 import { pageIdOr404 } from "@/lib/http/params";
+import type { SearchParams } from "@/lib/http/search-params";
 import {
   deactivateAccountAction,
   reactivateAccountAction,
@@ -20,9 +26,16 @@ import {
 
 export const metadata: Metadata = { title: "Account" };
 
-export default async function AdminAccountPage({ params }: { params: Promise<{ userId: string }> }) {
+export default async function AdminAccountPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ userId: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const actor = await requireActor("users:manage");
   const userId = pageIdOr404((await params).userId);
+  const change = accountChangeOf((await searchParams).done);
   const { account, timeZone } = await orNotFound(
     runAs(actor, async () => ({
       account: await accountForAdmin(actor, userId),
@@ -42,6 +55,7 @@ export default async function AdminAccountPage({ params }: { params: Promise<{ u
         </Link>
       </p>
       <h1 className="text-2xl font-bold text-brand-900">{title}</h1>
+      {change ? <Alert tone="success">{ACCOUNT_CHANGE_MESSAGE[change]}</Alert> : null}
       {account.isSelf ? (
         <p className="text-sm text-slate-700">
           This is your own account: another admin deactivates it or resets its second factor. Your own
