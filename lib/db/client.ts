@@ -12,7 +12,7 @@ import { PrismaClient } from "./generated/client";
 import { type DataKeyStore, createDataKeyStore } from "./data-keys";
 import { PHI_MODELS } from "./phi-fields";
 import { type PhiCryptoConfig, phiExtension } from "./phi-extension";
-import { inTransaction } from "./transaction";
+import { currentTransaction, inTransaction } from "./transaction";
 
 export { afterCommit, currentTransaction } from "./transaction";
 
@@ -138,6 +138,15 @@ export function sharedPool(): pg.Pool {
 /** The plain client, for lib/db's own statements that touch no PHI column (session-lookup.ts). */
 export function plainClient(): PrismaClient {
   return connection().base;
+}
+
+/**
+ * Read-only SELECTs on audit_log (the audit viewer, the security monitor). The PHI client refuses
+ * raw SQL naming audit_log, which keeps writes on the one audited, MAC-ing writer; these reads of a
+ * table without PHI columns run on the plain client, or inside the caller's transaction.
+ */
+export function auditLogReader(): Pick<PrismaClient, "$queryRaw"> {
+  return currentTransaction() ?? connection().base;
 }
 
 /** The plain client and the audit keys, for the audit sealer (lib/audit/sealer-service.ts) only. */

@@ -6,7 +6,7 @@
 // rather than losing or doubling an alert.
 import "server-only";
 import { Prisma } from "@/lib/db/generated/client";
-import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { auditLogReader, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { queue, sendJob } from "@/lib/jobs/queue";
 import { runAsSystem } from "@/lib/request-context";
@@ -72,7 +72,7 @@ const minutesBefore = (at: Date, minutes: number) => new Date(at.getTime() - min
 
 /** The count behind a windowed rule, and the alert when it reaches the threshold. */
 async function windowMatch(check: WindowCheck, settings: RuleSettings): Promise<Match | null> {
-  const db = getDb();
+  const db = auditLogReader();
   if (check.rule === "failed-sign-ins") {
     const { threshold, windowMinutes } = settings.failedSignIns;
     const from = minutesBefore(check.at, windowMinutes);
@@ -181,7 +181,7 @@ export async function runSecurityMonitor(
         const [state] = await db.$queryRaw<{ last: bigint }[]>`
           SELECT last_seal_sequence AS last FROM security_monitor_state WHERE id = 1 FOR UPDATE`;
         if (!state) throw new Error("security_monitor_state is missing its row");
-        const raw = await db.$queryRaw<RawStreamRow[]>`
+        const raw = await auditLogReader().$queryRaw<RawStreamRow[]>`
           SELECT s.seal_sequence, a.sequence, a.occurred_at, a.actor_id::text AS actor_id, a.actor_role,
                  a.action, a.resource_type, a.resource_id, a.outcome::text AS outcome, a.ip,
                  a.subject_id::text AS subject_id, a.details
