@@ -9,6 +9,7 @@ import { SECRET_SPECS } from "@/lib/env";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { seedDemoData } from "@/prisma/seed";
 import { type ClamdServer, startClamd } from "./lib/clamd-server";
+import { seedE2eFixtures } from "./lib/e2e-fixtures";
 import { findFreePort } from "./lib/free-port";
 import { type PostgresServer, startPostgres } from "./lib/postgres-server";
 import { startSmtpCapture } from "./lib/smtp-capture";
@@ -120,6 +121,7 @@ try {
     };
     Object.assign(process.env, serverEnv);
     await seedDemoData(getDb());
+    await seedE2eFixtures(getDb());
     await disconnectDb();
     const buildCode = reuseBuild
       ? 0

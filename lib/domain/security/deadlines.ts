@@ -29,19 +29,20 @@ export function notificationDeadlines(discoveredAt: Date): Deadline[] {
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
 
-/** "59 days 23 hours left", "5 hours 10 minutes left", or "overdue by 2 days 1 hour". */
+/**
+ * "59 days 23 hours left" far off; in hours and minutes within four days ("71 hours 58 minutes
+ * left", the way a 72-hour deadline is counted); "overdue by 2 hours 5 minutes" once passed.
+ */
 export function countdown(due: Date, now: Date): { text: string; overdue: boolean } {
   const ms = due.getTime() - now.getTime();
   const overdue = ms < 0;
   const minutes = Math.floor(Math.abs(ms) / 60_000);
-  const days = Math.floor(minutes / 1_440);
-  const hours = Math.floor((minutes % 1_440) / 60);
-  const rest = minutes % 60;
+  const hours = Math.floor(minutes / 60);
   const span =
-    days > 0
-      ? `${plural(days, "day")} ${plural(hours, "hour")}`
+    hours >= 96
+      ? `${plural(Math.floor(hours / 24), "day")} ${plural(hours % 24, "hour")}`
       : hours > 0
-        ? `${plural(hours, "hour")} ${plural(rest, "minute")}`
-        : plural(rest, "minute");
+        ? `${plural(hours, "hour")} ${plural(minutes % 60, "minute")}`
+        : plural(minutes, "minute");
   return { text: overdue ? `overdue by ${span}` : `${span} left`, overdue };
 }

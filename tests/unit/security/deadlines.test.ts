@@ -10,10 +10,14 @@ describe("incident notification deadlines", () => {
     expect(hipaa).toMatchObject({ law: "HIPAA", due: new Date("2027-01-30T09:00:00Z") });
   });
 
-  it("count down in days and hours, then hours and minutes, then say how overdue", () => {
+  it("count down in days and hours, within four days in hours and minutes, then say how overdue", () => {
     const due = new Date("2026-12-04T09:00:00Z");
+    expect(countdown(due, new Date("2026-11-04T08:00:00Z"))).toEqual({
+      text: "30 days 1 hour left",
+      overdue: false,
+    });
     expect(countdown(due, new Date("2026-12-01T09:00:00Z"))).toEqual({
-      text: "3 days 0 hours left",
+      text: "72 hours 0 minutes left",
       overdue: false,
     });
     expect(countdown(due, new Date("2026-12-04T07:59:00Z"))).toEqual({
@@ -25,7 +29,7 @@ describe("incident notification deadlines", () => {
       overdue: false,
     });
     expect(countdown(due, new Date("2026-12-05T10:00:00Z"))).toEqual({
-      text: "overdue by 1 day 1 hour",
+      text: "overdue by 25 hours 0 minutes",
       overdue: true,
     });
   });
