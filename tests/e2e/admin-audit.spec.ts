@@ -46,6 +46,7 @@ test("the admin finds a patient's record reads by her email, opens one, exports 
   // Two people read Maya's record: her doctor (the chart) and Maya herself (her health profile).
   const okafor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
   await okafor.getByRole("link", { name: "Patients", exact: true }).click();
+  await expect(okafor.getByRole("heading", { name: "Your patients" })).toBeVisible();
   await okafor.getByRole("link", { name: "Maya Patel" }).click();
   await okafor.waitForURL(/\/doctor\/patients\/[0-9a-f-]{36}$/);
   mayaId = okafor.url().split("/").at(-1)!;
