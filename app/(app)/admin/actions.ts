@@ -9,6 +9,8 @@ import { AppError } from "@/lib/http/errors";
 import { type FormState, failure, formValues } from "@/lib/http/form-state";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 
+const NO_SUCH_ACTIVE_ACCOUNT = () => new AppError("NOT_FOUND", "No such active account.");
+
 export async function inviteDoctorAction(_previous: FormState, form: FormData): Promise<FormState> {
   const actor = await requireActor("doctors:invite");
   try {
@@ -26,9 +28,11 @@ export async function deactivateUserAction(_previous: FormState, form: FormData)
   const actor = await requireActor("users:manage");
   try {
     const parsed = accountIdSchema.safeParse(Object.fromEntries(form));
-    if (!parsed.success) throw new AppError("NOT_FOUND", "No such active account.");
+    if (!parsed.success) throw NO_SUCH_ACTIVE_ACCOUNT();
     await runAs(actor, () => deactivateAccount(actor, parsed.data.userId));
   } catch (error) {
+    // This page's own wording for an account that is not there (tests/e2e/hardening.spec.ts).
+    if (AppError.is(error) && error.code === "NOT_FOUND") return failure(NO_SUCH_ACTIVE_ACCOUNT(), {});
     return failure(error, {});
   }
   revalidatePath("/admin");
