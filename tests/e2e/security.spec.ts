@@ -171,7 +171,13 @@ test("break-glass: refused without a reason; with one, the chart opens read-only
     .getByLabel("What you checked")
     .fill("Confirmed with the front desk: the patient arrived by ambulance.");
   await admin.getByRole("button", { name: "Close the review" }).click();
-  await expect(admin.getByText("Review recorded. The access left the review queue.")).toBeVisible();
+  // The page now shows the closed review in place of the form.
+  await expect(admin.getByRole("heading", { level: 2, name: "Review" })).toBeVisible();
+  await expect(admin.locator("dt", { hasText: "Finding" }).locator("xpath=following-sibling::dd")).toHaveText(
+    "Appropriate",
+  );
+  await expect(admin.getByRole("button", { name: "Close the review" })).toHaveCount(0);
+  await expectAccessiblePage(admin);
   await admin.goto("/admin/security");
   await expect(review).toHaveCount(0);
   await admin.context().close();
