@@ -9,6 +9,7 @@ import { runAsSystem } from "@/lib/request-context";
 
 import { DEMO_EMAILS, DEMO_PASSWORD } from "./demo-accounts";
 import { seedDemoMessages } from "./seed-messages";
+import { seedDemoSecurity } from "./seed-security";
 import { seedDemoDocuments } from "./seed-documents";
 import { seedDemoHealthProfile } from "./seed-health-profile";
 import { seedDemoPayments } from "./seed-payments";
@@ -163,6 +164,7 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
     await seedDemoDocuments(db);
     await seedDemoPayments(db);
     await seedDemoMessages(db);
+    await seedDemoSecurity(db);
     return DEMO_ACCOUNTS;
   });
 }

@@ -125,7 +125,9 @@ test("break-glass: refused without a reason; with one, the chart opens read-only
   ).toBeVisible();
   await expect(email).toHaveValue(DEMO_EMAILS.patients[1]);
   await expectAccessiblePage(doctor);
-  expect(await sql("SELECT 1 FROM break_glass_grants")).toHaveLength(0);
+  const grantsOfDoctor =
+    "SELECT g.id::text, g.reason, extract(epoch FROM g.expires_at - g.granted_at) / 60 AS minutes FROM break_glass_grants g JOIN doctor_profiles d ON d.user_id = g.doctor_id WHERE d.display_name = $1";
+  expect(await sql(grantsOfDoctor, [BURST_DOCTOR.displayName])).toHaveLength(0);
 
   await reason.fill("Patient arrived unconscious at the front desk; I need allergies and medications now.");
   await doctor.getByRole("button", { name: "Open the chart (emergency)" }).click();
@@ -136,9 +138,9 @@ test("break-glass: refused without a reason; with one, the chart opens read-only
   await expect(doctor.getByRole("button", { name: "Start a note" })).toHaveCount(0);
   await expect(doctor.getByRole("link", { name: "Write a prescription" })).toHaveCount(0);
   await expectAccessiblePage(doctor);
-  const [grant] = await sql<{ id: string; reason: string; minutes: number }>(
-    "SELECT id::text, reason, extract(epoch FROM expires_at - granted_at) / 60 AS minutes FROM break_glass_grants",
-  );
+  const [grant] = await sql<{ id: string; reason: string; minutes: number }>(grantsOfDoctor, [
+    BURST_DOCTOR.displayName,
+  ]);
   grantId = grant!.id;
   expect(Number(grant!.minutes)).toBe(60);
   expect(grant!.reason).not.toContain("unconscious");
