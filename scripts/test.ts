@@ -2,10 +2,10 @@
 // (or TEST_DATABASE_URL), then a production build in Debian's Chromium.
 // Ends with one line: `tests: N passed, M failed`, summed over Vitest and Playwright.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { SECRET_SPECS } from "@/lib/env";
+import { SECRET_SPECS, resetEnvCache } from "@/lib/env";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { seedDemoData } from "@/prisma/seed";
 import { type ClamdServer, startClamd } from "./lib/clamd-server";
@@ -31,6 +31,26 @@ function run(command: string, argv: string[], env: Record<string, string>): Prom
     const child = spawn(command, argv, { stdio: "inherit", env: { ...process.env, ...env } });
     child.on("exit", (code) => resolve(code ?? 1));
     child.on("error", () => resolve(1));
+  });
+}
+
+/** Runs a command with its output in a file (printed only when it fails): for work that overlaps another runner. */
+function runLogged(
+  command: string,
+  argv: string[],
+  env: Record<string, string>,
+  logFile: string,
+): Promise<number> {
+  return new Promise((resolve) => {
+    const log = openSync(logFile, "w");
+    const child = spawn(command, argv, { stdio: ["ignore", log, log], env: { ...process.env, ...env } });
+    const done = (code: number) => {
+      closeSync(log);
+      if (code !== 0) process.stdout.write(readFileSync(logFile, "utf8"));
+      resolve(code);
+    };
+    child.on("exit", (code) => done(code ?? 1));
+    child.on("error", () => done(1));
   });
 }
 
@@ -81,6 +101,48 @@ let passed = 0;
 let failed = 0;
 let exitCode = 0;
 try {
+  // The end-to-end database and production build are prepared first, and the build (a couple of
+  // minutes of CPU) runs while Vitest does: the wall clock is the longer of the two, not the sum.
+  let e2e: { url: string; env: Record<string, string>; build: Promise<number> } | undefined;
+  if (runE2e) {
+    const e2eUrl = await recreateDatabase(baseUrl, "haven_e2e");
+    await applyMigrations(e2eUrl);
+    // A production build and server, with real (random, per run) secrets.
+    const secrets = Object.fromEntries(SECRET_SPECS.map((spec) => [spec.name, spec.generate()]));
+    const serverEnv = {
+      ...secrets,
+      DATABASE_URL: e2eUrl,
+      DATABASE_POOL_SIZE: "5",
+      AUDIT_CHECKPOINT_DIR: path.join(ARTIFACTS, "audit-checkpoints"),
+      DOCUMENTS_DIR: path.join(ARTIFACTS, "documents"),
+      // No provider keys offline: the production server takes payments through the TEST MODE checkout.
+      PAYMENTS_TEST_MODE: "true",
+      ...clamdEnv,
+    };
+    // The seed reads its configuration from process.env; Vitest must not inherit the e2e's.
+    const ownEnv = { ...process.env };
+    Object.assign(process.env, serverEnv);
+    await seedDemoData(getDb());
+    await seedE2eFixtures(getDb());
+    await disconnectDb();
+    for (const name of Object.keys(serverEnv)) {
+      if (ownEnv[name] === undefined) delete process.env[name];
+      else process.env[name] = ownEnv[name];
+    }
+    resetEnvCache();
+    const buildArgs = ["--no-install", "next", "build"];
+    const buildEnv = { ...serverEnv, NODE_ENV: "production" };
+    const overlap = runUnit && !reuseBuild;
+    const build = reuseBuild
+      ? Promise.resolve(0)
+      : overlap
+        ? runLogged("npx", buildArgs, buildEnv, path.join(ARTIFACTS, "next-build.log"))
+        : run("npx", buildArgs, buildEnv);
+    if (overlap)
+      console.log("[test] next build runs beside Vitest; its log: tests/.artifacts/next-build.log");
+    e2e = { url: e2eUrl, env: serverEnv, build };
+  }
+
   if (runUnit) {
     const vitestReport = path.join(ARTIFACTS, "vitest.json");
     const code = await run(
@@ -104,28 +166,11 @@ try {
     if (code !== 0) exitCode = 1;
   }
 
-  if (runE2e) {
-    const e2eUrl = await recreateDatabase(baseUrl, "haven_e2e");
-    await applyMigrations(e2eUrl);
-    // A production build and server, with real (random, per run) secrets.
-    const secrets = Object.fromEntries(SECRET_SPECS.map((spec) => [spec.name, spec.generate()]));
-    const serverEnv = {
-      ...secrets,
-      DATABASE_URL: e2eUrl,
-      DATABASE_POOL_SIZE: "5",
-      AUDIT_CHECKPOINT_DIR: path.join(ARTIFACTS, "audit-checkpoints"),
-      DOCUMENTS_DIR: path.join(ARTIFACTS, "documents"),
-      // No provider keys offline: the production server takes payments through the TEST MODE checkout.
-      PAYMENTS_TEST_MODE: "true",
-      ...clamdEnv,
-    };
-    Object.assign(process.env, serverEnv);
-    await seedDemoData(getDb());
-    await seedE2eFixtures(getDb());
-    await disconnectDb();
-    const buildCode = reuseBuild
-      ? 0
-      : await run("npx", ["--no-install", "next", "build"], { ...serverEnv, NODE_ENV: "production" });
+  if (e2e) {
+    const { url: e2eUrl, env: serverEnv } = e2e;
+    const waitStarted = Date.now();
+    const buildCode = await e2e.build;
+    console.log(`[test] next build ready (${Math.round((Date.now() - waitStarted) / 1000)} s after Vitest).`);
     if (buildCode !== 0) {
       failed += 1;
       exitCode = 1;
