@@ -135,6 +135,9 @@ export default async function AccessReviewPage({ params }: { params: Promise<{ r
                           submitAccessibleName={`Keep ${row.name}`}
                         />
                       ) : null}
+                      {row.userId === actor.userId ? (
+                        <p className="text-xs text-slate-700">You cannot revoke your own access.</p>
+                      ) : null}
                       {row.decision !== "REVOKE" && row.userId !== actor.userId ? (
                         <ConfirmDisclosure label="Revoke…" accessibleLabel={`Revoke ${row.name}…`}>
                           <p>
