@@ -127,11 +127,15 @@ async function toViews(rows: RawRow[]): Promise<AuditRowView[]> {
 // Building blocks
 
 /**
- * How far an audit row's occurred_at may trail a row inserted after it: the writer
- * stamps the time just before its INSERT takes the next sequence, inside a
- * transaction that already holds its connection, so milliseconds in practice.
+ * How far insertion order (sequence) and occurred_at may disagree: the writer
+ * stamps the time with its own clock just before its INSERT takes the next
+ * sequence, so milliseconds on one server, plus the clock skew between
+ * application servers (kept far below this by NTP). A row stamped more than
+ * this out of order (a server clock wrong by a quarter of an hour, a row
+ * backdated by hand) would be missed by a time-range filter; verification
+ * flags rows changed after they were sealed.
  */
-const ORDER_SLACK_MS = 5 * 60_000;
+const ORDER_SLACK_MS = 15 * 60_000;
 
 /** Exclusive sequence bounds that contain every row of [from, to), found on the occurred_at index. */
 export interface SequenceBounds {
@@ -245,10 +249,30 @@ export async function auditRowsQuery(filter: AuditFilter, options: RowsOptions):
      ORDER BY "sequence" ${order} LIMIT ${limit}`;
 }
 
+// Ordered index scans only. With two filters on separately indexed columns
+// (action + outcome), PostgreSQL may AND two bitmaps, and the bitmap of a common
+// value (phi.read: half the log) costs hundreds of milliseconds even when the
+// answer is a handful of rows. Without bitmaps it walks the rarer value's
+// (x, sequence) index backwards from the boundary, which is bounded by that
+// value's rows and stops after the page (measured: scripts/lib/bench-audit-viewer.ts).
+export const ORDERED_SCANS_ONLY = Prisma.sql`SELECT set_config('enable_bitmapscan', 'off', true)`;
+
 /** The rows of auditRowsQuery: the one query shape behind the list, the export and the benchmark. */
 export async function selectAuditRows<T = RawRow>(filter: AuditFilter, options: RowsOptions): Promise<T[]> {
   const query = await auditRowsQuery(filter, options);
-  return query ? auditReader().$queryRaw<T[]>(query) : [];
+  if (!query) return [];
+  const tx = currentTransaction();
+  if (tx) {
+    // The setting lasts until the caller's transaction ends (its audit row is an INSERT: unaffected).
+    await tx.$queryRaw(ORDERED_SCANS_ONLY);
+    return tx.$queryRaw<T[]>(query);
+  }
+  const client = plainClient();
+  const [, rows] = await client.$transaction([
+    client.$queryRaw(ORDERED_SCANS_ONLY),
+    client.$queryRaw<T[]>(query),
+  ]);
+  return rows;
 }
 
 // ---------------------------------------------------------------------------
