@@ -13,7 +13,7 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import type { AuthenticatedActor } from "@/lib/auth/current";
-import { disconnectDb, getDb, plainClient } from "@/lib/db/client";
+import { auditLogReader, disconnectDb, getDb, transaction } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import {
   ORDERED_SCANS_ONLY,
@@ -263,14 +263,14 @@ export async function runAuditViewerBench(serverUrl: string): Promise<AuditViewe
         before: cursor?.sequence ?? null,
         limit: AUDIT_PAGE_SIZE + 1,
       });
-      const client = plainClient();
       const plan = query
-        ? (
-            await client.$transaction([
-              client.$queryRaw(ORDERED_SCANS_ONLY),
-              client.$queryRaw<{ "QUERY PLAN": string }[]>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS) ${query}`),
-            ])
-          )[1].map((row) => row["QUERY PLAN"])
+        ? await transaction(async () => {
+            await auditLogReader().$queryRaw(ORDERED_SCANS_ONLY);
+            const rows = await auditLogReader().$queryRaw<{ "QUERY PLAN": string }[]>(
+              Prisma.sql`EXPLAIN (ANALYZE, BUFFERS) ${query}`,
+            );
+            return rows.map((row) => row["QUERY PLAN"]);
+          })
         : ["(no query: nothing can match)"];
       results.push({
         name: scenario.name,

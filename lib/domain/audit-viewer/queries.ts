@@ -18,7 +18,7 @@ import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { roleCan } from "@/lib/authz/permissions";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
-import { currentTransaction, getDb, plainClient, recordAuditEvent } from "@/lib/db/client";
+import { auditLogReader, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/http/errors";
 import {
@@ -32,14 +32,11 @@ import {
 } from "./schemas";
 
 /**
- * Where the viewer's SELECTs run. The data layer refuses raw SQL naming audit_log
- * on the PHI client (getDb()): that guard keeps writes on the one audited,
- * MAC-ing writer. These are read-only statements on a table with no PHI column,
- * so, like lib/audit/verify.ts and the sealer, they run on the plain client, or
- * inside the caller's transaction when there is one (the export reads and
- * records its audit row in one).
+ * Where the viewer's SELECTs run: lib/db's reader for audit_log (the PHI client
+ * refuses raw SQL naming audit_log, which keeps writes on the one audited,
+ * MAC-ing writer), inside the caller's transaction when there is one.
  */
-export const auditReader = () => currentTransaction() ?? plainClient();
+export const auditReader = () => auditLogReader();
 
 /** Only admins review the audit trail; anyone else is refused (audited) as if nothing were there. */
 export async function assertAuditReviewer(actor: AuthenticatedActor, resourceId = "(list)"): Promise<void> {
@@ -261,18 +258,12 @@ export const ORDERED_SCANS_ONLY = Prisma.sql`SELECT set_config('enable_bitmapsca
 export async function selectAuditRows<T = RawRow>(filter: AuditFilter, options: RowsOptions): Promise<T[]> {
   const query = await auditRowsQuery(filter, options);
   if (!query) return [];
-  const tx = currentTransaction();
-  if (tx) {
-    // The setting lasts until the caller's transaction ends (its audit row is an INSERT: unaffected).
-    await tx.$queryRaw(ORDERED_SCANS_ONLY);
-    return tx.$queryRaw<T[]>(query);
-  }
-  const client = plainClient();
-  const [, rows] = await client.$transaction([
-    client.$queryRaw(ORDERED_SCANS_ONLY),
-    client.$queryRaw<T[]>(query),
-  ]);
-  return rows;
+  // SET LOCAL lasts until the transaction ends: the caller's (the export's, whose audit
+  // row is an INSERT and unaffected), or this one.
+  return transaction(async () => {
+    await auditReader().$queryRaw(ORDERED_SCANS_ONLY);
+    return auditReader().$queryRaw<T[]>(query);
+  });
 }
 
 // ---------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 import type { Metadata, Route } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { AuditActivityChart } from "@/components/audit/activity-chart";
 import { AuditFilterForm } from "@/components/audit/filter-form";
 import { OutcomeBadge } from "@/components/audit/outcome-badge";
 import { VerifyPanel } from "@/components/audit/verify-panel";
 import { Alert, Card } from "@/components/ui/form";
-import { requireActor, runAs } from "@/lib/auth/current";
+import { type AuthenticatedActor, requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import {
   actionSuggestions,
@@ -16,6 +17,7 @@ import {
 import {
   AUDIT_EXPORT_CAP,
   AUDIT_QUERY_KEYS,
+  type AuditFilter,
   type AuditQuery,
   auditListHref,
   bucketLabel,
@@ -32,6 +34,31 @@ const exportHref = (query: AuditQuery, format: "csv" | "json") => {
   for (const key of AUDIT_QUERY_KEYS) if (query[key]) params.set(key, query[key]);
   return `/api/admin/audit/export?${params.toString()}`;
 };
+
+/**
+ * The charts count every event of the range (a grouped scan: ~0.3 s for 14 days of a
+ * busy clinic's 2 million rows), so they stream in after the list instead of holding it up.
+ */
+async function ActivitySection({
+  actor,
+  filter,
+  timeZone,
+}: {
+  actor: AuthenticatedActor;
+  filter: AuditFilter;
+  timeZone: string;
+}) {
+  const activity = await runAs(actor, () => auditActivity(actor, filter, timeZone));
+  const points = activity.buckets.map((b) => ({ ...b, label: bucketLabel(b.start, activity.bucket) }));
+  const rangeText = `from ${formatDateTime(activity.from, timeZone)} to ${formatDateTime(activity.to, timeZone)}`;
+  return (
+    <AuditActivityChart
+      points={points}
+      unit={activity.bucket}
+      rangeText={`${rangeText}${filter.from || filter.to ? "" : " (the last 14 days)"}`}
+    />
+  );
+}
 
 export default async function AdminAuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requireActor("audit:review");
@@ -84,12 +111,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: P
   }
 
   const { filter, cursor } = parsed;
-  const { page, activity } = await runAs(actor, async () => ({
-    page: await listAuditEvents(actor, filter, cursor),
-    activity: await auditActivity(actor, filter, timeZone),
-  }));
-  const points = activity.buckets.map((b) => ({ ...b, label: bucketLabel(b.start, activity.bucket) }));
-  const rangeText = `from ${formatDateTime(activity.from, timeZone)} to ${formatDateTime(activity.to, timeZone)}`;
+  const page = await runAs(actor, () => listAuditEvents(actor, filter, cursor));
   const filtered = Object.keys(query).length > 0;
 
   return (
@@ -97,11 +119,9 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: P
       <h1 className="text-2xl font-bold text-brand-900">Audit log</h1>
       <Card title="Filter">{form}</Card>
       <Card title="Activity">
-        <AuditActivityChart
-          points={points}
-          unit={activity.bucket}
-          rangeText={`${rangeText}${filter.from || filter.to ? "" : " (the last 14 days)"}`}
-        />
+        <Suspense fallback={<p className="text-sm text-slate-600">Counting events…</p>}>
+          <ActivitySection actor={actor} filter={filter} timeZone={timeZone} />
+        </Suspense>
       </Card>
       <Card title={filtered ? "Matching entries" : "All entries"}>
         <div className="space-y-3">
