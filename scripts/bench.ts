@@ -15,16 +15,19 @@
 //       a doctor or of a patient may overlap
 //   (g) the audit viewer: 2 000 000 audit rows in a database of their own, then
 //       its page function per filter (scripts/lib/bench-audit-viewer.ts)
+//   (h) the ceiling (a) again on a server started with SENTRY_DSN set (pointed
+//       at a local sink), to show what initialising Sentry costs a route
 // It reports throughput and p50/p95/p99 per scenario, the ratios b/a and b/c,
 // the audit sealing lag while (b) ran, `audit:verify` right after, and then the
 // data-layer micro-benchmark; a table on screen and JSON in bench-results/.
 //   --reuse-build    use an existing .next-bench instead of building
 //   BENCH_SECONDS    seconds per scenario (default 10), BENCH_CONNECTIONS (50)
 //   BENCH_SERVER_NODE_ARGS   Node options for the server only (a CPU profile)
-//   BENCH_ONLY       comma-separated scenario keys to run (default all: a,b,c,d,e,f,g)
+//   BENCH_ONLY       comma-separated scenario keys to run (default all: a,b,c,d,e,f,g,h)
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:http";
 import path from "node:path";
 import autocannon, { type Request as LoadRequest } from "autocannon";
 import { verifyAuditTrail } from "@/lib/audit/verify";
@@ -48,7 +51,7 @@ const USERS = Number(process.env.BENCH_USERS ?? 500);
 const DIST_DIR = ".next-bench";
 const SIGN_IN_EMAIL = "bench.signin@bench.test";
 const SIGN_IN_PASSWORD = "bench-sign-in-phrase-2026";
-const WANTED = new Set((process.env.BENCH_ONLY ?? "a,b,c,d,e,f,g").split(",").map((key) => key.trim()));
+const WANTED = new Set((process.env.BENCH_ONLY ?? "a,b,c,d,e,f,g,h").split(",").map((key) => key.trim()));
 const BOOKING_DOCTORS = 5;
 const SLOTS_PER_DOCTOR = 40;
 
@@ -243,6 +246,25 @@ async function seed(): Promise<{ cookies: string[]; doctorIds: string[] }> {
     });
   });
   return { cookies, doctorIds };
+}
+
+/** A stand-in for Sentry's ingest endpoint on loopback: accepts every envelope and counts them. */
+async function startSentrySink(): Promise<{ dsn: string; received(): number; close(): Promise<void> }> {
+  let received = 0;
+  const sink = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      received += 1;
+      response.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  const port = await findFreePort();
+  await new Promise<void>((resolve) => sink.listen(port, "127.0.0.1", resolve));
+  return {
+    dsn: `http://benchpublickey@127.0.0.1:${port}/1`,
+    received: () => received,
+    close: () => new Promise((resolve) => sink.close(() => resolve())),
+  };
 }
 
 function stopServer(): void {
@@ -492,6 +514,50 @@ try {
 
   // The server's sealer would seal the micro-benchmark's rows (written with other keys) as forged: stop it first.
   stopServer();
+  let sentry: { scenario: Scenario; overCeiling: number | null; eventsReceived: number } | null = null;
+  if (WANTED.has("h")) {
+    // A server of the same build with Sentry initialised (errors only, as in production); the sink
+    // answers like Sentry's envelope endpoint and counts what arrives (nothing, unless an error occurs).
+    const sink = await startSentrySink();
+    const sentryPort = await findFreePort();
+    const sentryBase = `http://127.0.0.1:${sentryPort}`;
+    server = spawn(
+      process.execPath,
+      [path.resolve("node_modules/next/dist/bin/next"), "start", "--port", String(sentryPort)],
+      {
+        env: {
+          ...process.env,
+          ...serverEnv,
+          NODE_ENV: "production",
+          APP_URL: sentryBase,
+          SENTRY_DSN: sink.dsn,
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+        detached: true,
+      },
+    );
+    await waitFor(`${sentryBase}/api/health`);
+    const scenario = await load(
+      "h",
+      "ceiling with SENTRY_DSN set",
+      sentryBase,
+      () => ({ method: "GET", path: "/api/health", headers: {} }),
+      ok,
+    );
+    stopServer();
+    await sink.close();
+    if (scenario) {
+      const ceiling = byKey.a;
+      const overCeiling = ceiling
+        ? Number((scenario.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2))
+        : null;
+      sentry = { scenario, overCeiling, eventsReceived: sink.received() };
+      console.log(
+        `(h)  ${scenario.name.padEnd(42)} ${String(scenario.requestsPerSecond).padStart(7)} ${`${scenario.p50Ms}ms`.padStart(7)} ${`${scenario.p95Ms}ms`.padStart(7)} ${`${scenario.p99Ms}ms`.padStart(7)}  ${scenario.unexpected}/${scenario.requests}`,
+      );
+      console.log(`Sentry's cost: h/a ×${overCeiling ?? "?"} (without a DSN Haven never initialises it)`);
+    }
+  }
   const dataLayer = await runDataLayerBench(postgres.url);
   const auditViewer = WANTED.has("g") ? await runAuditViewerBench(postgres.url) : null;
   mkdirSync("bench-results", { recursive: true });
@@ -510,6 +576,7 @@ try {
         auditVerified: verification.ok,
         dataLayer,
         auditViewer,
+        sentry,
       },
       null,
       2,
