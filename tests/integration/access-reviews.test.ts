@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { checkSession, createSession } from "@/lib/auth/sessions";
 import { disconnectDb, getDb } from "@/lib/db/client";
+import { resetEnvCache } from "@/lib/env";
 import { parsePeriod, quarterOf } from "@/lib/domain/access-reviews/quarter";
 import {
   ACCESS_REVIEW_CSV_FIELDS,
@@ -22,16 +23,32 @@ import {
   staffActivity,
   startAccessReview,
 } from "@/lib/domain/access-reviews/service";
+import { applyMigrations } from "@/scripts/lib/schema-engine";
 import { createAccount } from "../support/accounts";
 import { appErrorOf, asActor, authenticatedActor } from "../support/actors";
 import { type Person, denialsOf, person } from "../support/care";
-import { runSql } from "../support/database";
+import { type ScratchDatabase, createScratchDatabase, runSql } from "../support/database";
 
-const databaseUrl = process.env.DATABASE_URL!;
+// Every staff account is listed with its email decrypted, and each Vitest worker has random keys
+// of its own: this file gets a database of its own, so other files' accounts (under other keys)
+// are not in its lists.
+const sharedUrl = process.env.DATABASE_URL!;
+let databaseUrl = sharedUrl;
+let scratch: ScratchDatabase | undefined;
+beforeAll(async () => {
+  scratch = await createScratchDatabase(sharedUrl, "access_reviews");
+  await applyMigrations(scratch.url);
+  await disconnectDb();
+  process.env.DATABASE_URL = databaseUrl = scratch.url;
+  resetEnvCache();
+}, 120_000);
 const browser = { ip: "198.51.100.21", userAgent: "haven-tests" };
 
 afterAll(async () => {
   await disconnectDb();
+  process.env.DATABASE_URL = sharedUrl;
+  resetEnvCache();
+  await scratch?.drop();
 });
 
 /** A doctor opens a patient's profile through the data layer: one `phi.read` row whose subject is the patient. */

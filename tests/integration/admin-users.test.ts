@@ -16,6 +16,7 @@ import { checkSession, createSession } from "@/lib/auth/sessions";
 import { type SignInClient, passwordStep } from "@/lib/auth/sign-in";
 import { newTotpSecret } from "@/lib/auth/totp";
 import { disconnectDb, getDb } from "@/lib/db/client";
+import { resetEnvCache } from "@/lib/env";
 import {
   accountForAdmin,
   deactivateAccount,
@@ -29,10 +30,11 @@ import { MFA_RESET_REASON_MESSAGE } from "@/lib/domain/accounts/schemas";
 import { acceptInvitation } from "@/lib/domain/accounts/service";
 import { type FormState, INITIAL_FORM_STATE } from "@/lib/http/form-state";
 import { runAsSystem } from "@/lib/request-context";
+import { applyMigrations } from "@/scripts/lib/schema-engine";
 import { TEST_PASSWORD, createAccount, totpCode } from "../support/accounts";
 import { appErrorOf, asActor, authenticatedActor, uniqueEmail } from "../support/actors";
 import { denialsOf, person } from "../support/care";
-import { runSql } from "../support/database";
+import { type ScratchDatabase, createScratchDatabase, runSql } from "../support/database";
 
 // The actions read the session from Next's request (cookies); here the test says who is signed in.
 const session = vi.hoisted(() => ({ actor: null as AuthenticatedActor | null }));
@@ -52,13 +54,32 @@ vi.mock("@/lib/auth/current", async () => {
   };
 });
 
-const databaseUrl = process.env.DATABASE_URL!;
+// Every staff account is listed with its email decrypted, and each Vitest worker has random keys
+// of its own: this file gets a database of its own, so other files' accounts (under other keys)
+// are not in its lists.
+const sharedUrl = process.env.DATABASE_URL!;
+let databaseUrl = sharedUrl;
+let scratch: ScratchDatabase | undefined;
+beforeAll(async () => {
+  scratch = await createScratchDatabase(sharedUrl, "admin_users");
+  await applyMigrations(scratch.url);
+  await disconnectDb();
+  process.env.DATABASE_URL = databaseUrl = scratch.url;
+  // The lookup's rate limit in memory: a limiter's own pool would outlive this database.
+  process.env.RATE_LIMIT_STORE = "memory";
+  resetEnvCache();
+}, 120_000);
 const browser = { ip: "198.51.100.9", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0" };
 const client = (): SignInClient => ({ addressKey: null, knownDevices: [] });
 const REASON = "Lost phone; identity confirmed by a call-back to the clinic number";
 
 afterAll(async () => {
   await disconnectDb();
+  process.env.DATABASE_URL = sharedUrl;
+  delete process.env.RATE_LIMIT_STORE;
+  (globalThis as { havenRateLimiters?: Map<string, unknown> }).havenRateLimiters?.clear();
+  resetEnvCache();
+  await scratch?.drop();
 });
 
 /** A doctor with a working authenticator and its ten recovery codes. */
