@@ -33,6 +33,11 @@ const PAGES: Record<string, Permission> = {
   "/admin/payments": "payments:manage",
   "/admin/revenue": "payments:manage",
   "/admin/settings": "payments:manage",
+  "/admin/users": "users:manage",
+  "/admin/audit": "audit:review",
+  "/admin/security": "security:manage",
+  "/admin/access-reviews": "access-reviews:manage",
+  "/doctor/emergency-access": "clinical:break-glass",
 };
 /** Another role is sent home from a portal's front page; any other page answers 404. */
 const FRONT_PAGES = new Set<string>(Object.values(PORTAL_OF));

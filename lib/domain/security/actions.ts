@@ -4,7 +4,7 @@
 import type { Route } from "next";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { requireActor, runAs } from "@/lib/auth/current";
+import { type AuthenticatedActor, requireActor, runAs } from "@/lib/auth/current";
 import { type FormState, failure, formValues } from "@/lib/http/form-state";
 import { setAlertStatus } from "./alerts";
 import { grantEmergencyAccess, reviewGrant } from "./break-glass";
@@ -43,25 +43,30 @@ export async function reviewGrantAction(_previous: FormState, form: FormData): P
   return { ok: true, message: "Review recorded. The access left the review queue." };
 }
 
-const alertStatusAction = (status: "ACKNOWLEDGED" | "CLOSED", message: string) =>
-  async function (form: FormData): Promise<FormState> {
-    const actor = await requireActor("security:manage");
-    try {
-      const { alertId } = alertIdSchema.parse(Object.fromEntries(form));
-      await runAs(actor, () => setAlertStatus(actor, alertId, status));
-    } catch (error) {
-      return failure(error, {});
-    }
-    revalidatePath("/admin/security", "layout");
-    return { ok: true, message };
-  };
+async function changeAlertStatus(
+  actor: AuthenticatedActor,
+  form: FormData,
+  status: "ACKNOWLEDGED" | "CLOSED",
+  message: string,
+): Promise<FormState> {
+  try {
+    const { alertId } = alertIdSchema.parse(Object.fromEntries(form));
+    await runAs(actor, () => setAlertStatus(actor, alertId, status));
+  } catch (error) {
+    return failure(error, {});
+  }
+  revalidatePath("/admin/security", "layout");
+  return { ok: true, message };
+}
 
 export async function acknowledgeAlertAction(_previous: FormState, form: FormData): Promise<FormState> {
-  return alertStatusAction("ACKNOWLEDGED", "Alert acknowledged.")(form);
+  const actor = await requireActor("security:manage");
+  return changeAlertStatus(actor, form, "ACKNOWLEDGED", "Alert acknowledged.");
 }
 
 export async function closeAlertAction(_previous: FormState, form: FormData): Promise<FormState> {
-  return alertStatusAction("CLOSED", "Alert closed.")(form);
+  const actor = await requireActor("security:manage");
+  return changeAlertStatus(actor, form, "CLOSED", "Alert closed.");
 }
 
 export async function openIncidentAction(_previous: FormState, form: FormData): Promise<FormState> {
