@@ -19,6 +19,16 @@ export interface AuditEvent {
   subjectId?: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** An id as PostgreSQL renders a uuid (lower case, hyphenated): the MAC is over that text. */
+function canonicalUuid(value: string | null | undefined, column: string): string | null {
+  if (value === null || value === undefined) return null;
+  const id = value.toLowerCase();
+  if (!UUID.test(id)) throw new Error(`audit ${column} must be a uuid`);
+  return id;
+}
+
 function detailsOf(event: AuditEvent, actor: RequestContext["actor"]): string | null {
   const details = { ...(actor.kind === "system" ? { system: actor.name } : {}), ...event.details };
   return Object.keys(details).length ? canonicalJson(details) : null;
@@ -43,7 +53,7 @@ export async function appendAuditEvents(
     const content: AuditRowContent = {
       event_id: randomUUID(),
       occurred_at: occurredAt.toISOString(),
-      actor_id: actor.kind === "user" ? actor.userId.toLowerCase() : null,
+      actor_id: actor.kind === "user" ? canonicalUuid(actor.userId, "actor_id") : null,
       actor_role: actorRoleLabel(actor),
       action: event.action,
       resource_type: event.resourceType,
@@ -53,7 +63,7 @@ export async function appendAuditEvents(
       ip: context?.ip ?? null,
       user_agent: context?.userAgent ?? null,
       details: detailsOf(event, actor),
-      subject_id: event.subjectId?.toLowerCase() ?? null,
+      subject_id: canonicalUuid(event.subjectId, "subject_id"),
     };
     return Prisma.sql`(
       ${content.event_id}::uuid,

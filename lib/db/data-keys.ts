@@ -40,16 +40,18 @@ export interface DataKeyStore {
 
 export function createDataKeyStore(ring: KeyRing): DataKeyStore {
   // id → key (null: known to be destroyed); owner id → key id.
-  const keys = new LRUCache<string, Buffer | "destroyed">({ max: MAX_CACHED_KEYS, ttl: KEY_TTL_MS });
+  // id → key and whose it is (one entry, so a loaded key always knows its owner; the owner is kept
+  // after a key is destroyed: the id says whose it was, not what it hid).
+  const keys = new LRUCache<string, { key: Buffer | "destroyed"; ownerId: string | null }>({
+    max: MAX_CACHED_KEYS,
+    ttl: KEY_TTL_MS,
+  });
   const owners = new LRUCache<string, string>({ max: MAX_CACHED_KEYS, ttl: KEY_TTL_MS });
-  // key id → owner id (kept after a key is destroyed: the id says whose it was, not what it hid).
-  const keyOwners = new LRUCache<string, string>({ max: MAX_CACHED_KEYS, ttl: KEY_TTL_MS });
 
   const remember = (row: KeyRow): DataKey => {
     const key = unwrapDataKey(row.wrapped_key, { dataKeyId: row.id, ownerId: row.owner_id }, ring);
-    keys.set(row.id, key);
+    keys.set(row.id, { key, ownerId: row.owner_id });
     owners.set(row.owner_id, row.id);
-    keyOwners.set(row.id, row.owner_id);
     return { id: row.id, key };
   };
 
@@ -62,7 +64,7 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
   return {
     async forOwner(db, ownerId) {
       const cachedId = owners.get(ownerId);
-      const cachedKey = cachedId ? keys.get(cachedId) : undefined;
+      const cachedKey = cachedId ? keys.get(cachedId)?.key : undefined;
       if (cachedId && cachedKey instanceof Buffer) return { id: cachedId, key: cachedKey };
       const existing = await byOwner(db, ownerId);
       if (existing) return remember(existing);
@@ -85,22 +87,22 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
         SELECT id::text, owner_id::text, wrapped_key FROM data_keys
          WHERE id IN (${Prisma.join(missing.map((id) => Prisma.sql`${id}::uuid`))})`;
       for (const row of rows) remember(row);
-      for (const id of missing) if (!keys.has(id)) keys.set(id, "destroyed");
+      for (const id of missing) if (!keys.has(id)) keys.set(id, { key: "destroyed", ownerId: null });
     },
 
     cached(id) {
-      const key = keys.get(id);
-      return key === "destroyed" ? null : key;
+      const entry = keys.get(id);
+      return entry === undefined ? undefined : entry.key === "destroyed" ? null : entry.key;
     },
 
     ownerOfKey(id) {
-      return keyOwners.get(id);
+      return keys.get(id)?.ownerId ?? undefined;
     },
 
     async destroy(db, ownerId) {
       const deleted = await db.$queryRaw<{ id: string }[]>`
         DELETE FROM data_keys WHERE owner_id = ${ownerId}::uuid RETURNING id::text`;
-      for (const { id } of deleted) keys.set(id, "destroyed");
+      for (const { id } of deleted) keys.set(id, { key: "destroyed", ownerId });
       owners.delete(ownerId);
       return deleted.length > 0;
     },

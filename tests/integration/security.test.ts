@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sealPendingAuditRows } from "@/lib/audit/sealer";
 import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { disconnectDb, plainClient, recordAuditEvent } from "@/lib/db/client";
-import { chartHeaderOf } from "@/lib/domain/clinical/chart";
+import { chartHeaderOf, patientsOfDoctor } from "@/lib/domain/clinical/chart";
 import { createNoteDraft } from "@/lib/domain/clinical/notes";
 import { setAlertStatus } from "@/lib/domain/security/alerts";
 import {
@@ -27,14 +27,33 @@ import { ALERT_SUBJECT, deliverAlertNotice } from "@/lib/domain/security/notific
 import type { RuleSettings } from "@/lib/domain/security/rules";
 import { breakGlassSchema } from "@/lib/domain/security/schemas";
 import { stopQueue } from "@/lib/jobs/queue";
+import { resetEnvCache } from "@/lib/env";
+import { applyMigrations } from "@/scripts/lib/schema-engine";
 import { runAsSystem } from "@/lib/request-context";
 import { appErrorOf, asActor } from "../support/actors";
 import { type Person, careVisit, person } from "../support/care";
-import { runSql } from "../support/database";
+import { type ScratchDatabase, createScratchDatabase, runSql } from "../support/database";
+
+// Alert emails go to every active admin, decrypted, and each Vitest worker has random keys of its
+// own: this file gets a database of its own, so other files' admins (under other keys) are not in it.
+// It also keeps the monitor's stream to this file's rows.
+const sharedUrl = process.env.DATABASE_URL!;
+let scratch: ScratchDatabase | undefined;
+beforeAll(async () => {
+  scratch = await createScratchDatabase(sharedUrl, "security");
+  await applyMigrations(scratch.url);
+  await stopQueue();
+  await disconnectDb();
+  process.env.DATABASE_URL = scratch.url;
+  resetEnvCache();
+}, 120_000);
 
 afterAll(async () => {
   await stopQueue();
   await disconnectDb();
+  process.env.DATABASE_URL = sharedUrl;
+  resetEnvCache();
+  await scratch?.drop();
 });
 
 const url = () => process.env.DATABASE_URL!;
@@ -127,6 +146,14 @@ describe("the chart-read burst", () => {
     expect(mails[0]!.text).not.toContain(doctor.id);
   });
 
+  it("stays quiet for a doctor who only lists their thirty patients (names are not records)", async () => {
+    const lister = await person("DOCTOR");
+    for (const patient of patients) await careVisit(lister.id, patient.id, "COMPLETED");
+    expect(await asActor(lister.actor, () => patientsOfDoctor(lister.actor))).toHaveLength(30);
+    await monitor();
+    expect(await alertsOf(lister.id, "chart-read-burst")).toEqual([]);
+  });
+
   it("stays quiet for a doctor reading a few charts", async () => {
     const other = await person("DOCTOR");
     for (const patient of patients.slice(0, 5)) {
@@ -160,6 +187,14 @@ describe("the other rules", () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.details).toMatchObject({ failures: threshold, scope: "account" });
     expect(await alertsOf(quiet.id, "failed-sign-ins")).toEqual([]);
+
+    // Closed as "no action needed", the same rule matching again raises a new alert, not a silent count.
+    const admin = await person("ADMIN");
+    await asActor(admin.actor, () => setAlertStatus(admin.actor, alerts[0]!.id, "CLOSED"));
+    await fail(target.id);
+    await monitor();
+    const after = await alertsOf(target.id, "failed-sign-ins");
+    expect(after.map((alert) => alert.status).sort()).toEqual(["CLOSED", "OPEN"]);
   });
 
   it("raises an after-hours alert for a doctor reading a chart outside working hours, once a day", async () => {

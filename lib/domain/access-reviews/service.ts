@@ -458,12 +458,18 @@ export async function exportAccessReview(
   reviewId: string,
   format: ExportFormat,
 ): Promise<{ body: string; contentType: string; fileName: string }> {
-  const review = await accessReviewForAdmin(actor, reviewId);
-  await recordAuditEvent({
-    action: "access-review.exported",
-    resourceType: "AccessReview",
-    resourceId: reviewId,
-    details: { format, rows: review.rows.length, period: review.period },
+  // A refusal first, outside the transaction, so its audit row is not rolled back with it; then the
+  // read and its audit row in one transaction: the row count audited is the file's.
+  await reviewOr404(actor, reviewId);
+  const review = await transaction(async () => {
+    const read = await accessReviewForAdmin(actor, reviewId);
+    await recordAuditEvent({
+      action: "access-review.exported",
+      resourceType: "AccessReview",
+      resourceId: reviewId,
+      details: { format, rows: read.rows.length, period: read.period },
+    });
+    return read;
   });
   return format === "csv"
     ? {

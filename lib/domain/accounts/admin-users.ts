@@ -67,8 +67,14 @@ async function targetAccount(actor: AuthenticatedActor, userId: string) {
   return user;
 }
 
+const ADMIN_DEACTIVATION_LOCK = 7_244_913_554;
+
+/** Ids compare case-insensitively: a uuid posted in upper case is still the admin's own. */
+const isOwnAccount = (actor: AuthenticatedActor, userId: string) =>
+  actor.userId.toLowerCase() === userId.toLowerCase();
+
 function refuseSelf(actor: AuthenticatedActor, userId: string, what: string): void {
-  if (actor.userId === userId) {
+  if (isOwnAccount(actor, userId)) {
     throw new AppError(
       "BAD_REQUEST",
       `You cannot ${what} your own account. Another admin has to do it, so no one can lock themselves out or hide their own changes.`,
@@ -268,7 +274,7 @@ export async function accountForAdmin(actor: AuthenticatedActor, userId: string)
       ip: session.ip,
       browser: describeBrowser(session.userAgent),
     })),
-    isSelf: userId === actor.userId,
+    isSelf: isOwnAccount(actor, userId),
   };
 }
 
@@ -282,9 +288,21 @@ export async function deactivateAccount(
   userId: string,
   via: "account-page" | "access-review" = "account-page",
 ): Promise<{ sessionsEnded: number }> {
-  await targetAccount(actor, userId);
+  const target = await targetAccount(actor, userId);
   refuseSelf(actor, userId, "deactivate");
   return transaction(async () => {
+    if (target.role === "ADMIN") {
+      // Admin deactivations one at a time: two admins deactivating each other at once must not
+      // leave the clinic without one, and an admin deactivated meanwhile acts no more.
+      await getDb().$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_DEACTIVATION_LOCK}::bigint)`;
+      const [self, others] = await Promise.all([
+        getDb().user.count({ where: { id: actor.userId, status: "ACTIVE" } }),
+        getDb().user.count({ where: { role: "ADMIN", status: "ACTIVE", id: { not: target.id } } }),
+      ]);
+      if (self === 0) throw new AppError("FORBIDDEN", "Your account is no longer active.");
+      if (others === 0)
+        throw new AppError("CONFLICT", "This is the last active admin account: it cannot be deactivated.");
+    }
     const { count } = await getDb().user.updateMany({
       where: { id: userId, status: { not: "DEACTIVATED" } },
       data: { status: "DEACTIVATED" },
@@ -377,7 +395,7 @@ export async function revokeAccountSession(
   sessionId: string,
 ): Promise<void> {
   await targetAccount(actor, userId);
-  if (actor.userId === userId) {
+  if (isOwnAccount(actor, userId)) {
     throw new AppError("BAD_REQUEST", "End your own sessions on your account page.");
   }
   if (!isUuid(sessionId)) return refuseAsNotFound("Session", sessionId, "No such session.");

@@ -4,7 +4,7 @@
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { careVisitFilter } from "@/lib/authz/care";
-import { getDb } from "@/lib/db/client";
+import { getDb, recordAuditEvent } from "@/lib/db/client";
 import type { AppointmentStatus } from "@/lib/db/generated/enums";
 import { activeGrantUntil } from "@/lib/domain/security/active-grant";
 import { requireChartAccess } from "./access";
@@ -32,6 +32,14 @@ export interface ChartHeader {
 export async function chartHeaderOf(actor: AuthenticatedActor, patientId: string): Promise<ChartHeader> {
   const access = await requireChartAccess(actor, patientId, "read");
   const emergencyUntil = access === "emergency" ? await activeGrantUntil(actor.userId, patientId) : null;
+  // Opening a chart is the event the security rules count as reading a patient's record.
+  await recordAuditEvent({
+    action: "chart.viewed",
+    resourceType: "Chart",
+    resourceId: patientId,
+    subjectId: patientId,
+    details: { access },
+  });
   const [patient, visits] = await Promise.all([
     getDb().user.findUniqueOrThrow({
       where: { id: patientId },

@@ -6,6 +6,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { type AuthenticatedActor, requireActor, runAs } from "@/lib/auth/current";
 import { type FormState, failure, formValues } from "@/lib/http/form-state";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { setAlertStatus } from "./alerts";
 import { grantEmergencyAccess, reviewGrant } from "./break-glass";
 import { addIncidentEntry, linkAlert, openIncident, setIncidentStatus } from "./incidents";
@@ -24,6 +25,8 @@ export async function breakGlassAction(_previous: FormState, form: FormData): Pr
   let patientId: string;
   try {
     const input = breakGlassSchema.parse(Object.fromEntries(form));
+    // The email lookup says whether a patient exists: a few a doctor needs, not an enumeration.
+    await consumeRateLimit("sensitive", `break-glass:${actor.userId}`);
     patientId = (await runAs(actor, () => grantEmergencyAccess(actor, input))).patientId;
   } catch (error) {
     return failure(error, formValues(form));

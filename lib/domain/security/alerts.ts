@@ -4,6 +4,7 @@ import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import type { AlertSeverity, AlertStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/http/errors";
 import { RULE_LABEL, RULES, type Rule } from "./rules";
@@ -121,22 +122,51 @@ export async function alertDetail(alertId: string): Promise<AlertView> {
   return view!;
 }
 
+/** An alert's row, locked for the rest of the transaction (two admins acting at once go one after the other). */
+export async function lockAlert(
+  alertId: string,
+): Promise<{ status: AlertStatus; incidentId: string | null; firstSeenAt: Date } | undefined> {
+  const [row] = await getDb().$queryRaw<
+    { status: AlertStatus; incident_id: string | null; first_seen_at: Date }[]
+  >`
+    SELECT status, incident_id::text AS incident_id, first_seen_at FROM security_alerts
+     WHERE id = ${alertId}::uuid FOR UPDATE`;
+  return row && { status: row.status, incidentId: row.incident_id, firstSeenAt: row.first_seen_at };
+}
+
+/**
+ * Closes alerts (one, or an incident's): a closed alert gives up its dedupe key, so the same rule
+ * matching again in the same hour raises a new alert instead of counting on a closed one.
+ */
+export async function closeAlerts(where: { alertId: string } | { incidentId: string }): Promise<void> {
+  const filter =
+    "alertId" in where
+      ? Prisma.sql`id = ${where.alertId}::uuid`
+      : Prisma.sql`incident_id = ${where.incidentId}::uuid`;
+  await getDb().$executeRaw`
+    UPDATE security_alerts SET status = 'CLOSED', dedupe_key = dedupe_key || '#closed:' || id::text
+     WHERE ${filter} AND status <> 'CLOSED'`;
+}
+
 /** Acknowledged (someone is on it) or closed (no action needed); both audited. */
 export async function setAlertStatus(
   admin: AuthenticatedActor,
   alertId: string,
   status: "ACKNOWLEDGED" | "CLOSED",
 ): Promise<void> {
+  await assertSecurityAdmin(admin, "SecurityAlert", alertId);
   await transaction(async () => {
-    const alert = await getDb().securityAlert.findUnique({
-      where: { id: alertId },
-      select: { status: true },
-    });
+    const alert = await lockAlert(alertId);
     if (!alert) return refuseAsNotFound("SecurityAlert", alertId);
     if (alert.status === "CLOSED") throw new AppError("CONFLICT", "This alert is already closed.");
+    if (status === "CLOSED") await closeAlerts({ alertId });
     await getDb().securityAlert.update({
       where: { id: alertId },
-      data: { status, acknowledgedAt: new Date(), acknowledgedById: admin.userId },
+      data: {
+        ...(status === "ACKNOWLEDGED" ? { status } : {}),
+        acknowledgedAt: new Date(),
+        acknowledgedById: admin.userId,
+      },
     });
     await recordAuditEvent({
       action: status === "CLOSED" ? "security.alert.closed" : "security.alert.acknowledged",
@@ -144,6 +174,15 @@ export async function setAlertStatus(
       resourceId: alertId,
     });
   });
+}
+
+/** Services check the caller too, not only the pages (a refusal is the audited 404). */
+export async function assertSecurityAdmin(
+  actor: AuthenticatedActor,
+  resourceType: string,
+  resourceId: string,
+): Promise<void> {
+  if (actor.role !== "ADMIN") await refuseAsNotFound(resourceType, resourceId);
 }
 
 /** The count on the admin home and navigation. */

@@ -8,6 +8,7 @@ import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { chartAccessOf } from "@/lib/domain/clinical/access";
+import { assertSecurityAdmin } from "./alerts";
 import { BREAK_GLASS_ACTION } from "./rules";
 import { BREAK_GLASS_HOURS, type breakGlassSchema, type reviewGrantSchema } from "./schemas";
 import type { z } from "zod";
@@ -147,11 +148,12 @@ export async function reviewGrant(
   admin: AuthenticatedActor,
   input: z.infer<typeof reviewGrantSchema>,
 ): Promise<void> {
+  await assertSecurityAdmin(admin, "BreakGlassGrant", input.grantId);
   await transaction(async () => {
-    const grant = await getDb().breakGlassGrant.findUnique({
-      where: { id: input.grantId },
-      select: { patientId: true, reviewedAt: true },
-    });
+    // Locked: two admins closing the same review at once go one after the other, and the second is told.
+    const [grant] = await getDb().$queryRaw<{ patientId: string; reviewedAt: Date | null }[]>`
+      SELECT patient_id::text AS "patientId", reviewed_at AS "reviewedAt" FROM break_glass_grants
+       WHERE id = ${input.grantId}::uuid FOR UPDATE`;
     if (!grant) return refuseAsNotFound("BreakGlassGrant", input.grantId);
     if (grant.reviewedAt) throw new AppError("CONFLICT", "This access was already reviewed.");
     await getDb().breakGlassGrant.update({

@@ -8,7 +8,7 @@ import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import type { IncidentStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/http/errors";
-import { describeUsers } from "./alerts";
+import { assertSecurityAdmin, closeAlerts, describeUsers, lockAlert } from "./alerts";
 import { type Deadline, notificationDeadlines } from "./deadlines";
 import type { incidentEntrySchema, incidentStatusSchema } from "./schemas";
 
@@ -63,14 +63,13 @@ export async function openIncident(
   admin: AuthenticatedActor,
   input: { title: string; alertId?: string | undefined },
 ): Promise<string> {
+  await assertSecurityAdmin(admin, "Incident", input.alertId ?? "(new)");
   return transaction(async () => {
     let discoveredAt: Date | undefined;
     if (input.alertId) {
-      const alert = await getDb().securityAlert.findUnique({
-        where: { id: input.alertId },
-        select: { firstSeenAt: true, incidentId: true },
-      });
+      const alert = await lockAlert(input.alertId);
       if (!alert) return refuseAsNotFound("SecurityAlert", input.alertId);
+      if (alert.status === "CLOSED") throw new AppError("CONFLICT", "This alert is closed.");
       if (alert.incidentId) throw new AppError("CONFLICT", "This alert already belongs to an incident.");
       discoveredAt ??= alert.firstSeenAt;
     }
@@ -151,6 +150,7 @@ export async function addIncidentEntry(
   admin: AuthenticatedActor,
   input: z.infer<typeof incidentEntrySchema>,
 ): Promise<void> {
+  await assertSecurityAdmin(admin, "Incident", input.incidentId);
   await transaction(async () => {
     const incident = await getDb().incident.findUnique({
       where: { id: input.incidentId },
@@ -173,6 +173,7 @@ export async function setIncidentStatus(
   admin: AuthenticatedActor,
   input: z.infer<typeof incidentStatusSchema>,
 ): Promise<void> {
+  await assertSecurityAdmin(admin, "Incident", input.incidentId);
   await transaction(async () => {
     const incident = await getDb().incident.findUnique({
       where: { id: input.incidentId },
@@ -185,12 +186,7 @@ export async function setIncidentStatus(
       where: { id: input.incidentId },
       data: { status: input.status, closedAt: input.status === "CLOSED" ? new Date() : null },
     });
-    if (input.status === "CLOSED") {
-      await getDb().securityAlert.updateMany({
-        where: { incidentId: input.incidentId },
-        data: { status: "CLOSED" },
-      });
-    }
+    if (input.status === "CLOSED") await closeAlerts({ incidentId: input.incidentId });
     await getDb().incidentEntry.create({
       data: {
         incidentId: input.incidentId,
@@ -214,13 +210,17 @@ export async function linkAlert(
   incidentId: string,
   alertId: string,
 ): Promise<void> {
+  await assertSecurityAdmin(admin, "Incident", incidentId);
   await transaction(async () => {
-    const [incident, alert] = await Promise.all([
-      getDb().incident.findUnique({ where: { id: incidentId }, select: { id: true } }),
-      getDb().securityAlert.findUnique({ where: { id: alertId }, select: { incidentId: true } }),
-    ]);
+    const incident = await getDb().incident.findUnique({
+      where: { id: incidentId },
+      select: { status: true },
+    });
     if (!incident) return refuseAsNotFound("Incident", incidentId);
+    if (incident.status === "CLOSED") throw new AppError("CONFLICT", "This incident is closed.");
+    const alert = await lockAlert(alertId);
     if (!alert) return refuseAsNotFound("SecurityAlert", alertId);
+    if (alert.status === "CLOSED") throw new AppError("CONFLICT", "This alert is closed.");
     if (alert.incidentId) throw new AppError("CONFLICT", "This alert already belongs to an incident.");
     await getDb().securityAlert.update({
       where: { id: alertId },

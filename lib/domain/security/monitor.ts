@@ -11,7 +11,9 @@ import { getEnv } from "@/lib/env";
 import { queue, sendJob } from "@/lib/jobs/queue";
 import { runAsSystem } from "@/lib/request-context";
 import {
-  CHART_READ_ACTION,
+  CHART_VIEWED_ACTION,
+  CLINICAL_RESOURCE_TYPES,
+  PHI_READ_ACTION,
   type Match,
   RULE_SEVERITY,
   type RuleSettings,
@@ -103,13 +105,15 @@ async function windowMatch(check: WindowCheck, settings: RuleSettings): Promise<
   if (check.rule === "chart-read-burst") {
     const { threshold, windowMinutes } = settings.chartReadBurst;
     const from = minutesBefore(check.at, windowMinutes);
+    // Records of patients (rules.ts isRecordRead), never colleagues' accounts.
     const [row] = await db.$queryRaw<{ n: number; patients: string[] | null }[]>`
-      SELECT count(DISTINCT subject_id)::int AS n,
-             (array_agg(DISTINCT subject_id::text))[1:${Prisma.raw(String(MAX_IDS))}] AS patients
-        FROM audit_log
-       WHERE actor_id = ${check.key}::uuid AND action = ${CHART_READ_ACTION}
-         AND subject_id IS NOT NULL AND subject_id <> ${check.key}::uuid
-         AND occurred_at > ${from} AND occurred_at <= ${check.at}`;
+      SELECT count(DISTINCT a.subject_id)::int AS n,
+             (array_agg(DISTINCT a.subject_id::text))[1:${Prisma.raw(String(MAX_IDS))}] AS patients
+        FROM audit_log a JOIN users u ON u.id = a.subject_id AND u.role = 'PATIENT'
+       WHERE a.actor_id = ${check.key}::uuid
+         AND (a.action = ${CHART_VIEWED_ACTION}
+              OR (a.action = ${PHI_READ_ACTION} AND a.resource_type IN (${Prisma.join([...CLINICAL_RESOURCE_TYPES])})))
+         AND a.occurred_at > ${from} AND a.occurred_at <= ${check.at}`;
     if (!row || row.n < threshold) return null;
     return {
       rule: "chart-read-burst",
@@ -122,7 +126,8 @@ async function windowMatch(check: WindowCheck, settings: RuleSettings): Promise<
   const { perHour } = settings.bulkExport;
   const [row] = await db.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM audit_log
-     WHERE actor_id = ${check.key}::uuid AND action LIKE '%.export' AND outcome = 'SUCCESS'
+     WHERE actor_id = ${check.key}::uuid AND (action LIKE '%.export' OR action LIKE '%.exported')
+       AND outcome = 'SUCCESS'
        AND occurred_at > ${minutesBefore(check.at, 60)} AND occurred_at <= ${check.at}`;
   if (!row || row.n < perHour) return null;
   return {

@@ -70,11 +70,32 @@ export interface Match {
 }
 
 export const SIGN_IN_ACTION = "auth.sign-in";
-export const CHART_READ_ACTION = "phi.read";
+export const CHART_VIEWED_ACTION = "chart.viewed";
+export const PHI_READ_ACTION = "phi.read";
+/**
+ * Reading a patient's record means opening their chart or reading its clinical content. Lists that
+ * show names (a doctor's patients, a schedule, an inbox, the admins' user list) read PHI too, but
+ * they are ordinary work, not reading records: counting them would raise alerts every day.
+ */
+export const CLINICAL_RESOURCE_TYPES = [
+  "ClinicalNote",
+  "NoteAmendment",
+  "PrescriptionItem",
+  "Medication",
+  "Document",
+  "Device",
+  "Reading",
+] as const;
+const CLINICAL = new Set<string>(CLINICAL_RESOURCE_TYPES);
+export const isRecordRead = (row: Pick<StreamRow, "action" | "resourceType">) =>
+  row.action === CHART_VIEWED_ACTION || (row.action === PHI_READ_ACTION && CLINICAL.has(row.resourceType));
+/** Windowed rules are checked at least once a minute of the stream, so a long batch cannot hide a burst. */
+const CHECK_SPACING_MS = 60_000;
 export const BREAK_GLASS_ACTION = "break-glass.granted";
 const STAFF_ROLES = new Set(["DOCTOR", "ADMIN"]);
 
-export const isExportAction = (action: string) => action.endsWith(".export");
+/** `audit.export`, `access-review.exported`, `revenue.exported`… */
+export const isExportAction = (action: string) => /\.export(ed)?$/.test(action);
 
 /** "07:00-20:00" → minutes after midnight. */
 export function parseWorkHours(text: string): { start: number; end: number } {
@@ -124,11 +145,15 @@ export function evaluateRows(
   settings: RuleSettings,
 ): { matches: Match[]; checks: WindowCheck[] } {
   const matches: Match[] = [];
-  // The latest row of each window key: its window covers the earlier rows of the batch too.
-  const checks = new Map<string, WindowCheck>();
+  // Per window key, a check at the latest row of each minute of the batch: each window ending there
+  // covers the rows before it, and a batch spanning hours (after an outage) is checked all along.
+  const checks = new Map<string, WindowCheck[]>();
   const check = (key: string, value: WindowCheck) => {
-    const previous = checks.get(key);
-    if (!previous || previous.at < value.at) checks.set(key, value);
+    const list = checks.get(key);
+    if (!list) return void checks.set(key, [value]);
+    const last = list.at(-1)!;
+    if (value.at.getTime() - last.at.getTime() >= CHECK_SPACING_MS) list.push(value);
+    else if (value.at > last.at) list[list.length - 1] = value;
   };
 
   for (const row of rows) {
@@ -151,7 +176,7 @@ export function evaluateRows(
       }
     }
     const staff = row.actorId !== null && STAFF_ROLES.has(row.actorRole);
-    if (row.action === CHART_READ_ACTION && staff && row.subjectId && row.subjectId !== row.actorId) {
+    if (isRecordRead(row) && staff && row.subjectId && row.subjectId !== row.actorId) {
       check(`reads:${row.actorId}`, { rule: "chart-read-burst", key: row.actorId!, at: row.occurredAt });
       if (outsideWorkHours(row.occurredAt, settings.workHours)) {
         const { date } = localClock(row.occurredAt, settings.workHours.timeZone);
@@ -195,5 +220,5 @@ export function evaluateRows(
       });
     }
   }
-  return { matches, checks: [...checks.values()] };
+  return { matches, checks: [...checks.values()].flat() };
 }

@@ -23,8 +23,8 @@ const row = (overrides: Partial<StreamRow>): StreamRow => ({
   occurredAt: new Date("2026-12-02T10:00:00Z"), // 11:00 in Berlin
   actorId: DOCTOR,
   actorRole: "DOCTOR",
-  action: "phi.read",
-  resourceType: "PatientProfile",
+  action: "chart.viewed",
+  resourceType: "Chart",
   resourceId: "r",
   outcome: "SUCCESS",
   ip: "203.0.113.7",
@@ -69,6 +69,28 @@ describe("evaluating a batch of sealed rows", () => {
     expect(checks).toEqual([{ rule: "chart-read-burst", key: DOCTOR, at: new Date("2026-12-02T10:00:30Z") }]);
   });
 
+  it("counts opening charts and reading clinical content as reading records, not lists of names", () => {
+    expect(
+      evaluateRows([row({ action: "phi.read", resourceType: "ClinicalNote" })], settings).checks,
+    ).toHaveLength(1);
+    // The doctor's patient list, a schedule or the admins' user list read names, not records.
+    expect(
+      evaluateRows([row({ action: "phi.read", resourceType: "PatientProfile" })], settings).checks,
+    ).toEqual([]);
+    expect(evaluateRows([row({ action: "phi.read", resourceType: "User" })], settings).checks).toEqual([]);
+  });
+
+  it("checks a window at least once a minute along a long batch, so an early burst is not hidden", () => {
+    const at = (minute: number, second = 0) => new Date(Date.UTC(2026, 11, 2, 10, minute, second));
+    const reads = [
+      row({ occurredAt: at(0) }),
+      row({ occurredAt: at(0, 30) }),
+      row({ occurredAt: at(45) }),
+      row({ occurredAt: at(45, 10) }),
+    ];
+    expect(evaluateRows(reads, settings).checks.map((c) => c.at)).toEqual([at(0, 30), at(45, 10)]);
+  });
+
   it("matches staff reads outside working hours once per user and local day", () => {
     const late = row({ occurredAt: new Date("2026-12-02T22:30:00Z") }); // 23:30 in Berlin
     const { matches } = evaluateRows([late], settings);
@@ -101,7 +123,7 @@ describe("evaluating a batch of sealed rows", () => {
   });
 
   it("matches one large export at once and counts exports per hour", () => {
-    const big = row({ action: "audit.export", details: { rows: 5_000 } });
+    const big = row({ action: "access-review.exported", details: { rows: 5_000 } });
     const small = row({ action: "audit.export", details: { rows: 10 } });
     const { matches, checks } = evaluateRows([big, small], settings);
     expect(matches.map((match) => [match.rule, match.details.rows])).toEqual([["bulk-export", 5_000]]);
