@@ -8,7 +8,7 @@ import { type AuditEvent, appendAuditEvents } from "@/lib/audit/writer";
 import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { getEnv } from "@/lib/env";
 import { currentContext } from "@/lib/request-context";
-import { PrismaClient } from "./generated/client";
+import { type Prisma, PrismaClient } from "./generated/client";
 import { type DataKeyStore, createDataKeyStore } from "./data-keys";
 import { PHI_MODELS } from "./phi-fields";
 import { type PhiCryptoConfig, phiExtension } from "./phi-extension";
@@ -138,6 +138,16 @@ export function sharedPool(): pg.Pool {
 /** The plain client, for lib/db's own statements that touch no PHI column (session-lookup.ts). */
 export function plainClient(): PrismaClient {
   return connection().base;
+}
+
+/**
+ * The current transaction, for raw SQL that must run in it (row locks, advisory locks, upserts):
+ * getDb()'s raw queries run on a connection of their own, outside any transaction.
+ */
+export function transactionClient(): Prisma.TransactionClient {
+  const tx = currentTransaction();
+  if (!tx) throw new Error("this statement must run inside transaction()");
+  return tx;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { listActiveSessions, revokeAllSessions, sessionPolicy } from "@/lib/auth/sessions";
 import { roleCan } from "@/lib/authz/permissions";
 import { recordRefusal, refuseAsNotFound } from "@/lib/authz/refusal";
-import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { getDb, recordAuditEvent, transaction, transactionClient } from "@/lib/db/client";
 import type { Role, UserStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/http/errors";
 import { isUuid } from "@/lib/http/params";
@@ -294,7 +294,7 @@ export async function deactivateAccount(
     if (target.role === "ADMIN") {
       // Admin deactivations one at a time: two admins deactivating each other at once must not
       // leave the clinic without one, and an admin deactivated meanwhile acts no more.
-      await getDb().$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_DEACTIVATION_LOCK}::bigint)`;
+      await transactionClient().$executeRaw`SELECT pg_advisory_xact_lock(${ADMIN_DEACTIVATION_LOCK}::bigint)`;
       const [self, others] = await Promise.all([
         getDb().user.count({ where: { id: actor.userId, status: "ACTIVE" } }),
         getDb().user.count({ where: { role: "ADMIN", status: "ACTIVE", id: { not: target.id } } }),

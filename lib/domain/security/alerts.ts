@@ -3,7 +3,7 @@
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
-import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { getDb, recordAuditEvent, transaction, transactionClient } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import type { AlertSeverity, AlertStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/http/errors";
@@ -126,7 +126,7 @@ export async function alertDetail(alertId: string): Promise<AlertView> {
 export async function lockAlert(
   alertId: string,
 ): Promise<{ status: AlertStatus; incidentId: string | null; firstSeenAt: Date } | undefined> {
-  const [row] = await getDb().$queryRaw<
+  const [row] = await transactionClient().$queryRaw<
     { status: AlertStatus; incident_id: string | null; first_seen_at: Date }[]
   >`
     SELECT status, incident_id::text AS incident_id, first_seen_at FROM security_alerts
@@ -143,7 +143,7 @@ export async function closeAlerts(where: { alertId: string } | { incidentId: str
     "alertId" in where
       ? Prisma.sql`id = ${where.alertId}::uuid`
       : Prisma.sql`incident_id = ${where.incidentId}::uuid`;
-  await getDb().$executeRaw`
+  await transactionClient().$executeRaw`
     UPDATE security_alerts SET status = 'CLOSED', dedupe_key = dedupe_key || '#closed:' || id::text
      WHERE ${filter} AND status <> 'CLOSED'`;
 }

@@ -5,7 +5,7 @@
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
-import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { getDb, recordAuditEvent, transaction, transactionClient } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { chartAccessOf } from "@/lib/domain/clinical/access";
 import { assertSecurityAdmin } from "./alerts";
@@ -151,7 +151,7 @@ export async function reviewGrant(
   await assertSecurityAdmin(admin, "BreakGlassGrant", input.grantId);
   await transaction(async () => {
     // Locked: two admins closing the same review at once go one after the other, and the second is told.
-    const [grant] = await getDb().$queryRaw<{ patientId: string; reviewedAt: Date | null }[]>`
+    const [grant] = await transactionClient().$queryRaw<{ patientId: string; reviewedAt: Date | null }[]>`
       SELECT patient_id::text AS "patientId", reviewed_at AS "reviewedAt" FROM break_glass_grants
        WHERE id = ${input.grantId}::uuid FOR UPDATE`;
     if (!grant) return refuseAsNotFound("BreakGlassGrant", input.grantId);

@@ -6,7 +6,7 @@
 // rather than losing or doubling an alert.
 import "server-only";
 import { Prisma } from "@/lib/db/generated/client";
-import { auditLogReader, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { auditLogReader, recordAuditEvent, transaction, transactionClient } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { queue, sendJob } from "@/lib/jobs/queue";
 import { runAsSystem } from "@/lib/request-context";
@@ -141,7 +141,7 @@ async function windowMatch(check: WindowCheck, settings: RuleSettings): Promise<
 
 /** Raises a new alert (audited, admins emailed) or counts another match of an open one. */
 async function raise(match: Match): Promise<"raised" | "updated"> {
-  const db = getDb();
+  const db = transactionClient();
   const details = JSON.stringify(match.details);
   const [row] = await db.$queryRaw<{ id: string; inserted: boolean }[]>`
     INSERT INTO security_alerts (id, rule, severity, dedupe_key, actor_id, details, first_seen_at, last_seen_at)
@@ -179,7 +179,7 @@ export async function runSecurityMonitor(
   return runAsSystem("security.monitor", async () => {
     for (;;) {
       const batch = await transaction(async () => {
-        const db = getDb();
+        const db = transactionClient();
         const [lock] = await db.$queryRaw<{ locked: boolean }[]>`
           SELECT pg_try_advisory_xact_lock(${MONITOR_LOCK}::bigint) AS locked`;
         if (!lock?.locked) return null;
