@@ -91,7 +91,7 @@ export function AuditActivityChart({
   );
   const activityText =
     total && busiest
-      ? `${total} events per ${unit} ${rangeText}; the busiest ${unit} is ${busiest.label} with ${busiest.total}.`
+      ? `${total} events ${rangeText}, by ${unit}; the busiest ${unit} is ${busiest.label} with ${busiest.total}.`
       : `No events ${rangeText}.`;
   const failureText =
     failures && worst

@@ -114,7 +114,7 @@ export function AuditFilterForm({
           type="datetime-local"
           defaultValue={value("from")}
           error={error("from")}
-          hint={timeZoneLabel}
+          hint={`${timeZoneLabel}.`}
         />
         <Field
           label="To"
@@ -123,7 +123,7 @@ export function AuditFilterForm({
           type="datetime-local"
           defaultValue={value("to")}
           error={error("to")}
-          hint={`${timeZoneLabel}; included.`}
+          hint={`${timeZoneLabel}; the end is included.`}
         />
       </div>
       <div className="flex flex-wrap items-center gap-4">

@@ -86,7 +86,7 @@ export default async function AdminAuditPage({ searchParams }: { searchParams: P
       action={filterAuditAction}
       defaults={defaults}
       actions={actions}
-      timeZoneLabel={`${zoneText}.`}
+      timeZoneLabel={zoneText}
     />
   );
 
