@@ -5,7 +5,7 @@ export function DetailRow({ label, children }: { label: string; children: ReactN
   return (
     <div className="grid grid-cols-3 gap-2 py-1">
       <dt className="text-slate-600">{label}</dt>
-      <dd className="col-span-2">{children}</dd>
+      <dd className="col-span-2 break-words">{children}</dd>
     </div>
   );
 }

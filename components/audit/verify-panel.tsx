@@ -5,21 +5,8 @@
 // with its sequence numbers).
 import { useActionState } from "react";
 import { Alert, Button } from "@/components/ui/form";
+import type { IntegrityReport } from "@/lib/domain/audit-viewer/verify";
 import { type FormState, INITIAL_FORM_STATE } from "@/lib/http/form-state";
-
-interface IntegrityReport {
-  ok: boolean;
-  sealed: number;
-  legacy: number;
-  unsealed: number;
-  overdue: number;
-  head: { sealSequence: string; sealedAt: string } | null;
-  checkpoint: { sealSequence: string; at: string; matched: boolean } | null;
-  brokenAt: string | null;
-  problems: string[];
-  checkedAt: string;
-  durationMs: number;
-}
 
 export function VerifyPanel({
   action,

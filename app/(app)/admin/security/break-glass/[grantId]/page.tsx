@@ -1,6 +1,6 @@
 import type { Metadata, Route } from "next";
 import Link from "next/link";
-import { DetailRow } from "@/components/security/detail-row";
+import { DetailRow } from "@/components/admin/detail-row";
 import { ActionForm } from "@/components/ui/action-form";
 import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";

@@ -2,7 +2,7 @@ import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { StatusBadge, SeverityBadge } from "@/components/security/badges";
 import { DeadlineList } from "@/components/security/deadline-list";
-import { DetailRow } from "@/components/security/detail-row";
+import { DetailRow } from "@/components/admin/detail-row";
 import { ActionForm } from "@/components/ui/action-form";
 import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
