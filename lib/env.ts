@@ -376,6 +376,30 @@ const envSchema = z.object({
       error: "must be an IANA time zone, such as Europe/Berlin",
     })
     .default("UTC"),
+  /**
+   * Patient rights and the data lifecycle (lib/domain/patient-rights, lib/domain/retention).
+   * Erasure keeps the clinical record the law requires (notes, prescriptions, visits, messages,
+   * staff-uploaded documents) re-encrypted under a new key and tied only to a pseudonymous id
+   * ("retain"), or replaces its text with a marker ("redact"). The erasure ledger is a directory
+   * outside the database (and its backups): every restore re-applies the erasures it lists.
+   */
+  ERASURE_CLINICAL_RECORDS: z.enum(["retain", "redact"]).default("retain"),
+  ERASURE_LEDGER_DIR: z.string().min(1).optional(),
+  /** Days a request under the patient's rights may take (GDPR art. 12(3): one month). */
+  DATA_REQUEST_DEADLINE_DAYS: z.coerce.number().int().min(1).max(90).default(30),
+  /**
+   * How long each kind of data is kept, in days from its creation, and when the retention job runs
+   * (a cron expression, UTC, run by the job queue). Audit logs are kept at least six years (HIPAA
+   * 164.316(b)(2)); clinical records usually far longer (set by the clinic's jurisdiction).
+   */
+  RETENTION_MESSAGES_DAYS: z.coerce.number().int().min(30).default(3_653),
+  RETENTION_DOCUMENTS_DAYS: z.coerce.number().int().min(30).default(3_653),
+  RETENTION_AUDIT_LOG_DAYS: z.coerce
+    .number()
+    .int()
+    .min(2_192, { error: "must be at least 2192 (six years: HIPAA 164.316(b)(2))" })
+    .default(2_192),
+  RETENTION_SCHEDULE: z.string().min(9).default("17 3 * * *"),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Haven <no-reply@localhost>"),
   AUTH_SECRET: z.string().optional(),
@@ -387,8 +411,11 @@ const envSchema = z.object({
 
 type SecretName =
   "AUTH_SECRET" | "PHI_ENCRYPTION_KEYS" | "PHI_BLIND_INDEX_KEY" | "AUDIT_MAC_KEY" | "AUDIT_CHECKPOINT_KEY";
-export type Env = Omit<z.infer<typeof envSchema>, SecretName | "AUDIT_CHECKPOINT_DIR"> &
-  Record<SecretName, string> & { AUDIT_CHECKPOINT_DIR: string };
+export type Env = Omit<
+  z.infer<typeof envSchema>,
+  SecretName | "AUDIT_CHECKPOINT_DIR" | "ERASURE_LEDGER_DIR"
+> &
+  Record<SecretName, string> & { AUDIT_CHECKPOINT_DIR: string; ERASURE_LEDGER_DIR: string };
 
 export class ConfigurationError extends Error {
   override name = "ConfigurationError";
@@ -437,6 +464,11 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
       "AUDIT_CHECKPOINT_DIR is missing: production writes signed audit checkpoints to a directory outside the database (e.g. /var/lib/haven/audit-checkpoints, on a volume that is backed up)",
     );
   }
+  if (isProduction && !raw.ERASURE_LEDGER_DIR) {
+    problems.push(
+      "ERASURE_LEDGER_DIR is missing: production records erasures in a directory outside the database and its backups (e.g. /var/lib/haven/erasure-ledger), so a restored backup cannot bring erased data back",
+    );
+  }
   if (isProduction && !raw.SMTP_URL) {
     problems.push(
       "SMTP_URL is missing: production sends verification and reset emails over SMTP (smtp://user:pass@host:587)",
@@ -452,6 +484,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
   return {
     ...result.data,
     AUDIT_CHECKPOINT_DIR: result.data.AUDIT_CHECKPOINT_DIR ?? ".data/audit-checkpoints",
+    ERASURE_LEDGER_DIR: result.data.ERASURE_LEDGER_DIR ?? ".data/erasure-ledger",
   } as Env;
 }
 

@@ -114,6 +114,7 @@ try {
       DATABASE_URL: e2eUrl,
       DATABASE_POOL_SIZE: "5",
       AUDIT_CHECKPOINT_DIR: path.join(ARTIFACTS, "audit-checkpoints"),
+      ERASURE_LEDGER_DIR: path.join(ARTIFACTS, "erasure-ledger"),
       DOCUMENTS_DIR: path.join(ARTIFACTS, "documents"),
       // No provider keys offline: the production server takes payments through the TEST MODE checkout.
       PAYMENTS_TEST_MODE: "true",

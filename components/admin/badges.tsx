@@ -1,5 +1,6 @@
 // Small labels of the admin's user and access-review pages (server or client: no state).
 import type { AccessDecision, UserStatus } from "@/lib/db/generated/enums";
+import { STATUS_LABEL } from "@/lib/domain/accounts/labels";
 
 const TONE = {
   good: "bg-emerald-50 text-emerald-900 border-emerald-200",
@@ -16,19 +17,15 @@ function Badge({ tone, children }: { tone: keyof typeof TONE; children: string }
   );
 }
 
-export const ACCOUNT_STATUS_LABEL: Record<UserStatus, string> = {
-  INVITED: "Invited",
-  ACTIVE: "Active",
-  DEACTIVATED: "Deactivated",
-};
 const ACCOUNT_STATUS_TONE: Record<UserStatus, keyof typeof TONE> = {
   INVITED: "waiting",
   ACTIVE: "good",
   DEACTIVATED: "bad",
+  ERASED: "quiet",
 };
 
 export function AccountStatusBadge({ status }: { status: UserStatus }) {
-  return <Badge tone={ACCOUNT_STATUS_TONE[status]}>{ACCOUNT_STATUS_LABEL[status]}</Badge>;
+  return <Badge tone={ACCOUNT_STATUS_TONE[status]}>{STATUS_LABEL[status]}</Badge>;
 }
 
 export function SecondFactorBadge({ on }: { on: boolean }) {

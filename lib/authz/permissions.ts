@@ -49,6 +49,12 @@ export const PERMISSIONS = {
   /** Secure messaging between a patient and the doctors they share a confirmed visit with (scoped by
    * lib/domain/messaging/access.ts); realtime events of one's own threads. Never admins. */
   "messages:use": ["PATIENT", "DOCTOR"],
+  /** One's own data rights: consents, the export of everything, correction and erasure requests. */
+  "rights:own": ["PATIENT"],
+  /** Corrections patients ask of the records of doctors they are treated by (routed to the doctor). */
+  "rights:answer-corrections": ["DOCTOR"],
+  /** The queue of every patient's export, correction and erasure requests; legal holds; retention. */
+  "rights:manage": ["ADMIN"],
   /** Joining one's own video visit (the visit's doctor and patient, in its time window). */
   "video:join": ["PATIENT", "DOCTOR"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -83,6 +83,14 @@ export const PHI_MODELS = {
     reason: { reason: "why a doctor needed the chart in an emergency describes the patient's condition" },
     reviewNote: { reason: "the reviewer's finding may describe the patient's care" },
   },
+  DataRequest: {
+    details: { reason: "what the patient asks to be corrected describes their health or identity" },
+    resolution: { reason: "the answer to a request may quote the corrected record" },
+  },
+  LegalHold: {
+    reason: { reason: "why a patient's data is held may describe an investigation into their care" },
+    releaseNote: { reason: "why a hold ended may describe the same investigation" },
+  },
 } as const satisfies Record<string, Record<string, PhiFieldSpec>>;
 
 export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec>> | undefined {
@@ -107,6 +115,8 @@ export const PHI_OWNERS: Record<keyof typeof PHI_MODELS, string> = {
   Refund: "patientId",
   Message: "patientId",
   BreakGlassGrant: "patientId",
+  DataRequest: "patientId",
+  LegalHold: "patientId",
 };
 
 /** The owner column of a PHI model (it must have one). */

@@ -34,6 +34,8 @@ export async function readSchemaCatalog(url: string): Promise<SchemaCatalog> {
       WHERE i.schemaname = 'public' AND i.tablename <> '_prisma_migrations'
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c
                          WHERE c.conname = i.indexname AND c.contype = 'x')
+        -- Partial indexes are hand-written SQL (Prisma cannot express them).
+        AND i.indexdef NOT LIKE '% WHERE %'
       ORDER BY 1`,
   );
   const constraints = await runSql<{ line: string }>(

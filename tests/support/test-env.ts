@@ -13,6 +13,7 @@ process.env.PHI_BLIND_INDEX_KEY ??= randomBytes(32).toString("base64");
 process.env.AUDIT_MAC_KEY ??= randomBytes(32).toString("base64");
 process.env.AUDIT_CHECKPOINT_KEY ??= randomBytes(32).toString("base64");
 process.env.AUDIT_CHECKPOINT_DIR ??= mkdtempSync(path.join(tmpdir(), "haven-audit-checkpoints-"));
+process.env.ERASURE_LEDGER_DIR ??= mkdtempSync(path.join(tmpdir(), "haven-erasure-ledger-"));
 process.env.LOG_LEVEL ??= "error";
 
 declare module "vitest" {

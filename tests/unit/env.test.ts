@@ -13,6 +13,7 @@ const base = {
   AUDIT_MAC_KEY: randomBytes(32).toString("base64"),
   AUDIT_CHECKPOINT_KEY: randomBytes(32).toString("base64"),
   AUDIT_CHECKPOINT_DIR: "/var/lib/haven/audit-checkpoints",
+  ERASURE_LEDGER_DIR: "/var/lib/haven/erasure-ledger",
   SMTP_URL: "smtp://mail.internal:587",
 };
 

@@ -3,12 +3,12 @@ import Link from "next/link";
 import { ActionForm } from "@/components/ui/action-form";
 import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
+import { STATUS_LABEL } from "@/lib/domain/accounts/labels";
 import { listDoctors } from "@/lib/domain/accounts/service";
 import { deactivateUserAction, inviteDoctorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Clinic admin" };
 
-const STATUS_LABEL = { INVITED: "Invited", ACTIVE: "Active", DEACTIVATED: "Deactivated" } as const;
 
 export default async function AdminHome() {
   const actor = await requireActor("portal:admin");

@@ -15,13 +15,7 @@ import { AppError } from "@/lib/http/errors";
 import { isUuid } from "@/lib/http/params";
 import { describeBrowser } from "./user-agent";
 
-export const STATUS_LABEL: Record<UserStatus, string> = {
-  INVITED: "Invited",
-  ACTIVE: "Active",
-  DEACTIVATED: "Deactivated",
-};
-
-export const ROLE_LABEL: Record<Role, string> = { PATIENT: "Patient", DOCTOR: "Doctor", ADMIN: "Admin" };
+export { ROLE_LABEL, STATUS_LABEL } from "./labels";
 
 export const STAFF_ROLES = ["DOCTOR", "ADMIN"] as const satisfies readonly Role[];
 
