@@ -9,7 +9,6 @@ import { deactivateUserAction, inviteDoctorAction } from "./actions";
 
 export const metadata: Metadata = { title: "Clinic admin" };
 
-
 export default async function AdminHome() {
   const actor = await requireActor("portal:admin");
   const doctors = await runAs(actor, () => listDoctors());
