@@ -22,6 +22,7 @@ const EXTRA_LINKS = {
     { href: "/patient/billing", label: "Billing" },
     { href: "/patient/devices", label: "Devices" },
     { href: "/patient/emergency", label: "Emergency" },
+    { href: "/patient/privacy", label: "Privacy & data" },
   ],
   DOCTOR: [
     { href: "/doctor/patients", label: "Patients" },
