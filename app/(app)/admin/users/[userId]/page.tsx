@@ -3,6 +3,7 @@ import Link from "next/link";
 import { AccountStatusBadge, SecondFactorBadge } from "@/components/admin/badges";
 import { ConfirmDisclosure } from "@/components/admin/confirm-disclosure";
 import { DetailRow } from "@/components/admin/detail-row";
+import { LegalHoldCard } from "@/components/patient-rights/legal-hold-card";
 import { ActionForm } from "@/components/ui/action-form";
 import { Alert, Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
@@ -119,6 +120,8 @@ export default async function AdminAccountPage({
           )}
         </Card>
       )}
+
+      {account.role === "PATIENT" ? <LegalHoldCard actor={actor} patientId={account.id} /> : null}
 
       <Card title="Second factor">
         <dl className="text-sm">
