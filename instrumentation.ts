@@ -1,5 +1,6 @@
 // Runs once when the server starts: refuse to start on invalid configuration
 // (missing or weak secrets in production) instead of failing on a request later;
+// re-apply the erasure ledger (a restored backup must not bring erased data back);
 // then start the audit sealer, which chains committed audit rows within seconds,
 // the security monitor, which reads them for alerts, and (development) the job workers.
 export async function register() {
@@ -11,6 +12,9 @@ export async function register() {
     const { startSentryIfConfigured } = await import("@/lib/integrations/sentry/server");
     startSentryIfConfigured();
   }
+  // A database restored from a backup may hold data erased since: erase it again before serving.
+  const { applyErasureLedger } = await import("@/lib/domain/patient-rights/erasure");
+  await applyErasureLedger();
   const { startAuditSealerService } = await import("@/lib/audit/sealer-service");
   startAuditSealerService();
   // Rules on the sealed audit stream (failed sign-ins, chart-read bursts, …): alerts for admins.

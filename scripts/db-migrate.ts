@@ -1,6 +1,10 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL and records
 // them in _prisma_migrations, as `prisma migrate deploy` would; then the data
-// migrations that need the application's keys (scripts/lib/data-migrations.ts).
+// migrations that need the application's keys (scripts/lib/data-migrations.ts);
+// then the erasure ledger (a restore runs this: erasures made after the backup
+// are carried out again, lib/domain/patient-rights/erasure-ledger.ts).
+import { disconnectDb } from "@/lib/db/client";
+import { applyErasureLedger } from "@/lib/domain/patient-rights/erasure";
 import { loadProjectEnv } from "./lib/load-env";
 import { runDataMigrations } from "./lib/data-migrations";
 import { applyMigrations } from "./lib/schema-engine";
@@ -21,3 +25,8 @@ console.log(
 );
 const changed = await runDataMigrations(databaseUrl);
 if (changed) console.log(`Data: ${changed}.`);
+const ledger = await applyErasureLedger();
+if (ledger.reapplied) console.log(`Erasure ledger: ${ledger.reapplied} erasure(s) carried out again.`);
+if (ledger.invalid)
+  console.error(`Erasure ledger: ${ledger.invalid} line(s) not validly signed were ignored.`);
+await disconnectDb();

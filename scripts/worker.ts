@@ -3,6 +3,7 @@
 // servers; pg-boss gives every job to exactly one of them. In development the
 // web server runs them itself (JOBS_IN_PROCESS=true, set by `npm run dev`).
 import { disconnectDb } from "@/lib/db/client";
+import { applyErasureLedger } from "@/lib/domain/patient-rights/erasure";
 import { getEnv } from "@/lib/env";
 import { startSentryIfConfigured } from "@/lib/integrations/sentry/server";
 import { stopQueue } from "@/lib/jobs/queue";
@@ -13,6 +14,8 @@ loadProjectEnv();
 getEnv();
 // Failed jobs are reported like the web server's errors, when SENTRY_DSN is set.
 startSentryIfConfigured();
+// A database restored from a backup may hold data erased since: erase it again before any work.
+await applyErasureLedger();
 await startJobWorkers();
 console.log("[worker] Haven job workers are running. Stop with Ctrl+C.");
 
