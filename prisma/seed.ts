@@ -9,6 +9,7 @@ import { runAsSystem } from "@/lib/request-context";
 
 import { DEMO_EMAILS, DEMO_PASSWORD } from "./demo-accounts";
 import { seedDemoMessages } from "./seed-messages";
+import { seedDemoRights } from "./seed-rights";
 import { seedDemoSecurity } from "./seed-security";
 import { seedDemoDocuments } from "./seed-documents";
 import { seedDemoHealthProfile } from "./seed-health-profile";
@@ -165,6 +166,7 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
     await seedDemoPayments(db);
     await seedDemoMessages(db);
     await seedDemoSecurity(db);
+    await seedDemoRights(db);
     return DEMO_ACCOUNTS;
   });
 }
