@@ -8,6 +8,7 @@ import type { Db } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
 
 import { DEMO_EMAILS, DEMO_PASSWORD } from "./demo-accounts";
+import { seedDemoConsents } from "./seed-consents";
 import { seedDemoMessages } from "./seed-messages";
 import { seedDemoRights } from "./seed-rights";
 import { seedDemoSecurity } from "./seed-security";
@@ -158,6 +159,7 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
         },
       });
     }
+    await seedDemoConsents(db);
     await seedDemoVisits(db);
     await seedDemoHealthProfile(db);
     await seedDemoPrescriptions(db);

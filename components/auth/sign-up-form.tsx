@@ -7,8 +7,11 @@ import { type FormState, INITIAL_FORM_STATE } from "@/lib/http/form-state";
 
 export function SignUpForm({
   action: signUpAction,
+  consentVersions,
 }: {
   action: (state: FormState, form: FormData) => Promise<FormState>;
+  /** The current version of each consent (lib/domain/consent/documents.ts). */
+  consentVersions: Readonly<Record<"TELEHEALTH" | "PRIVACY" | "MESSAGING", string>>;
 }) {
   const [state, action, pending] = useActionState(signUpAction, INITIAL_FORM_STATE);
   const errors = state.fieldErrors ?? {};
@@ -49,14 +52,24 @@ export function SignUpForm({
       />
       <Checkbox
         name="acceptTelehealth"
-        label="I consent to receive care by video and messaging (telehealth consent, version 2026-11)."
+        label={`I consent to receive care by video visit (telehealth consent, version ${consentVersions.TELEHEALTH}).`}
         error={errors.acceptTelehealth}
       />
       <Checkbox
         name="acceptPrivacy"
-        label="I have read the privacy notice (version 2026-11): my health information is encrypted and every access is logged."
+        label={`I have read the privacy notice and agree to data processing (version ${consentVersions.PRIVACY}): my health information is encrypted and every access is logged.`}
         error={errors.acceptPrivacy}
       />
+      <Checkbox
+        name="acceptMessaging"
+        label={`Optional: I agree to exchange secure messages with my doctors, not for emergencies (secure messaging consent, version ${consentVersions.MESSAGING}).`}
+        error={errors.acceptMessaging}
+        defaultChecked={value("acceptMessaging") === "on"}
+      />
+      <p className="text-xs text-slate-600">
+        You can read each consent in full, withdraw it or agree again at any time in Privacy &amp; data once
+        you are signed in.
+      </p>
       <Button type="submit" disabled={pending} className="w-full">
         {pending ? "Creating your account…" : "Create account"}
       </Button>

@@ -3,6 +3,7 @@
 // uploaded through the documents service first (its type, size and malware checks)
 // and then sent by id. Bad input never loses anything: the text and the uploaded
 // file stay here, next to the reason.
+import Link from "next/link";
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from "react";
 import { sendTyping } from "@/components/realtime/realtime-provider";
 import { Button } from "@/components/ui/form";
@@ -28,17 +29,27 @@ export type SendOutcome = { invalid?: string };
 
 const normalise = (text: string) => text.replace(/\r\n?/g, "\n").trim();
 
+/** Sending is refused until the patient agrees to secure messaging: why, and (for the patient) where to. */
+export interface ConsentNotice {
+  message: string;
+  /** The page where the patient turns the consent back on (absent for a doctor). */
+  settings?: { href: "/patient/privacy"; label: string };
+}
+
 export function Composer({
   threadId,
   patientId,
   attachmentNote,
   onSend,
+  consentNotice = null,
 }: {
   threadId: string;
   patientId: string;
   /** Where an attached file also ends up (the patient's documents). */
   attachmentNote: string;
   onSend: (draft: Draft) => Promise<SendOutcome>;
+  /** Shown before anything is typed when the patient has not agreed to secure messaging. */
+  consentNotice?: ConsentNotice | null;
 }) {
   const id = useId();
   const textArea = useRef<HTMLTextAreaElement>(null);
@@ -135,6 +146,22 @@ export function Composer({
       aria-label="Write a message"
     >
       <input type="hidden" name="threadId" value={threadId} />
+      {consentNotice ? (
+        <div
+          id={`${id}-consent`}
+          className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-950"
+        >
+          <p className="font-semibold">Secure messaging is off</p>
+          <p>{consentNotice.message}</p>
+          {consentNotice.settings ? (
+            <p className="mt-1">
+              <Link href={consentNotice.settings.href} className="font-semibold text-brand-800 underline">
+                {consentNotice.settings.label}
+              </Link>
+            </p>
+          ) : null}
+        </div>
+      ) : null}
       <div className="space-y-1">
         <label htmlFor={textId} className="block text-sm font-medium text-slate-800">
           Message
@@ -152,7 +179,7 @@ export function Composer({
           }}
           onKeyDown={onKeyDown}
           aria-invalid={error || left < 0 ? true : undefined}
-          aria-describedby={`${textId}-hint${error ? ` ${textId}-error` : ""}`}
+          aria-describedby={`${textId}-hint${error ? ` ${textId}-error` : ""}${consentNotice ? ` ${id}-consent` : ""}`}
           className="block w-full rounded-md border border-slate-300 px-3 py-2 text-slate-900 shadow-sm focus:border-brand-600 focus:ring-2 focus:ring-brand-100 focus:outline-none aria-invalid:border-red-600"
         />
         <p id={`${textId}-hint`} className="flex flex-wrap justify-between gap-2 text-xs text-slate-600">

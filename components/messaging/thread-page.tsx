@@ -5,6 +5,8 @@ import { notFound } from "next/navigation";
 import { Alert } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
+import { CONSENT_SETTINGS_NAME, CONSENT_SETTINGS_PATH } from "@/lib/domain/consent/documents";
+import { consentNoticeFor } from "@/lib/domain/consent/require-consent";
 import { threadViewOf } from "@/lib/domain/messaging/queries";
 import { MESSAGES_PATH, sendFailureMessage } from "@/lib/domain/messaging/schemas";
 import { orNotFound } from "@/lib/http/not-found";
@@ -29,6 +31,11 @@ export async function ThreadPage({
   );
   const failure = sendFailureMessage(unsent);
   const basePath = MESSAGES_PATH[portal];
+  // Attachments go into the thread's patient's documents; messages need that patient's consent.
+  const patientId = portal === "PATIENT" ? actor.userId : thread.counterpart.id;
+  const consentMessage = await runAs(actor, () =>
+    consentNoticeFor(patientId, "MESSAGING", portal === "PATIENT" ? "self" : "other"),
+  );
   return (
     <>
       {failure ? <Alert tone="error">{failure}</Alert> : null}
@@ -40,9 +47,23 @@ export async function ThreadPage({
       <ThreadView
         initial={thread}
         basePath={basePath}
-        // Attachments go into the thread's patient's documents.
-        patientId={portal === "PATIENT" ? actor.userId : thread.counterpart.id}
+        patientId={patientId}
         timeZone={timeZone}
+        consentNotice={
+          consentMessage
+            ? {
+                message: consentMessage,
+                ...(portal === "PATIENT"
+                  ? {
+                      settings: {
+                        href: CONSENT_SETTINGS_PATH,
+                        label: `Turn secure messaging back on in ${CONSENT_SETTINGS_NAME}`,
+                      },
+                    }
+                  : {}),
+              }
+            : null
+        }
       />
     </>
   );

@@ -22,7 +22,7 @@ import {
   retractMessage,
   sendMessage,
 } from "./api";
-import { Composer, type Draft, type SendOutcome } from "./composer";
+import { Composer, type ConsentNotice, type Draft, type SendOutcome } from "./composer";
 import { type OutgoingMessage, PendingMessage, StoredMessage } from "./message-item";
 import {
   INBOX_KEY,
@@ -47,12 +47,15 @@ export function ThreadView({
   basePath,
   patientId,
   timeZone,
+  consentNotice = null,
 }: {
   initial: ThreadData;
   basePath: MessagesPath;
   /** The thread's patient: attachments go into their documents. */
   patientId: string;
   timeZone: string;
+  /** Why sending is refused now (the patient has not agreed to secure messaging), shown in the composer. */
+  consentNotice?: ConsentNotice | null;
 }) {
   const threadId = initial.id;
   const counterpart = initial.counterpart;
@@ -222,7 +225,10 @@ export function ThreadView({
       void queryClient.invalidateQueries({ queryKey: INBOX_KEY }, { cancelRefetch: false });
       return {};
     } catch (failure) {
-      if (failure instanceof ApiError && failure.status === 422) return { invalid: failure.message };
+      // Bad input, or a refusal (no messaging consent): back to the composer with its reason.
+      if (failure instanceof ApiError && (failure.status === 422 || failure.status === 403)) {
+        return { invalid: failure.message };
+      }
       setOutbox((list) =>
         list.map((entry) =>
           entry.id === item.id ? { ...entry, status: "failed", error: messageOf(failure) } : entry,
@@ -388,7 +394,13 @@ export function ThreadView({
           <p aria-live="polite" role="status" className="sr-only">
             {announcement}
           </p>
-          <Composer threadId={threadId} patientId={patientId} attachmentNote={attachmentNote} onSend={send} />
+          <Composer
+            threadId={threadId}
+            patientId={patientId}
+            attachmentNote={attachmentNote}
+            onSend={send}
+            consentNotice={consentNotice}
+          />
         </div>
       </section>
     </div>

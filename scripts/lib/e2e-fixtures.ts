@@ -2,6 +2,7 @@
 import { hashPassword } from "@/lib/auth/password";
 import type { Db } from "@/lib/db/client";
 import { DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { CONSENT_KINDS, currentGrantOf } from "@/lib/domain/consent/documents";
 import { runAsSystem } from "@/lib/request-context";
 import { BURST_DOCTOR, BURST_PATIENTS, burstPatientName } from "@/tests/e2e/security-fixture";
 
@@ -34,6 +35,7 @@ export async function seedE2eFixtures(db: Db): Promise<void> {
           role: "PATIENT",
           emailVerifiedAt: new Date(),
           patientProfile: { create: { fullName: burstPatientName(index) } },
+          consents: { create: CONSENT_KINDS.map((kind) => currentGrantOf(kind)) },
         },
         select: { id: true },
       });

@@ -133,6 +133,8 @@ export async function signUpConfirmedPatient(
   await page.getByLabel("Password").fill(password);
   await page.getByLabel(/telehealth consent/).check();
   await page.getByLabel(/privacy notice/).check();
+  // The optional one too: the specs that sign up a patient go on to message their doctor.
+  await page.getByLabel(/secure messaging consent/).check();
   await page.getByRole("button", { name: "Create account" }).click();
   await page.waitForURL(/reason=verify-email/);
   await page.goto(linkIn(await waitForMail(email, /Confirm your email/)));

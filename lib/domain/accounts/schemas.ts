@@ -41,6 +41,11 @@ export const signUpSchema = z.object({
   password: passwordInput,
   acceptTelehealth: z.literal("on", { error: "You need to accept the telehealth consent to use Haven." }),
   acceptPrivacy: z.literal("on", { error: "You need to accept the privacy notice to use Haven." }),
+  /** Optional: an unticked box is absent from the form. */
+  acceptMessaging: z
+    .literal("on", { error: "Tick the secure messaging box, or leave it empty." })
+    .optional()
+    .transform((value) => value === "on"),
   /** The browser's zone, filled in by the form's script; absent without JavaScript (then UTC). */
   timeZone: z.string().max(64).optional(),
 });

@@ -20,10 +20,12 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { sendMail } from "@/lib/mail/mailer";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
+import { CURRENT_CONSENT_VERSIONS, currentGrantOf } from "@/lib/domain/consent/documents";
 import { canonicalTimeZone } from "@/lib/domain/scheduling/time-zones";
 import { runAsSystem } from "@/lib/request-context";
 
-export const CONSENT_VERSIONS = { TELEHEALTH: "2026-11", PRIVACY: "2026-11" } as const;
+/** The consent versions sign-up records (the texts live in lib/domain/consent/documents.ts). */
+export const CONSENT_VERSIONS = CURRENT_CONSENT_VERSIONS;
 
 function assertPassword(password: string, email?: string): void {
   const problem = passwordProblem(password, email);
@@ -39,6 +41,8 @@ export interface PatientSignUp {
   fullName: string;
   dateOfBirth: string;
   timeZone?: string | undefined;
+  /** The optional secure-messaging consent (telehealth and data processing are required). */
+  acceptMessaging?: boolean | undefined;
 }
 
 /** Creates an unverified patient and emails a verification link. An existing email gets a notice instead, so the response never reveals it. */
@@ -74,8 +78,9 @@ export async function signUpPatient(input: PatientSignUp): Promise<void> {
           patientProfile: { create: { fullName: input.fullName, dateOfBirth: input.dateOfBirth } },
           consents: {
             create: [
-              { kind: "TELEHEALTH", version: CONSENT_VERSIONS.TELEHEALTH },
-              { kind: "PRIVACY", version: CONSENT_VERSIONS.PRIVACY },
+              currentGrantOf("TELEHEALTH"),
+              currentGrantOf("PRIVACY"),
+              ...(input.acceptMessaging ? [currentGrantOf("MESSAGING")] : []),
             ],
           },
         },

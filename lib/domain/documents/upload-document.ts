@@ -8,6 +8,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { encryptFile, generateFileKey } from "@/lib/crypto/file-cipher";
 import { recordAuditEvent, getDb, transaction } from "@/lib/db/client";
 import { requireChartAccess } from "@/lib/domain/clinical/access";
+import { requireConsent } from "@/lib/domain/consent/require-consent";
 import { AppError } from "@/lib/http/errors";
 import { scanForMalware } from "@/lib/integrations/clamav";
 import { documentStore } from "@/lib/integrations/storage";
@@ -56,6 +57,8 @@ export async function uploadDocument(
   const { patientId, bytes } = input;
   // The patient into their own record; a doctor only as a treating doctor.
   await requireChartAccess(actor, patientId, actor.role === "DOCTOR" ? "write" : "read");
+  // A patient adds to their record only while they agree to data processing.
+  if (actor.role === "PATIENT") await requireConsent(patientId, "PRIVACY");
 
   if (bytes.byteLength > MAX_DOCUMENT_BYTES) {
     await reject(

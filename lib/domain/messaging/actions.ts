@@ -39,6 +39,7 @@ export async function sendMessageFormAction(formData: FormData): Promise<void> {
   } catch (error) {
     if (isZodError(error)) failure = body.trim().length > MAX_MESSAGE_LENGTH ? "too-long" : "empty";
     else if (AppError.is(error) && error.code === "RATE_LIMITED") failure = "rate-limited";
+    else if (AppError.is(error) && error.code === "FORBIDDEN") failure = "no-consent";
     else throw error;
   }
   redirect(`${messagesPathOf(actor)}/${threadId.data}${failure ? `?unsent=${failure}` : ""}` as Route);

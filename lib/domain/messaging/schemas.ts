@@ -29,6 +29,8 @@ export const SEND_FAILURES = {
   "too-long": `Your message was not sent: a message can be at most ${MAX_MESSAGE_LENGTH.toLocaleString("en")} characters.`,
   "rate-limited":
     "Your message was not sent: you have sent many messages in a short time. Wait a few minutes.",
+  "no-consent":
+    "Your message was not sent: the patient's consent to secure messaging is not in force (see the note above the message box).",
 } as const;
 export type SendFailure = keyof typeof SEND_FAILURES;
 

@@ -4,6 +4,7 @@
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { currentTransaction, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { requireConsent } from "@/lib/domain/consent/require-consent";
 import { AppError } from "@/lib/http/errors";
 import { publishDurable } from "@/lib/realtime/publish";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
@@ -47,6 +48,8 @@ export async function sendMessage(
   // A retry of a send that reached us: the same message, not a second one.
   const repeated = await existingMessage(actor, threadId, id);
   if (repeated) return repeated;
+  // Either party: messages flow only while the patient agrees to secure messaging.
+  await requireConsent(thread.patientId, "MESSAGING");
   await consumeRateLimit("messageSend", `user:${actor.userId}`);
 
   if (documentId) {

@@ -8,6 +8,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { currentTransaction, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { chartAccessOf } from "@/lib/domain/clinical/access";
+import { requireConsent } from "@/lib/domain/consent/require-consent";
 import { listedErrors, parseReadings } from "./parse-readings";
 import { deviceHeader } from "./queries";
 import { IMPORT_LIMITS } from "./schemas";
@@ -26,6 +27,7 @@ export async function importReadings(
   const device = await deviceHeader(deviceId);
   // Only the patient imports into their own device; everyone else gets the device's 404.
   if ((await chartAccessOf(actor, device.patientId)) !== "own") return refuseAsNotFound("Device", deviceId);
+  await requireConsent(device.patientId, "PRIVACY");
 
   if (file.bytes.byteLength === 0) return rejected(["Choose a CSV or JSON file to import."]);
   if (file.bytes.byteLength > IMPORT_LIMITS.bytes) {

@@ -8,6 +8,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { queue, sendJob } from "@/lib/jobs/queue";
+import { requireConsent } from "@/lib/domain/consent/require-consent";
 import { expireOpenPayments } from "@/lib/domain/payments/expire-payments";
 import { schedulingPolicy } from "./config";
 import { isDeadlock, overlapOf, ownOverlapError, retryingDeadlocks, slotTakenError } from "./conflicts";
@@ -43,6 +44,7 @@ export async function expireStaleHolds(where: { doctorId?: string; patientId?: s
 /** Returns the visit's id: confirmed when free, else held until its payment succeeds (lib/domain/payments). */
 export async function bookAppointment(actor: AuthenticatedActor, request: BookingRequest): Promise<string> {
   if (actor.role !== "PATIENT") throw new AppError("FORBIDDEN", "Only patients book visits.");
+  await requireConsent(actor.userId, "TELEHEALTH", "PRIVACY");
   const doctor = await doctorCard(request.doctorId);
   if (!doctor) throw new AppError("NOT_FOUND", "No such doctor.");
   if (!doctor.acceptingNewPatients) {

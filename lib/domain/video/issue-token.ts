@@ -5,6 +5,7 @@ import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { getDb, recordAuditEvent } from "@/lib/db/client";
+import { requireConsent } from "@/lib/domain/consent/require-consent";
 import { canSee } from "@/lib/domain/scheduling/policy";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
@@ -31,6 +32,7 @@ export async function issueVideoToken(
     select: { patientId: true, doctorId: true, startsAt: true, endsAt: true, status: true },
   });
   if (!visit || !canSee(actor, visit)) return refuseAsNotFound("Appointment", visitId);
+  if (actor.userId === visit.patientId) await requireConsent(visit.patientId, "TELEHEALTH", "PRIVACY");
   const agora = agoraSettings();
   if (!agora) throw new AppError("NOT_FOUND", "Video through Agora is not configured on this server.");
 

@@ -8,6 +8,7 @@ import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { currentTransaction, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { requireConsent } from "@/lib/domain/consent/require-consent";
 import { canProgress, canSee } from "@/lib/domain/scheduling/policy";
 import { transitionAppointment } from "@/lib/domain/scheduling/transition-appointment";
 import { AppError } from "@/lib/http/errors";
@@ -121,6 +122,7 @@ export async function joinRoom(
 ): Promise<RoomJoin> {
   const found = await roomVisitFor(actor, visitId);
   const isPatient = actor.userId === found.patientId;
+  if (isPatient) await requireConsent(found.patientId, "TELEHEALTH", "PRIVACY");
   const { session, visit, cursor } = await transaction(async () => {
     const visit = await lockVisit(found, "UPDATE");
     refuseClosedRoom(visit, now);

@@ -1,0 +1,48 @@
+// The gates: a use case that needs a patient's consent asks here before it changes anything.
+// A refusal is a FORBIDDEN whose message says which consent is missing and where to turn it back
+// on (the patient) or what to do instead (a doctor), and an audit row with outcome DENIED.
+// Call it before the use case's transaction: a refusal inside one would roll its audit row back.
+import "server-only";
+import { recordAuditEvent } from "@/lib/db/client";
+import { AppError } from "@/lib/http/errors";
+import { currentContext } from "@/lib/request-context";
+import type { ConsentKind } from "./documents";
+import { consentStateFor } from "./queries";
+import { consentRefusalMessage } from "./state";
+
+/** Whether the patient has agreed to the current version of this consent (no audit row). */
+export async function hasConsent(patientId: string, kind: ConsentKind): Promise<boolean> {
+  return (await consentStateFor(patientId, kind)).status === "GRANTED";
+}
+
+/** Refuses (audited) unless the patient has agreed to the current version of each consent named. */
+export async function requireConsent(
+  patientId: string,
+  ...kinds: [ConsentKind, ...ConsentKind[]]
+): Promise<void> {
+  for (const kind of kinds) {
+    const state = await consentStateFor(patientId, kind);
+    if (state.status === "GRANTED") continue;
+    await recordAuditEvent({
+      action: "consent.required",
+      resourceType: "Consent",
+      resourceId: state.latest?.id ?? null,
+      subjectId: patientId,
+      outcome: "DENIED",
+      details: { kind, status: state.status, version: state.current.version },
+    });
+    const actor = currentContext()?.actor;
+    const audience = actor?.kind === "user" && actor.userId === patientId ? "self" : "other";
+    throw new AppError("FORBIDDEN", consentRefusalMessage(kind, state.status, audience));
+  }
+}
+
+/** The message a refusal would give now, or null when the consent is in force (for forms shown ahead). */
+export async function consentNoticeFor(
+  patientId: string,
+  kind: ConsentKind,
+  audience: "self" | "other",
+): Promise<string | null> {
+  const state = await consentStateFor(patientId, kind);
+  return state.status === "GRANTED" ? null : consentRefusalMessage(kind, state.status, audience);
+}
