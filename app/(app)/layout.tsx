@@ -35,6 +35,7 @@ const EXTRA_LINKS = {
     { href: "/admin/audit", label: "Audit log" },
     { href: "/admin/security", label: "Security" },
     { href: "/admin/access-reviews", label: "Access reviews" },
+    { href: "/admin/retention", label: "Retention" },
     { href: "/admin/requests", label: "Data requests" },
     { href: "/admin/bookings", label: "Bookings" },
     { href: "/admin/payments", label: "Payments" },

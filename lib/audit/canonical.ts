@@ -149,3 +149,19 @@ export function legacyChainHash(row: StoredAuditRow): string {
     .update((row.prev_hash ?? GENESIS_HASH) + text, "utf8")
     .digest("hex");
 }
+
+/** An anchor's MAC (audit_chain_anchors.mac): keyed, so an anchor for a removal Haven did not make is detected. */
+export function anchorMac(
+  keys: AuditKeys,
+  anchor: { prunedThroughSeal: bigint; anchorHash: string; rows: number },
+): string {
+  return hmac(
+    keys.chainKey,
+    [
+      "haven-audit-anchor-v1",
+      anchor.prunedThroughSeal.toString(),
+      anchor.anchorHash,
+      String(anchor.rows),
+    ].join("|"),
+  );
+}

@@ -20,7 +20,8 @@ import { GENESIS_HASH, STORED_ROW_COLUMNS, type StoredAuditRow, sealHash, verdic
 import { type CheckpointStore, appendCheckpoint } from "./checkpoints";
 import type { AuditKeys } from "./keys";
 
-const SEALER_LOCK = 7_244_913_552;
+/** Held by each sealing round, and by the retention job while it removes the start of the chain. */
+export const SEALER_LOCK = 7_244_913_552;
 
 export interface ChainHead {
   sealSequence: bigint;
@@ -64,7 +65,18 @@ async function sealRound(
          LIMIT ${batchSize}`;
       const [last] = await tx.$queryRaw<{ seal_sequence: bigint; hash: string }[]>`
         SELECT seal_sequence, hash FROM audit_seals ORDER BY seal_sequence DESC LIMIT 1`;
-      let head: ChainHead | null = last ? { sealSequence: last.seal_sequence, hash: last.hash } : null;
+      // After the retention job removed the start of the chain (never its newest seal), the chain
+      // continues from its anchor should every seal ever be gone.
+      const [anchor] = last
+        ? []
+        : await tx.$queryRaw<{ pruned_through_seal: bigint; anchor_hash: string }[]>`
+            SELECT pruned_through_seal, anchor_hash FROM audit_chain_anchors
+             ORDER BY pruned_through_seal DESC LIMIT 1`;
+      let head: ChainHead | null = last
+        ? { sealSequence: last.seal_sequence, hash: last.hash }
+        : anchor
+          ? { sealSequence: anchor.pruned_through_seal, hash: anchor.anchor_hash }
+          : null;
       let suspicious = 0;
       const seals = rows.map((row) => {
         const verdict = verdictOf(keys, row, {

@@ -4,10 +4,15 @@
 // every seal that does not match (a row edited, backdated, inserted or deleted
 // and the chain recomputed), every row Haven did not write, the newest seals
 // missing since the checkpoint, and rows left unsealed longer than the bound.
+// Once the retention job has removed the oldest rows, the chain is checked from
+// its newest anchor (audit_chain_anchors, MACed with the chain key): the first
+// remaining seal must follow the last removed one directly, so rows removed
+// without an anchor are still reported as missing.
 import { Prisma, type PrismaClient } from "@/lib/db/generated/client";
 import {
   GENESIS_HASH,
   STORED_ROW_COLUMNS,
+  anchorMac,
   type SealVerdict,
   type StoredAuditRow,
   legacyChainHash,
@@ -26,6 +31,8 @@ export interface AuditVerification {
   unsealed: number;
   overdue: number;
   checkpoint: Checkpoint | null;
+  /** Where the chain starts after retention removed its oldest rows (null: it starts at seal 1). */
+  anchor: { prunedThroughSeal: bigint; prunedAt: Date } | null;
   /** The first seal that does not verify, if any. */
   brokenAt: bigint | null;
   problems: string[];
@@ -55,6 +62,7 @@ export async function verifyAuditTrail(
     unsealed: 0,
     overdue: 0,
     checkpoint: null,
+    anchor: null,
     brokenAt: null,
     problems: [],
   };
@@ -67,9 +75,29 @@ export async function verifyAuditTrail(
     SELECT legacy_cutoff FROM audit_sealer_state WHERE id = 1`;
   const legacyCutoff = state?.legacy_cutoff ?? 0n;
 
-  let expected = 1n;
-  let prevHash = GENESIS_HASH;
+  const anchors = await base.$queryRaw<
+    { pruned_through_seal: bigint; anchor_hash: string; rows: number; pruned_at: Date; mac: string }[]
+  >`SELECT pruned_through_seal, anchor_hash, rows, pruned_at, mac FROM audit_chain_anchors
+     ORDER BY pruned_through_seal`;
+  for (const anchor of anchors) {
+    const expectedMac = anchorMac(keys, {
+      prunedThroughSeal: anchor.pruned_through_seal,
+      anchorHash: anchor.anchor_hash,
+      rows: anchor.rows,
+    });
+    if (anchor.mac !== expectedMac) {
+      problem(`the anchor at seal ${anchor.pruned_through_seal} was not made by Haven`, 1n);
+    }
+  }
+  const anchor = anchors.at(-1) ?? null;
+  if (anchor) result.anchor = { prunedThroughSeal: anchor.pruned_through_seal, prunedAt: anchor.pruned_at };
+
+  let expected = anchor ? anchor.pruned_through_seal + 1n : 1n;
+  let prevHash = anchor ? anchor.anchor_hash : GENESIS_HASH;
   let legacyPrev: { sequence: bigint; hash: string } = { sequence: 0n, hash: GENESIS_HASH };
+  // After a prune, the first remaining legacy row's link to the removed ones cannot be checked
+  // (the seal chain, which covers it, can).
+  let legacyLinkUnknown = anchor !== null;
   const hashAt = new Map<bigint, string>();
   for (;;) {
     const seals = await base.$queryRaw<SealRow[]>`
@@ -106,7 +134,12 @@ export async function verifyAuditTrail(
         if (seal.verdict === "legacy") {
           result.legacy += 1;
           const sequence = BigInt(row.sequence);
-          if (sequence !== legacyPrev.sequence + 1n || row.prev_hash !== legacyPrev.hash) {
+          if (legacyLinkUnknown) {
+            legacyLinkUnknown = false;
+            if (legacyChainHash(row) !== row.hash) {
+              problem(`legacy audit row ${row.sequence} does not match its hash`, n);
+            }
+          } else if (sequence !== legacyPrev.sequence + 1n || row.prev_hash !== legacyPrev.hash) {
             problem(`legacy audit row ${row.sequence} does not follow legacy row ${legacyPrev.sequence}`, n);
           } else if (legacyChainHash(row) !== row.hash) {
             problem(`legacy audit row ${row.sequence} does not match its hash`, n);
@@ -123,7 +156,14 @@ export async function verifyAuditTrail(
     if (hashAt.size > 100_000) hashAt.clear();
   }
   const headSequence = expected - 1n;
-  if (legacyPrev.sequence !== legacyCutoff && legacyCutoff > 0n) {
+  const legacyAllPruned =
+    anchor !== null &&
+    legacyPrev.sequence === 0n &&
+    (
+      await base.$queryRaw<{ n: bigint }[]>`
+        SELECT count(*) AS n FROM audit_log WHERE "sequence" <= ${legacyCutoff}`
+    )[0]?.n === 0n;
+  if (legacyPrev.sequence !== legacyCutoff && legacyCutoff > 0n && !legacyAllPruned) {
     problem(`legacy audit rows after ${legacyPrev.sequence} (up to ${legacyCutoff}) are not all sealed`);
   }
 
@@ -154,6 +194,11 @@ export async function verifyAuditTrail(
         `the newest seals are missing: the checkpoint of ${at} recorded seal ${sealSequence}, the chain ends at ${headSequence} (${sealSequence - headSequence} missing)`,
         headSequence + 1n,
       );
+    } else if (anchor && sealSequence <= anchor.pruned_through_seal) {
+      // The checkpoint predates the prune: the anchor (MACed) vouches for the removed start.
+      if (sealSequence === anchor.pruned_through_seal && anchor.anchor_hash !== hash) {
+        problem(`the anchor at seal ${sealSequence} does not match the checkpoint of ${at}`, sealSequence);
+      }
     } else {
       const stored = hashAt.get(sealSequence);
       const atHash =

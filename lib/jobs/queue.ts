@@ -16,6 +16,7 @@ export const JOB_NAMES = [
   "document.scan",
   "emergency.notify",
   "payments.submit-refund",
+  "retention.sweep",
   "security.notify-alert",
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
@@ -32,7 +33,9 @@ async function startQueue(role: "send" | "work"): Promise<PgBoss> {
     db: poolDb(),
     // Maintenance (expiring, archiving) belongs to workers; a web server only sends.
     supervise: role === "work",
-    schedule: false,
+    // Cron schedules (the retention sweep) are kept in the database; a worker's timekeeper sends each
+    // tick's job once across every instance (pg-boss takes a database-wide turn per minute).
+    schedule: role === "work",
     migrate: true,
   });
   boss.on("error", (error) => {

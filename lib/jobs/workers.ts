@@ -6,9 +6,11 @@ import type PgBoss from "pg-boss";
 import { scanPendingDocument } from "@/lib/domain/documents/scan-document";
 import { deliverEmergencyNotice } from "@/lib/domain/emergency/notifications";
 import { submitRefundJob } from "@/lib/domain/payments/refunds";
+import { RETENTION_JOB_OPTIONS, runRetentionJob } from "@/lib/domain/retention/jobs";
 import { expireHold, markNoShow, remind } from "@/lib/domain/scheduling/jobs";
 import { deliverAlertNotice } from "@/lib/domain/security/notifications";
 import { deliverNotice } from "@/lib/domain/scheduling/notifications";
+import { getEnv } from "@/lib/env";
 import { reportError } from "@/lib/integrations/sentry/server";
 import { describeError, logger } from "@/lib/logger";
 import { type JobName, queue } from "./queue";
@@ -23,6 +25,7 @@ const HANDLERS: Record<JobName, Handler> = {
   "document.scan": scanPendingDocument,
   "emergency.notify": deliverEmergencyNotice,
   "payments.submit-refund": submitRefundJob,
+  "retention.sweep": runRetentionJob,
   "security.notify-alert": deliverAlertNotice,
 };
 
@@ -41,6 +44,14 @@ export async function startJobWorkers(): Promise<PgBoss> {
         }
       }
     });
+  }
+  // The retention sweep runs on RETENTION_SCHEDULE (cron, UTC): pg-boss's timekeeper, not a timer,
+  // so one instance sends each tick's job and one worker runs it. Re-scheduling replaces the entry.
+  try {
+    await boss.schedule("retention.sweep", getEnv().RETENTION_SCHEDULE, {}, RETENTION_JOB_OPTIONS);
+  } catch (error) {
+    logger.error("retention.sweep could not be scheduled (check RETENTION_SCHEDULE)", describeError(error));
+    reportError(error, { job: "retention.sweep" });
   }
   logger.info("job workers started", { jobs: Object.keys(HANDLERS).length });
   return boss;
