@@ -27,6 +27,7 @@ import {
   transaction,
   transactionClient,
 } from "@/lib/db/client";
+import type { DataRequestStatus } from "@/lib/db/generated/enums";
 import type { PHI_MODELS } from "@/lib/db/phi-fields";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
@@ -313,6 +314,16 @@ async function erasePatientData(
       refunds: refunds.length,
     },
   };
+}
+
+/** The patient's erasure request still open, if any (what the erasure page shows). */
+export async function ownOpenErasureRequest(
+  actor: AuthenticatedActor,
+): Promise<{ id: string; status: DataRequestStatus; receivedAt: Date; dueAt: Date } | null> {
+  return getDb().dataRequest.findFirst({
+    where: { patientId: actor.userId, kind: "ERASURE", status: { notIn: [...FINAL_STATUSES] } },
+    select: { id: true, status: true, receivedAt: true, dueAt: true },
+  });
 }
 
 /** The patient asks for erasure, confirming with their password. Paused at once under a legal hold. */
