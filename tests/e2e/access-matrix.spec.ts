@@ -38,6 +38,9 @@ const PAGES: Record<string, Permission> = {
   "/admin/security": "security:manage",
   "/admin/access-reviews": "access-reviews:manage",
   "/doctor/emergency-access": "clinical:break-glass",
+  "/patient/privacy/correction": "rights:own",
+  "/doctor/corrections": "rights:answer-corrections",
+  "/admin/requests": "rights:manage",
 };
 /** Another role is sent home from a portal's front page; any other page answers 404. */
 const FRONT_PAGES = new Set<string>(Object.values(PORTAL_OF));
@@ -121,5 +124,32 @@ test("the server checks the role itself: a stale role in the cookie does not ope
     expect(Number(denied[0]!.count)).toBeGreaterThan(0);
   } finally {
     await sql("UPDATE users SET role = 'PATIENT' WHERE id = $1", [session!.user_id]);
+  }
+});
+
+// The data-rights requests' pages by id (issue 15), with the demo correction waiting for Dr. Okafor
+// (Maya Patel's): the admin opens it in the queue; another patient, a doctor without a visit with
+// her (not its assignee) and the admin on the doctor's page get 404; anonymous visitors sign in.
+test("data-rights request pages by id: the admin's opens for admins only, the doctor's for its assignee only", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const [seeded] = await sql<{ id: string }>(
+    `SELECT r.id::text FROM data_requests r JOIN doctor_profiles d ON d.user_id = r.assignee_id
+      WHERE r.kind = 'CORRECTION' AND d.display_name = 'Dr. Amara Okafor' ORDER BY r.received_at LIMIT 1`,
+  );
+  const adminPage = `/admin/requests/${seeded!.id}`;
+  const doctorPage = `/doctor/corrections/${seeded!.id}`;
+  for (const path of [adminPage, doctorPage]) {
+    await page.goto(path);
+    expect(new URL(page.url()).pathname, path).toBe("/sign-in");
+  }
+  for (const role of ["PATIENT", "DOCTOR", "ADMIN"] as const) {
+    await page.context().clearCookies();
+    await signInAs(page, role);
+    const admin = await page.goto(adminPage);
+    expect(admin?.status(), `${role} ${adminPage}`).toBe(role === "ADMIN" ? 200 : 404);
+    if (role === "ADMIN") await expectAccessiblePage(page);
+    expect((await page.goto(doctorPage))?.status(), `${role} ${doctorPage}`).toBe(404);
   }
 });
