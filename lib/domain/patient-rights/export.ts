@@ -442,6 +442,8 @@ export function zipStream(
   requestId: string,
 ): ReadableStream<Uint8Array> {
   let zip: Zip;
+  // Set when the browser gives up: a file being produced then is dropped, not added.
+  let cancelled = false;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
@@ -454,9 +456,11 @@ export function zipStream(
       async pull(controller) {
         try {
           const next = await inContext(async () => await entries.next());
+          if (cancelled) return;
           if (next.done) return zip.end();
           const entry = next.value;
           const bytes = await inContext(entry.bytes);
+          if (cancelled) return;
           const file = entry.compress
             ? new ZipDeflate(entry.path, { level: 6 })
             : new ZipPassThrough(entry.path);
@@ -464,6 +468,7 @@ export function zipStream(
           zip.add(file);
           file.push(bytes, true);
         } catch (error) {
+          if (cancelled) return;
           // The response has started: the browser sees a failed download. No PHI in the log.
           logger.error("patient export failed while streaming", {
             dataRequestId: requestId,
@@ -474,6 +479,7 @@ export function zipStream(
         }
       },
       async cancel() {
+        cancelled = true;
         zip.terminate();
         await inContext(async () => entries.return?.(undefined));
       },

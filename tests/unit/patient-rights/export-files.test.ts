@@ -306,6 +306,27 @@ describe("the zip stream", () => {
     expect(strFromU8(zip["documents/x.pdf"]!)).toBe("%PDF-1.7");
   });
 
+  it("stops producing files when the browser gives up", async () => {
+    const produced: string[] = [];
+    let closed = false;
+    function* entries() {
+      try {
+        for (const name of ["a.json", "b.json", "c.json", "d.json"]) {
+          produced.push(name);
+          yield entry(name, "{}");
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const stream = zipStream(entries(), (step) => step(), "request");
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(closed).toBe(true);
+    expect(produced.length).toBeLessThan(4);
+  });
+
   it("fails the download (not a truncated zip that looks whole) when a file cannot be produced", async () => {
     function* entries() {
       yield entry("README.txt", "hello");
