@@ -84,9 +84,17 @@ describe("corrections", () => {
     patient = await person("PATIENT");
     otherPatient = await person("PATIENT");
     admin = await person("ADMIN");
-    // careVisit takes a later hour at each call: the second doctor saw the patient last.
-    await careVisit(author.id, patient.id, "COMPLETED");
-    await careVisit(latestDoctor.id, patient.id, "COMPLETED");
+    // Visits that took place: the second doctor saw the patient last.
+    const seen = async (doctorId: string, daysAgo: number) => {
+      const { id } = await careVisit(doctorId, patient.id, "COMPLETED");
+      await runSql(
+        databaseUrl,
+        `UPDATE appointments SET starts_at = now() - make_interval(days => $2), ends_at = now() - make_interval(days => $2) + interval '30 minutes' WHERE id = $1`,
+        [id, daysAgo],
+      );
+    };
+    await seen(author.id, 20);
+    await seen(latestDoctor.id, 2);
     noteId = await asActor(author.actor, () =>
       createNoteDraft(author.actor, patient.id, { plan: "Ibuprofen 400 mg twice daily with food." }),
     );
