@@ -21,6 +21,12 @@ export const JOB_NAMES = [
 ] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
+/** Queues that are not "standard": a "short" queue holds one waiting job per singleton key. */
+const QUEUE_OPTIONS: Partial<Record<JobName, { policy: PgBoss.QueuePolicy }>> = {
+  // The schedule's daily job and an admin's "Run now" coalesce while one waits.
+  "retention.sweep": { policy: "short" },
+};
+
 const globalForQueue = globalThis as unknown as { havenQueue?: Promise<PgBoss> };
 
 function poolDb(): PgBoss.Db {
@@ -45,7 +51,7 @@ async function startQueue(role: "send" | "work"): Promise<PgBoss> {
     );
   });
   await boss.start();
-  for (const name of JOB_NAMES) await boss.createQueue(name);
+  for (const name of JOB_NAMES) await boss.createQueue(name, { name, ...QUEUE_OPTIONS[name] });
   return boss;
 }
 

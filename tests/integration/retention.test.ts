@@ -15,12 +15,19 @@ import { verifyAuditTrail } from "@/lib/audit/verify";
 import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { disconnectDb, getDb, plainClient, recordAuditEvent } from "@/lib/db/client";
 import { countsOf } from "@/lib/domain/retention/policy";
+import {
+  recentRetentionRuns,
+  requestRetentionRun,
+  waitingRetentionSweeps,
+} from "@/lib/domain/retention/runs";
 import { runRetention } from "@/lib/domain/retention/sweep";
 import { resetEnvCache } from "@/lib/env";
 import { documentStore } from "@/lib/integrations/storage";
-import { stopQueue } from "@/lib/jobs/queue";
+import { queue, stopQueue } from "@/lib/jobs/queue";
+import { startJobWorkers } from "@/lib/jobs/workers";
 import { runAsSystem } from "@/lib/request-context";
 import { applyMigrations } from "@/scripts/lib/schema-engine";
+import { appErrorOf, asActor } from "../support/actors";
 import { type Person, person } from "../support/care";
 import { type ScratchDatabase, createScratchDatabase, runSql } from "../support/database";
 
@@ -451,6 +458,67 @@ describe("messages and documents", () => {
     expect(verification.problems).toEqual([]);
     expect(verification.ok).toBe(true);
   });
+});
+
+describe("scheduling and Run now", () => {
+  const runCount = async () =>
+    Number((await sql<{ n: string }>("SELECT count(*) AS n FROM retention_runs"))[0]!.n);
+
+  it("audits a request, sends one waiting job however often it is pressed, and refuses anyone but an admin", async () => {
+    const admin = await person("ADMIN");
+    const doctor = await person("DOCTOR");
+    const patient = await person("PATIENT");
+    await asActor(admin.actor, () => requestRetentionRun(admin.actor));
+    await asActor(admin.actor, () => requestRetentionRun(admin.actor));
+    const boss = await queue();
+    expect(await boss.getQueueSize("retention.sweep")).toBe(1);
+    expect(await asActor(admin.actor, () => waitingRetentionSweeps(admin.actor))).toBe(1);
+    const requests = await sql<{ actor_id: string; resource_type: string }>(
+      "SELECT actor_id::text, resource_type FROM audit_log WHERE action = 'retention.run-requested'",
+    );
+    expect(requests).toEqual([
+      { actor_id: admin.id, resource_type: "RetentionRun" },
+      { actor_id: admin.id, resource_type: "RetentionRun" },
+    ]);
+    for (const other of [doctor, patient]) {
+      const error = await appErrorOf(asActor(other.actor, () => requestRetentionRun(other.actor)));
+      expect(error.code).toBe("NOT_FOUND");
+      expect((await appErrorOf(asActor(other.actor, () => recentRetentionRuns(other.actor)))).code).toBe(
+        "NOT_FOUND",
+      );
+    }
+    expect(await boss.getQueueSize("retention.sweep")).toBe(1);
+    const runs = await asActor(admin.actor, () => recentRetentionRuns(admin.actor));
+    expect(runs[0]).toMatchObject({ failed: false });
+  });
+
+  it("runs the sweep from the job queue: the waiting request, and on the schedule (pg-boss cron)", async () => {
+    const before = await runCount();
+    await stopQueue();
+    process.env.RETENTION_SCHEDULE = "* * * * *";
+    resetEnvCache();
+    try {
+      await startJobWorkers();
+      const [schedule] = await sql<{ cron: string; timezone: string }>(
+        "SELECT cron, timezone FROM pgboss.schedule WHERE name = 'retention.sweep'",
+      );
+      expect(schedule).toEqual({ cron: "* * * * *", timezone: "UTC" });
+      // The waiting request runs at once.
+      await expect.poll(runCount, { timeout: 20_000, interval: 250 }).toBeGreaterThanOrEqual(before + 1);
+      // Then a tick of the schedule: pg-boss's timekeeper looks every 30 s (one instance per turn)
+      // and sends the job due this minute.
+      await expect.poll(runCount, { timeout: 120_000, interval: 1_000 }).toBeGreaterThanOrEqual(before + 2);
+      const [job] = await sql<{ n: string }>(
+        "SELECT count(*) AS n FROM pgboss.job WHERE name = 'retention.sweep' AND state = 'completed'",
+      );
+      expect(Number(job!.n)).toBeGreaterThanOrEqual(2);
+    } finally {
+      await stopQueue();
+      delete process.env.RETENTION_SCHEDULE;
+      resetEnvCache();
+    }
+    expect((await verify()).problems).toEqual([]);
+  }, 180_000);
 });
 
 describe("a removal without an anchor", () => {
