@@ -42,8 +42,8 @@ test("a patient asks for erasure, an admin carries it out, and the account is go
   await expect(patient.getByLabel(/cannot be undone/)).toBeChecked();
   await patient.getByLabel("Your password").fill(PASSWORD);
   await patient.getByRole("button", { name: "Ask to erase my account" }).click();
-  await expect(patient.getByText(/Your request is recorded/)).toBeVisible();
-  await patient.reload();
+  // The page now shows the request in place of the form.
+  await expect(patient.getByText(/The clinic will carry it out by/)).toBeVisible();
   await expect(patient.getByRole("button", { name: "Withdraw my request" })).toBeVisible();
   await expectAccessiblePage(patient);
 
@@ -61,7 +61,9 @@ test("a patient asks for erasure, an admin carries it out, and the account is go
   await expectAccessiblePage(admin);
   await admin.getByText("Carry out erasure…").click();
   await admin.getByRole("button", { name: "Carry out erasure", exact: true }).click();
-  await expect(admin.getByText(/The erasure was carried out/)).toBeVisible();
+  // The page now shows the completed request and what was erased and kept.
+  await expect(admin.getByRole("heading", { name: "Outcome" })).toBeVisible();
+  await expect(admin.getByRole("definition").filter({ hasText: /^Completed$/ })).toBeVisible();
   await expectAccessiblePage(admin);
 
   // The patient's session ended with the account; signing in again fails like any wrong password.
