@@ -38,9 +38,12 @@ const PAGES: Record<string, Permission> = {
   "/admin/security": "security:manage",
   "/admin/access-reviews": "access-reviews:manage",
   "/doctor/emergency-access": "clinical:break-glass",
+  "/patient/privacy": "rights:own",
   "/patient/privacy/correction": "rights:own",
+  "/patient/privacy/erasure": "rights:own",
   "/doctor/corrections": "rights:answer-corrections",
   "/admin/requests": "rights:manage",
+  "/admin/retention": "rights:manage",
 };
 /** Another role is sent home from a portal's front page; any other page answers 404. */
 const FRONT_PAGES = new Set<string>(Object.values(PORTAL_OF));
