@@ -86,7 +86,10 @@ export async function verifyAuditTrail(
       rows: anchor.rows,
     });
     if (anchor.mac !== expectedMac) {
-      problem(`the anchor at seal ${anchor.pruned_through_seal} was not made by Haven`, 1n);
+      problem(
+        `the anchor at seal ${anchor.pruned_through_seal} was not made by Haven`,
+        anchor.pruned_through_seal,
+      );
     }
   }
   const anchor = anchors.at(-1) ?? null;

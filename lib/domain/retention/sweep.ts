@@ -277,8 +277,9 @@ export async function runRetention(
       await destroyExpiredDocuments(run, now, held, batchSize);
       await pruneExpiredAuditLog(run, now, heldPatients, batchSize);
     } catch (caught) {
-      // The error's class and message (ids at most; no PHI reaches these statements' texts).
-      error = `${describeError(caught).errorName ?? "Error"}: ${String(describeError(caught).errorMessage ?? "").slice(0, 500)}`;
+      // The error's class and message: the statements here carry ids at most, never PHI.
+      const { errorName, errorMessage } = describeError(caught);
+      error = `${String(errorName)}${errorMessage ? `: ${String(errorMessage).slice(0, 500)}` : ""}`;
       logger.error("retention run failed", { runId: run.id, ...describeError(caught) });
       await getDb().retentionRun.update({
         where: { id: run.id },
