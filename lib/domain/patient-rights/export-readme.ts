@@ -12,6 +12,8 @@ export interface ReadmeInput {
   requestId: string;
   counts: ExportCounts;
   documentsLeftOut: number;
+  /** DATA_REQUEST_DEADLINE_DAYS: how long Haven has to answer a request. */
+  deadlineDays: number;
 }
 
 const FILE_DESCRIPTIONS: [file: string, what: string][] = [
@@ -117,7 +119,7 @@ export function exportReadme(input: ReadmeInput): string {
     "",
     `To have your personal data erased, ask on the same page. Some records (signed notes, prescriptions, payments) must be kept for the period the law sets for medical and financial records; the answer to your request says what was erased and what was kept, and why.`,
     "",
-    "We answer every request within one month. You can also complain to your data protection authority.",
+    `We answer every request within ${input.deadlineDays} days. You can also complain to your data protection authority.`,
     "",
   );
   return lines.flatMap((line) => wrap(line, 100)).join("\n");

@@ -322,6 +322,7 @@ async function gatherAndRecord(actor: AuthenticatedActor, now: Date) {
     requestId: request.id,
     counts,
     documentsLeftOut: documents.length - exportable.length,
+    deadlineDays: getEnv().DATA_REQUEST_DEADLINE_DAYS,
   });
   return { requestId: request.id, timeZone, counts, readme, files, prescriptions, documents };
 }

@@ -234,6 +234,7 @@ describe("README.txt", () => {
     requestId: ID,
     counts: { "visits.json": 3, "notes.json": 1, "prescriptions/": 2, "documents/": 1 },
     documentsLeftOut: 1,
+    deadlineDays: 30,
   });
 
   it("describes every file, when and for whom it was made, and what is left out", () => {
@@ -266,6 +267,7 @@ describe("README.txt", () => {
     expect(readme).toMatch(/Other people's personal data/);
     expect(readme).toContain("https://haven.example/patient/privacy");
     expect(readme).toMatch(/erased/);
+    expect(readme).toContain("within 30 days");
   });
 
   it("wraps lines for any viewer", () => {
