@@ -28,6 +28,7 @@ import type { PrescriptionView } from "@/lib/domain/prescriptions/schemas";
 import type { DeviceView, ReadingView } from "@/lib/domain/readings/schemas";
 import { deviceKindLabel, metricInfo } from "@/lib/domain/readings/schemas";
 import { localDay } from "@/lib/domain/scheduling/format";
+import { splitCorrectionDetails } from "./schemas";
 import { STATUS_LABEL } from "@/lib/domain/scheduling/states";
 
 /** The files at the top of the zip, in the order they are written. */
@@ -484,7 +485,9 @@ export function requestsJson(
     dueBy: request.dueAt,
     completedAt: request.completedAt,
     concerns: request.targetType ? { type: request.targetType, id: request.targetId } : null,
-    yourWords: request.details,
+    // A correction's details hold the request and, after a refusal, the patient's statement of disagreement.
+    yourWords: splitCorrectionDetails(request.details).request,
+    yourStatementOfDisagreement: splitCorrectionDetails(request.details).statement,
     answer: request.resolution,
     outcome: request.outcome ?? null,
     steps: request.events.map((event) => ({
