@@ -34,6 +34,22 @@ function poolDb(): PgBoss.Db {
   return { executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }) };
 }
 
+/**
+ * Creates the queue unless it exists. Two processes creating the same new queues at once (a fresh
+ * database: the test files, several instances' first start) can deadlock in pg-boss's DDL; the
+ * loser's transaction is rolled back and trying again finds the queue there.
+ */
+async function createQueueOnce(boss: PgBoss, name: JobName): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await boss.createQueue(name, { name, ...QUEUE_OPTIONS[name] });
+      return;
+    } catch (error) {
+      if (attempt >= 3 || (error as { code?: string }).code !== "40P01") throw error;
+    }
+  }
+}
+
 async function startQueue(role: "send" | "work"): Promise<PgBoss> {
   const boss = new PgBoss({
     db: poolDb(),
@@ -51,7 +67,7 @@ async function startQueue(role: "send" | "work"): Promise<PgBoss> {
     );
   });
   await boss.start();
-  for (const name of JOB_NAMES) await boss.createQueue(name, { name, ...QUEUE_OPTIONS[name] });
+  for (const name of JOB_NAMES) await createQueueOnce(boss, name);
   return boss;
 }
 
