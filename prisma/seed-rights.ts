@@ -1,6 +1,7 @@
 // Patients' data-rights requests in the product tour: Maya Patel asks Dr. Okafor to correct her
 // prescription (waiting for his answer: his corrections inbox and the admins' queue are not empty),
-// Jonas Weber's correction of his profile was answered, and Lucia Romero's export was delivered.
+// Jonas Weber's correction of his profile was answered and his erasure request is paused by a legal
+// hold (a complaint under review), and Lucia Romero's export was delivered.
 // Idempotent: nothing is added once a demo patient has a request.
 import type { Db } from "@/lib/db/client";
 import { dueDateOf } from "@/lib/domain/patient-rights/requests";
@@ -102,6 +103,46 @@ export async function seedDemoRights(db: Db): Promise<void> {
         resolution: "Added the ibuprofen intolerance (rash) to your record and to my notes.",
         afterDays: 6,
       },
+    });
+    const admin = await idOf(DEMO_EMAILS.admin);
+    const holdPlacedAt = new Date(Date.now() - 12 * DAY);
+    await db.legalHold.create({
+      data: {
+        patientId: jonas,
+        reason:
+          "Complaint about a missed follow-up under review by the clinic's insurer; keep the record intact.",
+        placedById: admin,
+        placedAt: holdPlacedAt,
+      },
+    });
+    const erasureReceived = new Date(Date.now() - 5 * DAY);
+    const erasure = await db.dataRequest.create({
+      data: {
+        patientId: jonas,
+        kind: "ERASURE",
+        status: "ON_HOLD",
+        receivedAt: erasureReceived,
+        dueAt: dueDateOf(erasureReceived),
+      },
+      select: { id: true },
+    });
+    await db.dataRequestEvent.createMany({
+      data: [
+        {
+          requestId: erasure.id,
+          actorId: jonas,
+          step: "received",
+          toStatus: "RECEIVED",
+          at: erasureReceived,
+        },
+        {
+          requestId: erasure.id,
+          actorId: null,
+          step: "paused by a legal hold",
+          toStatus: "ON_HOLD",
+          at: new Date(erasureReceived.getTime() + 1_000),
+        },
+      ],
     });
     await request({
       patientId: lucia,
