@@ -10,6 +10,7 @@ import { access } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { appendCheckpoint } from "@/lib/audit/checkpoints";
 import { sealPendingAuditRows } from "@/lib/audit/sealer";
 import { verifyAuditTrail } from "@/lib/audit/verify";
 import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
@@ -184,6 +185,9 @@ describe("audit-log retention", () => {
   });
 
   it("removes the oldest sealed rows up to the first one about a patient under a legal hold, with an anchor", async () => {
+    // A signed checkpoint taken back then, of a seal this run removes: the anchor vouches for it.
+    const [early] = await sql<{ hash: string }>("SELECT hash FROM audit_seals WHERE seal_sequence = 2");
+    await appendCheckpoint(checkpoints, keys(), { sealSequence: 2n, hash: early!.hash });
     const report = await runRetention();
     expect(report.counts.auditLogStoppedAtHold).toBe(true);
     expect(report.counts.heldBack.auditLog).toBeGreaterThan(0);
@@ -230,9 +234,19 @@ describe("audit-log retention", () => {
     ).toHaveLength(0);
     expect((await firstRemainingSeal()).old).toBe(false);
     expect(await sql("SELECT 1 FROM audit_chain_anchors")).toHaveLength(2);
+    // A checkpoint of today's head is checked as before.
+    await seal();
+    const [head] = await sql<{ seal_sequence: string; hash: string }>(
+      "SELECT seal_sequence::text, hash FROM audit_seals ORDER BY seal_sequence DESC LIMIT 1",
+    );
+    await appendCheckpoint(checkpoints, keys(), {
+      sealSequence: BigInt(head!.seal_sequence),
+      hash: head!.hash,
+    });
     const verification = await verify();
     expect(verification.problems).toEqual([]);
     expect(verification.ok).toBe(true);
+    expect(verification.checkpoint?.sealSequence).toBe(BigInt(head!.seal_sequence));
     // Nothing old is left: another run removes nothing and adds no anchor.
     expect((await runRetention()).counts.auditLog).toBe(0);
     expect(await sql("SELECT 1 FROM audit_chain_anchors")).toHaveLength(2);
