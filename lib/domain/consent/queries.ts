@@ -24,10 +24,13 @@ const CONSENT_SELECT = {
   withdrawnAt: true,
 } as const;
 
-/** Every consent row of a patient (all kinds, or one). */
-export async function consentRowsOf(patientId: string, kind?: ConsentKind): Promise<ConsentRow[]> {
+/** Every consent row of a patient (all kinds, or those named). */
+export async function consentRowsOf(
+  patientId: string,
+  kinds?: readonly ConsentKind[],
+): Promise<ConsentRow[]> {
   return getDb().consent.findMany({
-    where: { userId: patientId, ...(kind ? { kind } : {}) },
+    where: { userId: patientId, ...(kinds ? { kind: { in: [...kinds] } } : {}) },
     select: CONSENT_SELECT,
     orderBy: { acceptedAt: "desc" },
   });
@@ -35,7 +38,7 @@ export async function consentRowsOf(patientId: string, kind?: ConsentKind): Prom
 
 /** Where the patient stands on one consent. */
 export async function consentStateFor(patientId: string, kind: ConsentKind): Promise<ConsentState> {
-  return consentStateOf(kind, await consentRowsOf(patientId, kind));
+  return consentStateOf(kind, await consentRowsOf(patientId, [kind]));
 }
 
 /** Only the patient themself sees and changes their consents; anyone else gets the audited 404. */

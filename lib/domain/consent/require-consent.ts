@@ -7,8 +7,8 @@ import { recordAuditEvent } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { currentContext } from "@/lib/request-context";
 import type { ConsentKind } from "./documents";
-import { consentStateFor } from "./queries";
-import { consentRefusalMessage } from "./state";
+import { consentRowsOf, consentStateFor } from "./queries";
+import { consentRefusalMessage, consentStateOf } from "./state";
 
 /** Whether the patient has agreed to the current version of this consent (no audit row). */
 export async function hasConsent(patientId: string, kind: ConsentKind): Promise<boolean> {
@@ -20,8 +20,10 @@ export async function requireConsent(
   patientId: string,
   ...kinds: [ConsentKind, ...ConsentKind[]]
 ): Promise<void> {
+  // One read for every kind asked about: this runs on every message sent and every booking.
+  const rows = await consentRowsOf(patientId, kinds);
   for (const kind of kinds) {
-    const state = await consentStateFor(patientId, kind);
+    const state = consentStateOf(kind, rows);
     if (state.status === "GRANTED") continue;
     await recordAuditEvent({
       action: "consent.required",
