@@ -18,7 +18,11 @@ try {
   const checkpoint = result.checkpoint
     ? `latest checkpoint: seal ${result.checkpoint.sealSequence} at ${result.checkpoint.at}`
     : "no checkpoint yet";
-  const counts = `${result.sealed} seals verified (${result.legacy} legacy), ${result.unsealed} rows waiting to be sealed; ${checkpoint}`;
+  // After the retention job trimmed the oldest rows, the chain starts after its anchor.
+  const start = result.anchor
+    ? `; the chain starts after seal ${result.anchor.prunedThroughSeal} (older rows removed by retention on ${result.anchor.prunedAt.toISOString()})`
+    : "";
+  const counts = `${result.sealed} seals verified (${result.legacy} legacy), ${result.unsealed} rows waiting to be sealed; ${checkpoint}${start}`;
   if (result.ok) {
     console.log(`audit trail OK: ${counts}`);
   } else {
