@@ -18,6 +18,8 @@ import { consentRefusalMessage } from "@/lib/domain/consent/state";
 import { withdrawConsent } from "@/lib/domain/consent/withdraw-consent";
 import { uploadDocument } from "@/lib/domain/documents/upload-document";
 import { openThread } from "@/lib/domain/messaging/open-thread";
+import { importReadings } from "@/lib/domain/readings/import-readings";
+import { registerDevice } from "@/lib/domain/readings/register-device";
 import { sendMessage } from "@/lib/domain/messaging/send-message";
 import { bookAppointment } from "@/lib/domain/scheduling/book-appointment";
 import { joinRoom } from "@/lib/domain/video/room";
@@ -189,7 +191,7 @@ describe("telehealth and data processing consent", () => {
     expect(next).toMatchObject({ code: "NOT_FOUND", message: "No such doctor." });
   });
 
-  it("gate joining a video visit (telehealth) and uploading documents (data processing)", async () => {
+  it("gate joining a video visit (telehealth), uploading documents and importing readings (data processing)", async () => {
     const patient = await patientWith(["MESSAGING"]);
     const doctor = await person("DOCTOR");
     const { id: visitId } = await careVisit(doctor.id, patient.id, "CONFIRMED");
@@ -208,6 +210,19 @@ describe("telehealth and data processing consent", () => {
     );
     expect(upload.code).toBe("FORBIDDEN");
     expect(upload.message).toBe(consentRefusalMessage("PRIVACY", "NEVER", "self"));
+    const deviceId = await asActor(patient.actor, () =>
+      registerDevice(patient.actor, { kind: "SCALE", vendor: "Acme", model: "Scale One" }),
+    );
+    const readings = await appErrorOf(
+      asActor(patient.actor, () =>
+        importReadings(patient.actor, deviceId, {
+          bytes: new TextEncoder().encode(
+            "metric,value,unit,measured_at\nweight,70,kg,2026-11-01T08:00:00Z\n",
+          ),
+        }),
+      ),
+    );
+    expect(readings.message).toBe(consentRefusalMessage("PRIVACY", "NEVER", "self"));
     const documents = await sql<{ n: string }>("SELECT count(*) AS n FROM documents WHERE patient_id = $1", [
       patient.id,
     ]);
