@@ -55,17 +55,28 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
     return { id: row.id, key };
   };
 
+  // FOR SHARE: a write holds the key it encrypts with until it commits, so an erasure (which locks
+  // the key FOR UPDATE, then destroys it) waits for writes in flight, and a write that comes after
+  // waits for the erasure and then finds the key it left. Nothing is ever written under a key that
+  // is being destroyed, on this instance or any other (whatever their caches hold).
   const byOwner = async (db: Queryable, ownerId: string) =>
     (
       await db.$queryRaw<KeyRow[]>`
-        SELECT id::text, owner_id::text, wrapped_key FROM data_keys WHERE owner_id = ${ownerId}::uuid`
+        SELECT id::text, owner_id::text, wrapped_key FROM data_keys WHERE owner_id = ${ownerId}::uuid FOR SHARE`
     )[0];
 
   return {
     async forOwner(db, ownerId) {
       const cachedId = owners.get(ownerId);
       const cachedKey = cachedId ? keys.get(cachedId)?.key : undefined;
-      if (cachedId && cachedKey instanceof Buffer) return { id: cachedId, key: cachedKey };
+      if (cachedId && cachedKey instanceof Buffer) {
+        const held = await db.$queryRaw<{ id: string }[]>`
+          SELECT id::text FROM data_keys WHERE id = ${cachedId}::uuid FOR SHARE`;
+        if (held.length > 0) return { id: cachedId, key: cachedKey };
+        // Destroyed meanwhile (an erasure, perhaps on another instance): forget it, use the owner's key now.
+        keys.set(cachedId, { key: "destroyed", ownerId });
+        owners.delete(ownerId);
+      }
       const existing = await byOwner(db, ownerId);
       if (existing) return remember(existing);
       const id = randomUUID();

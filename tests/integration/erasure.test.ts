@@ -15,14 +15,14 @@ import { SIGN_IN_FAILED, passwordStep } from "@/lib/auth/sign-in";
 import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { DataKeyDestroyedError, decryptField } from "@/lib/crypto/field-cipher";
 import { createDataKeyStore } from "@/lib/db/data-keys";
-import { disconnectDb, getDb, plainClient } from "@/lib/db/client";
+import { createBaseClient, createDb, disconnectDb, getDb, plainClient } from "@/lib/db/client";
 import {
   applyErasureLedger,
   carryOutErasure,
   requestErasure,
   withdrawErasureRequest,
 } from "@/lib/domain/patient-rights/erasure";
-import { readLedger } from "@/lib/domain/patient-rights/erasure-ledger";
+import { appendLedgerEntry, readLedger } from "@/lib/domain/patient-rights/erasure-ledger";
 import { resetEnvCache } from "@/lib/env";
 import { documentStore } from "@/lib/integrations/storage";
 import { stopQueue } from "@/lib/jobs/queue";
@@ -39,6 +39,7 @@ const sharedUrl = process.env.DATABASE_URL!;
 let scratch: ScratchDatabase | undefined;
 let restored: ScratchDatabase | undefined;
 const checkpointDir = mkdtempSync(path.join(tmpdir(), "haven-erasure-checkpoints-"));
+const ledgerDir = process.env.ERASURE_LEDGER_DIR!;
 
 async function useDatabase(url: string) {
   await stopQueue();
@@ -281,6 +282,108 @@ describe("erasure", () => {
       const refused = await appErrorOf(asActor(actor, () => carryOutErasure(actor, asked.requestId)));
       expect(refused.code).toBe("NOT_FOUND");
     }
+  });
+
+  it("waits for the patient's upcoming visits to be cancelled first", async () => {
+    const record = await patientWithRecord();
+    const visit = await careVisit(record.doctor.id, record.patient.id, "CONFIRMED");
+    const asked = await asActor(record.patient.actor, () =>
+      requestErasure(record.patient.actor, { password: TEST_PASSWORD }),
+    );
+    const refused = await appErrorOf(
+      asActor(record.admin.actor, () => carryOutErasure(record.admin.actor, asked.requestId)),
+    );
+    expect(refused.code).toBe("CONFLICT");
+    expect(refused.message).toMatch(/1 upcoming visit: cancel it first/);
+    await runSql(url(), "UPDATE appointments SET status = 'CANCELLED' WHERE id = $1", [visit.id]);
+    await asActor(record.admin.actor, () => carryOutErasure(record.admin.actor, asked.requestId));
+    const consents = await runSql<{ withdrawn_at: Date | null }>(
+      url(),
+      "SELECT withdrawn_at FROM consents WHERE user_id = $1",
+      [record.patient.id],
+    );
+    expect(consents.length).toBeGreaterThan(0);
+    expect(consents.every((consent) => consent.withdrawn_at !== null)).toBe(true);
+  });
+
+  it("makes another instance that still caches the old key write under the new one", async () => {
+    const record = await patientWithRecord();
+    // Another app instance: its own pool and key cache, which has just used the patient's key.
+    const otherBase = createBaseClient({ url: url(), poolSize: 2, connectTimeoutMs: 5_000 });
+    const other = createDb(otherBase, phiCryptoConfigFromEnv());
+    try {
+      await runAsSystem("test", () =>
+        other.medication.create({ data: { patientId: record.patient.id, name: "Cached", dosage: "1" } }),
+      );
+      await eraseThroughTheQueue(record);
+      const messageId = randomUUID();
+      const [thread] = await runSql<{ id: string }>(
+        url(),
+        "SELECT id::text FROM message_threads WHERE patient_id = $1",
+        [record.patient.id],
+      );
+      await runAsSystem("test", () =>
+        other.message.create({
+          data: {
+            id: messageId,
+            threadId: thread!.id,
+            patientId: record.patient.id,
+            senderId: record.doctor.id,
+            body: "After",
+          },
+        }),
+      );
+      const [message] = await runSql<{ body: string }>(url(), "SELECT body FROM messages WHERE id = $1", [
+        messageId,
+      ]);
+      expect(await decryptRaw(message!.body, "messages", "body", messageId)).toBe("After");
+    } finally {
+      await otherBase.$disconnect();
+    }
+  });
+
+  it("never carries out from the ledger an erasure that did not commit, and completes one whose line was lost", async () => {
+    const keys = phiCryptoConfigFromEnv().audit;
+    const kept = await patientWithRecord();
+    await appendLedgerEntry(process.env.ERASURE_LEDGER_DIR!, keys, {
+      phase: "intent",
+      patientId: kept.patient.id,
+      dataKeyId: null,
+      requestId: null,
+      at: new Date().toISOString(),
+    });
+    const erased = await patientWithRecord();
+    await eraseThroughTheQueue(erased);
+    const ledger = await readLedger(process.env.ERASURE_LEDGER_DIR!, keys);
+    const done = ledger.entries.find((e) => e.patientId === erased.patient.id && e.phase === "done")!;
+    // As if the process died between the commit and the "done" line: only the intent is on file.
+    const lostDir = mkdtempSync(path.join(tmpdir(), "haven-ledger-lost-"));
+    process.env.ERASURE_LEDGER_DIR = lostDir;
+    resetEnvCache();
+    try {
+      await appendLedgerEntry(lostDir, keys, { ...done, phase: "intent" });
+      await appendLedgerEntry(lostDir, keys, {
+        phase: "intent",
+        patientId: kept.patient.id,
+        dataKeyId: null,
+        requestId: null,
+        at: new Date().toISOString(),
+      });
+      const applied = await applyErasureLedger();
+      expect(applied).toMatchObject({ repaired: 1, abandoned: 1, reapplied: 0, failed: 0 });
+      const repaired = await readLedger(lostDir, keys);
+      expect(repaired.entries.filter((e) => e.phase === "done").map((e) => e.patientId)).toEqual([
+        erased.patient.id,
+      ]);
+    } finally {
+      process.env.ERASURE_LEDGER_DIR = ledgerDir;
+      resetEnvCache();
+      rmSync(lostDir, { recursive: true, force: true });
+    }
+    const [user] = await runSql<{ status: string }>(url(), "SELECT status::text FROM users WHERE id = $1", [
+      kept.patient.id,
+    ]);
+    expect(user!.status).toBe("ACTIVE");
   });
 
   it("destroys the data key, keeps the clinical record under a new one, and the chain still verifies", async () => {

@@ -6,8 +6,10 @@
 //
 // Lines are signed with the audit checkpoint key (Ed25519, never in the database): someone who can
 // write the directory cannot add lines to erase other patients; an unsigned line is reported and
-// ignored. The entry is written BEFORE the erasure commits, so a crash cannot lose an erasure; an
-// entry whose erasure did not commit is carried out at the next start (the admin had decided it).
+// ignored. Two phases: an "intent" line before the erasure commits and a "done" line after, so a
+// crash between the commit and the "done" line cannot lose an erasure (the next start sees the
+// intent, finds the patient erased in the database and writes the "done" line), and an erasure that
+// rolled back (a legal hold won the race, the patient withdrew) is never carried out from the ledger.
 import "server-only";
 import { sign, verify } from "node:crypto";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
@@ -15,6 +17,7 @@ import path from "node:path";
 import type { AuditKeys } from "@/lib/audit/keys";
 
 export interface LedgerEntry {
+  phase: "intent" | "done";
   patientId: string;
   /** The data key destroyed (the one a restored backup would bring back). */
   dataKeyId: string | null;
@@ -24,7 +27,7 @@ export interface LedgerEntry {
 
 const FILE_NAME = "erasures.jsonl";
 const signedText = (entry: LedgerEntry) =>
-  `haven-erasure-ledger-v1|${entry.patientId}|${entry.dataKeyId ?? ""}|${entry.requestId ?? ""}|${entry.at}`;
+  `haven-erasure-ledger-v1|${entry.phase}|${entry.patientId}|${entry.dataKeyId ?? ""}|${entry.requestId ?? ""}|${entry.at}`;
 
 export async function appendLedgerEntry(
   directory: string,
@@ -58,11 +61,17 @@ export async function readLedger(directory: string, keys: AuditKeys): Promise<Le
     if (!line.trim()) continue;
     try {
       const parsed = JSON.parse(line) as Partial<LedgerEntry> & { signature?: string };
-      if (typeof parsed.patientId !== "string" || typeof parsed.at !== "string" || !parsed.signature) {
+      if (
+        typeof parsed.patientId !== "string" ||
+        typeof parsed.at !== "string" ||
+        (parsed.phase !== "intent" && parsed.phase !== "done") ||
+        !parsed.signature
+      ) {
         invalid += 1;
         continue;
       }
       const entry: LedgerEntry = {
+        phase: parsed.phase,
         patientId: parsed.patientId,
         dataKeyId: parsed.dataKeyId ?? null,
         requestId: parsed.requestId ?? null,

@@ -24,6 +24,7 @@ import {
   destroyDataKey,
   getDb,
   recordAuditEvent,
+  sharedPool,
   transaction,
   transactionClient,
 } from "@/lib/db/client";
@@ -32,10 +33,11 @@ import type { PHI_MODELS } from "@/lib/db/phi-fields";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { documentStore } from "@/lib/integrations/storage";
+import { reportError } from "@/lib/integrations/sentry/server";
 import { describeError, logger } from "@/lib/logger";
 import { sendMail } from "@/lib/mail/mailer";
 import { runAsSystem } from "@/lib/request-context";
-import { appendLedgerEntry, readLedger } from "./erasure-ledger";
+import { type LedgerEntry, appendLedgerEntry, readLedger } from "./erasure-ledger";
 import { activeLegalHold } from "./legal-hold";
 import { FINAL_STATUSES, lockRequest, openRequest, recordStep } from "./requests";
 
@@ -163,7 +165,11 @@ async function erasePatientData(
     SELECT role::text AS role, status::text AS status FROM users WHERE id = ${patientId}::uuid FOR UPDATE`;
   const user = users[0];
   if (!user || user.role !== "PATIENT") throw new AppError("NOT_FOUND", "No such patient.");
-  const currentKey = await dataKeyIdOf(patientId);
+  // The key row too: a write that picked this key waits for the erasure and then finds the new one
+  // (lib/db/data-keys.ts locks the key it encrypts with FOR SHARE), so nothing new lands under the old key.
+  const keyRows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id::text FROM data_keys WHERE owner_id = ${patientId}::uuid FOR UPDATE`;
+  const currentKey = keyRows[0]?.id ?? null;
   if (user.status === "ERASED" && (destroyedKeyId === null || currentKey !== destroyedKeyId)) return null;
   await tx.$executeRaw`SELECT set_config('haven.lifecycle', 'reencrypt', true)`;
   const db = getDb();
@@ -218,6 +224,26 @@ async function erasePatientData(
   const sessions = await db.session.deleteMany({ where: { userId: patientId } });
   await db.recoveryCode.deleteMany({ where: { userId: patientId } });
   await db.authToken.deleteMany({ where: { userId: patientId } });
+  // Nothing more may be done with the pseudonymous account: its consents end (messaging, booking
+  // and video are refused without them) and its other open requests close.
+  await db.consent.updateMany({
+    where: { userId: patientId, withdrawnAt: null },
+    data: { withdrawnAt: now },
+  });
+  const openRequests = await db.dataRequest.findMany({
+    where: { patientId, kind: { not: "ERASURE" }, status: { notIn: [...FINAL_STATUSES] } },
+    select: { id: true },
+  });
+  for (const request of openRequests) {
+    await recordStep({
+      requestId: request.id,
+      patientId,
+      actorId: null,
+      step: "closed: the account was erased",
+      toStatus: "REJECTED",
+      at: now,
+    });
+  }
 
   // 3. Crypto-shredding.
   await destroyDataKey(patientId, "erasure");
@@ -400,33 +426,47 @@ export async function withdrawErasureRequest(actor: AuthenticatedActor, requestI
 export async function carryOutErasure(actor: AuthenticatedActor, requestId: string): Promise<ErasureOutcome> {
   if (actor.role !== "ADMIN") throw new AppError("NOT_FOUND", "Not found.");
   const keys = phiCryptoConfigFromEnv().audit;
+  const ledgerDir = getEnv().ERASURE_LEDGER_DIR;
   let notice: { to: string } | null = null;
+  let intent: LedgerEntry | null = null;
   const outcome = await transaction(async () => {
     const request = await lockRequest(requestId);
     if (!request || request.kind !== "ERASURE") throw new AppError("NOT_FOUND", "No such erasure request.");
     if (FINAL_STATUSES.includes(request.status)) {
       throw new AppError("CONFLICT", "This request is already closed.");
     }
-    if (await activeLegalHold(request.patientId)) {
+    const patientId = request.patientId;
+    // The patient's row before the hold check, as placing a hold does: the two take turns.
+    await transactionClient().$queryRaw`SELECT id FROM users WHERE id = ${patientId}::uuid FOR UPDATE`;
+    if (await activeLegalHold(patientId)) {
       throw new AppError(
         "CONFLICT",
         "A legal hold is active on this patient: erasure is paused until an admin releases it.",
       );
     }
-    const patientId = request.patientId;
+    const now = new Date();
+    const upcoming = await getDb().appointment.count({
+      where: { patientId, status: { in: ["HELD", "CONFIRMED", "IN_PROGRESS"] }, endsAt: { gt: now } },
+    });
+    if (upcoming > 0) {
+      throw new AppError(
+        "CONFLICT",
+        `The patient has ${upcoming} upcoming visit${upcoming === 1 ? "" : "s"}: cancel ${upcoming === 1 ? "it" : "them"} first (refunds follow the clinic's policy), then carry out the erasure.`,
+      );
+    }
     const account = await runAsSystem("erasure", () =>
       getDb().user.findUnique({ where: { id: patientId }, select: { email: true, status: true } }),
     );
     if (!account) throw new AppError("NOT_FOUND", "No such erasure request.");
-    const now = new Date();
-    const oldKey = await dataKeyIdOf(patientId);
-    await appendLedgerEntry(getEnv().ERASURE_LEDGER_DIR, keys, {
+    intent = {
+      phase: "intent",
       patientId,
-      dataKeyId: oldKey,
+      dataKeyId: await dataKeyIdOf(patientId),
       requestId,
       at: now.toISOString(),
-    });
-    const result = await runAsSystem("erasure", () => erasePatientData(patientId, now, oldKey));
+    };
+    await appendLedgerEntry(ledgerDir, keys, intent);
+    const result = await runAsSystem("erasure", () => erasePatientData(patientId, now, intent!.dataKeyId));
     if (!result) throw new AppError("CONFLICT", "This patient's data is already erased.");
     await recordStep({
       requestId,
@@ -451,6 +491,13 @@ export async function carryOutErasure(actor: AuthenticatedActor, requestId: stri
     if (account.status === "ACTIVE") notice = { to: account.email };
     return result;
   });
+  const committed = intent as LedgerEntry | null;
+  if (committed) {
+    // If this line is lost (a crash now), the next start finds the intent and the erased account and writes it.
+    await appendLedgerEntry(ledgerDir, keys, { ...committed, phase: "done" }).catch((error: unknown) =>
+      logger.error("the erasure ledger could not be completed; the next start will", errorNameOf(error)),
+    );
+  }
   const recipient = notice as { to: string } | null;
   if (recipient) {
     // Told after the fact (GDPR art. 12(3)); the address existed only in memory since the commit.
@@ -458,10 +505,21 @@ export async function carryOutErasure(actor: AuthenticatedActor, requestId: stri
       to: recipient.to,
       subject: "Your Haven account has been erased",
       text: completionText(outcome),
-    }).catch((error: unknown) => logger.error("the erasure notice could not be sent", describeError(error)));
+    }).catch((error: unknown) =>
+      // Only the error's name: a mail server's refusal quotes the address, which was just erased.
+      logger.error("the erasure notice could not be sent", errorNameOf(error)),
+    );
   }
   return outcome;
 }
+
+const errorNameOf = (error: unknown) => ({
+  error: error instanceof Error ? error.name : typeof error,
+  code:
+    (error as { code?: unknown } | null)?.code === undefined
+      ? null
+      : String((error as { code: unknown }).code),
+});
 
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
 
@@ -481,50 +539,89 @@ function completionText(outcome: ErasureOutcome): string {
 export interface LedgerApplication {
   /** Patients erased again because a restored backup had brought their data key back. */
   reapplied: number;
+  /** Erasures whose "done" line was missing (a crash after the commit), completed in the ledger. */
+  repaired: number;
+  /** Erasures that did not commit (a hold won the race, the request was withdrawn): not carried out. */
+  abandoned: number;
+  /** Erasures that could not be applied (logged with ids and reported; the next start tries again). */
+  failed: number;
   /** Ledger lines that were not validly signed (reported, never applied). */
   invalid: number;
 }
 
 /**
- * Re-applies every erasure in the ledger to this database: after a restore from a backup taken
- * before an erasure, the patient's old data key is back, and it is destroyed again. Idempotent;
- * run at every start and migration.
+ * Re-applies every completed erasure in the ledger to this database: after a restore from a backup
+ * taken before an erasure, the patient's old data key is back, and it is destroyed again. Idempotent;
+ * run at every start and migration. One failing entry does not stop the others or the start.
  */
 export async function applyErasureLedger(): Promise<LedgerApplication> {
-  const { entries, invalid } = await readLedger(getEnv().ERASURE_LEDGER_DIR, phiCryptoConfigFromEnv().audit);
+  const ledgerDir = getEnv().ERASURE_LEDGER_DIR;
+  const keys = phiCryptoConfigFromEnv().audit;
+  const { entries, invalid } = await readLedger(ledgerDir, keys);
+  const result: LedgerApplication = { reapplied: 0, repaired: 0, abandoned: 0, failed: 0, invalid };
   if (invalid > 0) logger.error("the erasure ledger has lines that are not validly signed", { invalid });
-  let reapplied = 0;
-  for (const entry of entries) {
-    const done = await runAsSystem("erasure-ledger", () =>
-      transaction(async () => {
-        const exists = await transactionClient().$queryRaw<{ id: string }[]>`
-          SELECT id::text FROM users WHERE id = ${entry.patientId}::uuid`;
-        if (!exists[0]) return false; // another installation's patient, or not in this database
-        const result = await erasePatientData(entry.patientId, new Date(entry.at), entry.dataKeyId);
-        if (!result) return false;
-        const request = entry.requestId ? await lockRequest(entry.requestId) : null;
-        if (request && !FINAL_STATUSES.includes(request.status)) {
-          await recordStep({
-            requestId: request.id,
-            patientId: entry.patientId,
-            actorId: null,
-            step: "erased again from the erasure ledger after a restore",
-            toStatus: "COMPLETED",
-            outcome: { ...result },
-          });
-        }
-        await recordAuditEvent({
-          action: "rights.erasure.reapplied",
-          resourceType: "User",
-          resourceId: entry.patientId,
-          subjectId: entry.patientId,
-          details: { requestId: entry.requestId, erasedAt: entry.at },
-        });
-        return true;
-      }),
-    );
-    if (done) reapplied += 1;
+  const key = (entry: LedgerEntry) => `${entry.patientId}|${entry.at}`;
+  const done = new Map(entries.filter((e) => e.phase === "done").map((e) => [key(e), e]));
+  const intents = entries.filter((e) => e.phase === "intent" && !done.has(key(e)));
+  for (const entry of done.values()) {
+    try {
+      if (await reapply(entry)) result.reapplied += 1;
+    } catch (error) {
+      result.failed += 1;
+      logger.error("an erasure from the ledger could not be applied", {
+        patientId: entry.patientId,
+        ...errorNameOf(error),
+      });
+      reportError(error, { job: "erasure-ledger" });
+    }
   }
-  if (reapplied > 0) logger.info("erasures re-applied from the ledger", { reapplied });
-  return { reapplied, invalid };
+  for (const entry of intents) {
+    const [user] = await plainQuery<{ status: string }>(
+      `SELECT status::text AS status FROM users WHERE id = $1::uuid`,
+      entry.patientId,
+    );
+    if (user?.status === "ERASED") {
+      await appendLedgerEntry(ledgerDir, keys, { ...entry, phase: "done" });
+      result.repaired += 1;
+    } else if (user) {
+      result.abandoned += 1;
+    }
+  }
+  if (result.reapplied || result.repaired) logger.info("erasure ledger applied", { ...result });
+  return result;
+}
+
+async function plainQuery<T>(sql: string, ...values: unknown[]): Promise<T[]> {
+  return (await sharedPool().query(sql, values)).rows as T[];
+}
+
+async function reapply(entry: LedgerEntry): Promise<boolean> {
+  return runAsSystem("erasure-ledger", () =>
+    transaction(async () => {
+      const exists = await transactionClient().$queryRaw<{ id: string }[]>`
+        SELECT id::text FROM users WHERE id = ${entry.patientId}::uuid`;
+      if (!exists[0]) return false; // another installation's patient, or not in this database
+      const result = await erasePatientData(entry.patientId, new Date(entry.at), entry.dataKeyId);
+      if (!result) return false;
+      const request = entry.requestId ? await lockRequest(entry.requestId) : null;
+      if (request && !FINAL_STATUSES.includes(request.status)) {
+        await recordStep({
+          requestId: request.id,
+          patientId: entry.patientId,
+          actorId: null,
+          step: "erased again from the erasure ledger after a restore",
+          toStatus: "COMPLETED",
+          outcome: { ...result },
+        });
+      }
+      await recordAuditEvent({
+        action: "rights.erasure.reapplied",
+        resourceType: "User",
+        resourceId: entry.patientId,
+        subjectId: entry.patientId,
+        details: { requestId: entry.requestId, erasedAt: entry.at },
+      });
+      return true;
+    }),
+  );
 }

@@ -4,7 +4,7 @@
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
-import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { getDb, recordAuditEvent, transaction, transactionClient } from "@/lib/db/client";
 import type { DataRequestStatus } from "@/lib/db/generated/enums";
 import { AppError } from "@/lib/http/errors";
 import { recordStep } from "./requests";
@@ -48,6 +48,15 @@ export async function placeLegalHold(
   if (patient?.role !== "PATIENT") return refuseAsNotFound("User", patientId);
   try {
     return await transaction(async () => {
+      // The patient's row first, as erasure does: a hold and an erasure of one patient take turns.
+      const [locked] = await transactionClient().$queryRaw<{ status: string }[]>`
+        SELECT status::text AS status FROM users WHERE id = ${patientId}::uuid FOR UPDATE`;
+      if (locked?.status === "ERASED") {
+        throw new AppError(
+          "CONFLICT",
+          "This patient's data has already been erased: there is nothing left to hold.",
+        );
+      }
       if (await activeLegalHold(patientId)) throw alreadyHeld();
       const hold = await getDb().legalHold.create({
         data: { patientId, reason, placedById: actor.userId },

@@ -13,7 +13,8 @@ import { parseEnv } from "@/lib/env";
 
 const keys = auditKeysFrom(randomBytes(32), randomBytes(32));
 const otherKeys = auditKeysFrom(randomBytes(32), randomBytes(32));
-const entry = () => ({
+const entry = (phase: "intent" | "done" = "done") => ({
+  phase,
   patientId: randomUUID(),
   dataKeyId: randomUUID(),
   requestId: randomUUID(),
@@ -42,7 +43,7 @@ describe("the erasure plan", () => {
 describe("the erasure ledger", () => {
   it("reads back what it wrote, in order", async () => {
     const directory = mkdtempSync(path.join(tmpdir(), "haven-ledger-"));
-    const first = entry();
+    const first = entry("intent");
     const second = { ...entry(), dataKeyId: null, requestId: null };
     await appendLedgerEntry(directory, keys, first);
     await appendLedgerEntry(directory, keys, second);
@@ -56,15 +57,17 @@ describe("the erasure ledger", () => {
 
   it("ignores and counts lines that were edited, added by hand or signed with other keys", async () => {
     const directory = mkdtempSync(path.join(tmpdir(), "haven-ledger-"));
-    const genuine = entry();
+    const genuine = entry("intent");
     await appendLedgerEntry(directory, keys, genuine);
     const file = path.join(directory, "erasures.jsonl");
     const line = readFileSync(file, "utf8").trim();
     // Someone points a genuine signature at another patient, adds an unsigned line and garbage.
     const edited = JSON.stringify({ ...(JSON.parse(line) as object), patientId: randomUUID() });
-    appendFileSync(file, `${edited}\n${JSON.stringify({ v: 1, ...entry() })}\nnot json\n`);
+    // An erasure that never committed ("intent") passed off as carried out.
+    const promoted = JSON.stringify({ ...(JSON.parse(line) as object), phase: "done" });
+    appendFileSync(file, `${edited}\n${promoted}\n${JSON.stringify({ v: 1, ...entry() })}\nnot json\n`);
     await appendLedgerEntry(directory, otherKeys, entry());
-    expect(await readLedger(directory, keys)).toEqual({ entries: [genuine], invalid: 4 });
+    expect(await readLedger(directory, keys)).toEqual({ entries: [genuine], invalid: 5 });
     writeFileSync(file, "");
     expect(await readLedger(directory, keys)).toEqual({ entries: [], invalid: 0 });
   });
