@@ -14,7 +14,7 @@ const id = z.uuid({ error: "That link is not valid." });
 const typedText = (min: number, max: number, what: string) =>
   z
     .string({ error: `Write ${what}.` })
-     
+
     .transform((value) => value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").trim())
     .pipe(
       z

@@ -26,7 +26,7 @@ function filterHref(
   if (next.status) query.set("status", next.status);
   if (next.kind) query.set("kind", next.kind);
   const text = query.toString();
-  return (text ? `/admin/requests?${text}` : "/admin/requests");
+  return text ? `/admin/requests?${text}` : "/admin/requests";
 }
 
 function FilterLinks({
