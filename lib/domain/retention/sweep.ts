@@ -104,6 +104,9 @@ async function destroyExpiredMessages(run: Run, now: Date, held: string[], batch
       const rows = await tx.$queryRaw<ExpiredRow[]>`
         SELECT id::text, patient_id::text, created_at FROM messages
          WHERE created_at < ${cutoff} AND NOT (patient_id = ANY(${held}::uuid[]))
+           -- A hold placed after the run began counts from the next batch on.
+           AND NOT EXISTS (SELECT 1 FROM legal_holds h
+                            WHERE h.patient_id = messages.patient_id AND h.released_at IS NULL)
          ORDER BY created_at, id
          LIMIT ${batchSize}`;
       if (rows.length === 0) return 0;
@@ -163,6 +166,7 @@ async function destroyExpiredDocuments(run: Run, now: Date, held: string[], batc
       const rows = await tx.$queryRaw<(ExpiredRow & { storage_key: string })[]>`
         SELECT d.id::text, d.patient_id::text, d.created_at, d.storage_key FROM documents d
          WHERE d.created_at < ${cutoff} AND NOT (d.patient_id = ANY(${held}::uuid[]))
+           AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.patient_id = d.patient_id AND h.released_at IS NULL)
            AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.document_id = d.id)
          ORDER BY d.created_at, d.id
          LIMIT ${batchSize}
@@ -281,14 +285,11 @@ export async function runRetention(
       const { errorName, errorMessage } = describeError(caught);
       error = `${String(errorName)}${errorMessage ? `: ${String(errorMessage).slice(0, 500)}` : ""}`;
       logger.error("retention run failed", { runId: run.id, ...describeError(caught) });
+      // Only the error: the counts (and files still to remove) stay as the last committed batch
+      // saved them. What memory holds may include a batch that rolled back, whose files must stay.
       await getDb().retentionRun.update({
         where: { id: run.id },
-        data: {
-          destroyed: { ...run.counts },
-          heldBack: heldBackTotal(run.counts),
-          finishedAt: new Date(),
-          error,
-        },
+        data: { finishedAt: new Date(), error },
         select: { id: true },
       });
       throw caught;
