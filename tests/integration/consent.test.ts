@@ -169,8 +169,16 @@ describe("secure messaging consent", () => {
         false,
       ]),
     );
-    const without = await consentRows(await signUp(false));
+    const withoutId = await signUp(false);
+    const without = await consentRows(withoutId);
     expect(without.map((row) => row.kind).sort()).toEqual(["PRIVACY", "TELEHEALTH"]);
+    // Audited like a grant given later.
+    const audited = await runSql<{ kind: string }>(
+      process.env.DATABASE_URL!,
+      "SELECT details->>'kind' AS kind FROM audit_log WHERE action = 'consent.granted' AND subject_id = $1",
+      [withoutId],
+    );
+    expect(audited.map((row) => row.kind).sort()).toEqual(["PRIVACY", "TELEHEALTH"]);
   });
 });
 

@@ -67,6 +67,11 @@ export async function signUpPatient(input: PatientSignUp): Promise<void> {
       return;
     }
     const user = await transaction(async () => {
+      const grants = [
+        currentGrantOf("TELEHEALTH"),
+        currentGrantOf("PRIVACY"),
+        ...(input.acceptMessaging ? [currentGrantOf("MESSAGING")] : []),
+      ];
       const created = await getDb().user.create({
         data: {
           email: input.email,
@@ -76,17 +81,20 @@ export async function signUpPatient(input: PatientSignUp): Promise<void> {
           passwordHash,
           passwordChangedAt: new Date(),
           patientProfile: { create: { fullName: input.fullName, dateOfBirth: input.dateOfBirth } },
-          consents: {
-            create: [
-              currentGrantOf("TELEHEALTH"),
-              currentGrantOf("PRIVACY"),
-              ...(input.acceptMessaging ? [currentGrantOf("MESSAGING")] : []),
-            ],
-          },
+          consents: { create: grants },
         },
         select: { id: true },
       });
       await recordAuditEvent({ action: "auth.sign-up", resourceType: "User", resourceId: created.id });
+      // The grants given at sign-up are audited like those given later on Privacy and data.
+      for (const grant of grants) {
+        await recordAuditEvent({
+          action: "consent.granted",
+          resourceType: "Consent",
+          subjectId: created.id,
+          details: { kind: grant.kind, version: grant.version },
+        });
+      }
       return created;
     });
     const token = await issueAuthToken("EMAIL_VERIFICATION", user.id);
