@@ -67,7 +67,9 @@ async function lockByGuessing(email: string, client = clientAt()) {
   return failureOf(passwordStep(email, "wrong-password-5", client));
 }
 
-describe("password step", () => {
+// Each wrong guess costs a real Argon2id hash (that is the point); ten of them beside a production
+// build on two cores can take longer than the default 30 s. A harness limit, not a speed goal.
+describe("password step", { timeout: 120_000 }, () => {
   it("signs a patient in: the last step begins a server-side session", async () => {
     const patient = await createAccount("PATIENT");
     const result = await passwordStep(patient.email, TEST_PASSWORD, clientAt());
@@ -182,7 +184,7 @@ describe("password step", () => {
   });
 });
 
-describe("throttling per client address", () => {
+describe("throttling per client address", { timeout: 120_000 }, () => {
   it("counts only failures: twelve people signing in back to back from one address (one clinic) are not throttled", async () => {
     const clinic = clientAt();
     for (let i = 0; i < RATE_LIMITS.signInFailures.points + 2; i += 1) {

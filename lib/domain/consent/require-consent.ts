@@ -3,7 +3,7 @@
 // on (the patient) or what to do instead (a doctor), and an audit row with outcome DENIED.
 // Call it before the use case's transaction: a refusal inside one would roll its audit row back.
 import "server-only";
-import { recordAuditEvent } from "@/lib/db/client";
+import { recordAuditEvent, transactionClient } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { currentContext } from "@/lib/request-context";
 import type { ConsentKind } from "./documents";
@@ -47,4 +47,25 @@ export async function consentNoticeFor(
 ): Promise<string | null> {
   const state = await consentStateFor(patientId, kind);
   return state.status === "GRANTED" ? null : consentRefusalMessage(kind, state.status, audience);
+}
+
+/**
+ * Inside the use case's transaction, after requireConsent passed: holds the patient's row FOR SHARE
+ * until the commit (a withdrawal, which locks it FOR NO KEY UPDATE, waits for the action or the
+ * action for it) and checks again, so nothing a consent covers commits after the consent ended.
+ * The rare refusal here is not audited (it would roll back); requireConsent audits the usual ones.
+ */
+export async function confirmConsentHeld(
+  patientId: string,
+  ...kinds: [ConsentKind, ...ConsentKind[]]
+): Promise<void> {
+  await transactionClient().$queryRaw`SELECT 1 FROM users WHERE id = ${patientId}::uuid FOR SHARE`;
+  const rows = await consentRowsOf(patientId, kinds);
+  for (const kind of kinds) {
+    const state = consentStateOf(kind, rows);
+    if (state.status === "GRANTED") continue;
+    const actor = currentContext()?.actor;
+    const audience = actor?.kind === "user" && actor.userId === patientId ? "self" : "other";
+    throw new AppError("FORBIDDEN", consentRefusalMessage(kind, state.status, audience));
+  }
 }

@@ -4,7 +4,7 @@
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { currentTransaction, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
-import { requireConsent } from "@/lib/domain/consent/require-consent";
+import { confirmConsentHeld, requireConsent } from "@/lib/domain/consent/require-consent";
 import { AppError } from "@/lib/http/errors";
 import { publishDurable } from "@/lib/realtime/publish";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
@@ -73,6 +73,7 @@ export async function sendMessage(
 
   try {
     const row = await transaction(async () => {
+      await confirmConsentHeld(thread.patientId, "MESSAGING");
       // The thread's row lock, held to commit, and the database's clock read after it: messages
       // of a thread commit in the order of their times, so "the messages after this one" and
       // "read up to this one" never skip a message that committed late.

@@ -8,7 +8,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { queue, sendJob } from "@/lib/jobs/queue";
-import { requireConsent } from "@/lib/domain/consent/require-consent";
+import { confirmConsentHeld, requireConsent } from "@/lib/domain/consent/require-consent";
 import { expireOpenPayments } from "@/lib/domain/payments/expire-payments";
 import { schedulingPolicy } from "./config";
 import { isDeadlock, overlapOf, ownOverlapError, retryingDeadlocks, slotTakenError } from "./conflicts";
@@ -72,6 +72,7 @@ export async function bookAppointment(actor: AuthenticatedActor, request: Bookin
   try {
     appointmentId = await retryingDeadlocks(() =>
       transaction(async () => {
+        await confirmConsentHeld(actor.userId, "TELEHEALTH", "PRIVACY");
         const { id } = await getDb().appointment.create({
           data: {
             doctorId: doctor.id,
