@@ -1,7 +1,7 @@
 // Patients' data-rights requests in the product tour: Maya Patel asks Dr. Okafor to correct her
 // prescription (waiting for his answer: his corrections inbox and the admins' queue are not empty),
-// Jonas Weber's correction of his profile was answered and his erasure request is paused by a legal
-// hold (a complaint under review), and Lucia Romero's export was delivered.
+// Jonas Weber's correction of his profile was answered, and Lucia Romero's export was delivered and
+// her erasure request is paused by a legal hold (a complaint under review).
 // Idempotent: nothing is added once a demo patient has a request.
 import type { Db } from "@/lib/db/client";
 import { dueDateOf } from "@/lib/domain/patient-rights/requests";
@@ -108,7 +108,7 @@ export async function seedDemoRights(db: Db): Promise<void> {
     const holdPlacedAt = new Date(Date.now() - 12 * DAY);
     await db.legalHold.create({
       data: {
-        patientId: jonas,
+        patientId: lucia,
         reason:
           "Complaint about a missed follow-up under review by the clinic's insurer; keep the record intact.",
         placedById: admin,
@@ -118,7 +118,7 @@ export async function seedDemoRights(db: Db): Promise<void> {
     const erasureReceived = new Date(Date.now() - 5 * DAY);
     const erasure = await db.dataRequest.create({
       data: {
-        patientId: jonas,
+        patientId: lucia,
         kind: "ERASURE",
         status: "ON_HOLD",
         receivedAt: erasureReceived,
@@ -130,7 +130,7 @@ export async function seedDemoRights(db: Db): Promise<void> {
       data: [
         {
           requestId: erasure.id,
-          actorId: jonas,
+          actorId: lucia,
           step: "received",
           toStatus: "RECEIVED",
           at: erasureReceived,

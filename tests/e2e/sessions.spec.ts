@@ -1,5 +1,5 @@
 import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
-import { enterPassword, expect, expectAccessiblePage, sql, test } from "./fixtures";
+import { enterPassword, expect, expectAccessiblePage, signUpConfirmedPatient, sql, test } from "./fixtures";
 
 test("after the idle timeout the old cookie is refused and the browser lands on sign-in with the reason", async ({
   page,
@@ -20,9 +20,12 @@ test("after the idle timeout the old cookie is refused and the browser lands on 
 });
 
 test("signing out everywhere ends the other browser's session immediately", async ({ browser, page }) => {
+  // A patient of its own: other specs leave demo patients signed in elsewhere.
+  const password = "amber-lighthouse-canyon-19";
+  const email = await signUpConfirmedPatient(page, "Sami Sessions", password);
   const other = await browser.newPage({ extraHTTPHeaders: { "x-forwarded-for": "10.201.0.3" } });
   for (const p of [page, other]) {
-    await enterPassword(p, DEMO_EMAILS.patients[1], DEMO_PASSWORD);
+    await enterPassword(p, email, password);
     await p.waitForURL("**/patient");
   }
   await page.goto("/account");
