@@ -33,10 +33,15 @@ export async function requireConsent(
       outcome: "DENIED",
       details: { kind, status: state.status, version: state.current.version },
     });
-    const actor = currentContext()?.actor;
-    const audience = actor?.kind === "user" && actor.userId === patientId ? "self" : "other";
-    throw new AppError("FORBIDDEN", consentRefusalMessage(kind, state.status, audience));
+    throw refusal(patientId, kind, state.status);
   }
+}
+
+/** The refusal, worded for the patient themselves or for someone acting on their record. */
+function refusal(patientId: string, kind: ConsentKind, status: Parameters<typeof consentRefusalMessage>[1]) {
+  const actor = currentContext()?.actor;
+  const audience = actor?.kind === "user" && actor.userId === patientId ? "self" : "other";
+  return new AppError("FORBIDDEN", consentRefusalMessage(kind, status, audience));
 }
 
 /** The message a refusal would give now, or null when the consent is in force (for forms shown ahead). */
@@ -63,9 +68,6 @@ export async function confirmConsentHeld(
   const rows = await consentRowsOf(patientId, kinds);
   for (const kind of kinds) {
     const state = consentStateOf(kind, rows);
-    if (state.status === "GRANTED") continue;
-    const actor = currentContext()?.actor;
-    const audience = actor?.kind === "user" && actor.userId === patientId ? "self" : "other";
-    throw new AppError("FORBIDDEN", consentRefusalMessage(kind, state.status, audience));
+    if (state.status !== "GRANTED") throw refusal(patientId, kind, state.status);
   }
 }

@@ -1,19 +1,20 @@
 "use server";
 
-// Server actions of corrections, the admins' request queue and legal holds: parse → authorize →
-// use case → revalidate. Each calls requireActor itself.
+// Server actions of corrections, erasure, the admins' request queue and legal holds: parse →
+// authorize → use case → revalidate. Each calls requireActor itself.
 import { revalidatePath } from "next/cache";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { formatDateTime } from "@/lib/domain/scheduling/format";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { type FormState, failure, formValues } from "@/lib/http/form-state";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import {
   answerCorrection,
   addDisagreementStatement,
   assignCorrection,
   requestCorrection,
 } from "./corrections";
-import { carryOutErasure } from "./erasure";
+import { carryOutErasure, requestErasure, withdrawErasureRequest } from "./erasure";
 import { placeLegalHold, releaseLegalHold } from "./legal-hold";
 import { markErasureInProgress, rejectRequest } from "./queue";
 import {
@@ -24,6 +25,7 @@ import {
   placeLegalHoldSchema,
   rejectRequestSchema,
   releaseLegalHoldSchema,
+  requestErasureSchema,
   requestCorrectionSchema,
   requestIdSchema,
 } from "./schemas";
@@ -160,4 +162,34 @@ export async function releaseLegalHoldAction(_previous: FormState, form: FormDat
     ok: true,
     message: `Legal hold released.${resumed ? ` ${resumed} erasure request(s) are back in the queue.` : ""}`,
   };
+}
+
+export async function requestErasureAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const actor = await requireActor("rights:own");
+  let message: string;
+  try {
+    const input = requestErasureSchema.parse(Object.fromEntries(form));
+    // A password check: limited like every other one.
+    await consumeRateLimit("sensitive", `erasure:${actor.userId}`);
+    const result = await runAs(actor, () => requestErasure(actor, { password: input.password }));
+    message = result.onHold
+      ? "Your request is recorded, but it is paused for now: the clinic must keep your data for a legal reason. You will be told when it can go ahead."
+      : `Your request is recorded. The clinic will carry it out by ${result.dueAt.toISOString().slice(0, 10)}; you will get an email when it is done.`;
+  } catch (error) {
+    return failure(error, formValues(form, ["password"]));
+  }
+  revalidatePath("/patient/privacy", "layout");
+  return { ok: true, message };
+}
+
+export async function withdrawErasureAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const actor = await requireActor("rights:own");
+  try {
+    const { requestId } = requestIdSchema.parse(Object.fromEntries(form));
+    await runAs(actor, () => withdrawErasureRequest(actor, requestId));
+  } catch (error) {
+    return failure(error, {});
+  }
+  revalidatePath("/patient/privacy", "layout");
+  return { ok: true, message: "Your erasure request is withdrawn. Nothing was erased." };
 }

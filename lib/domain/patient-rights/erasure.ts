@@ -24,7 +24,6 @@ import {
   destroyDataKey,
   getDb,
   recordAuditEvent,
-  sharedPool,
   transaction,
   transactionClient,
 } from "@/lib/db/client";
@@ -576,9 +575,8 @@ export async function applyErasureLedger(): Promise<LedgerApplication> {
     }
   }
   for (const entry of intents) {
-    const [user] = await plainQuery<{ status: string }>(
-      `SELECT status::text AS status FROM users WHERE id = $1::uuid`,
-      entry.patientId,
+    const user = await runAsSystem("erasure-ledger", () =>
+      getDb().user.findUnique({ where: { id: entry.patientId }, select: { status: true } }),
     );
     if (user?.status === "ERASED") {
       await appendLedgerEntry(ledgerDir, keys, { ...entry, phase: "done" });
@@ -589,10 +587,6 @@ export async function applyErasureLedger(): Promise<LedgerApplication> {
   }
   if (result.reapplied || result.repaired) logger.info("erasure ledger applied", { ...result });
   return result;
-}
-
-async function plainQuery<T>(sql: string, ...values: unknown[]): Promise<T[]> {
-  return (await sharedPool().query(sql, values)).rows as T[];
 }
 
 async function reapply(entry: LedgerEntry): Promise<boolean> {

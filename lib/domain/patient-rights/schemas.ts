@@ -208,3 +208,11 @@ export const TARGET_LABEL: Record<CorrectionTargetType, string> = {
   prescription: "Prescription",
   other: "Something else",
 };
+
+/** The patient's erasure request: the password confirms it is them; the box that they understand. */
+export const requestErasureSchema = z.object({
+  password: z.string().min(1, { error: "Enter your password to confirm it is you." }).max(1_024),
+  understood: z.literal("on", {
+    error: "Tick the box to confirm you understand that erasure cannot be undone.",
+  }),
+});

@@ -5,7 +5,7 @@ import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { erasureCategories, ownOpenErasureRequest } from "@/lib/domain/patient-rights/erasure";
-import { requestErasureAction, withdrawErasureAction } from "@/lib/domain/patient-rights/erasure-actions";
+import { requestErasureAction, withdrawErasureAction } from "@/lib/domain/patient-rights/actions";
 import { formatDateTime } from "@/lib/domain/scheduling/format";
 
 export const metadata: Metadata = { title: "Erase my account" };
