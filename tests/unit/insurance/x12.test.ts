@@ -99,8 +99,15 @@ describe("format270", () => {
   });
 
   it("writes an ISA of exactly 106 characters and reads its delimiters back", () => {
-    expect(text.indexOf("~") + 1).toBe(ISA_LENGTH);
     expect(ISA_LENGTH).toBe(106);
+    for (const senderId of ["HV", "HAVEN", "HAVEN-TELEHLTH1"]) {
+      const interchange = format270(request, { ...control, senderId, interchangeControlNumber: 999_999_999 });
+      expect(interchange.indexOf("~") + 1).toBe(ISA_LENGTH);
+      expect(readEligibilityControl(interchange)).toMatchObject({
+        senderId,
+        interchangeControlNumber: 999_999_999,
+      });
+    }
     expect(tokenizeInterchange(text).delimiters).toEqual({
       element: "*",
       repetition: "^",
@@ -276,6 +283,16 @@ describe("parse270", () => {
         "an impossible birth date",
         sample.replace("DMG*D8*19430519", "DMG*D8*19430230"),
         /DMG02 must be a calendar date/,
+      ],
+      [
+        "a provider NPI that is not 10 digits",
+        sample.replace("XX*1234567893", "XX*12345"),
+        /NM109 \(provider NPI\) must be 10 digits/,
+      ],
+      [
+        "a provider without an NPI",
+        sample.replace("XX*1234567893", "SV*2000035"),
+        /must carry the provider NPI \(NM108 XX\)/,
       ],
       ["a dependent loop", sample.replace("HL*3*2*22*0", "HL*3*2*23*0"), /Dependent loops/],
       [

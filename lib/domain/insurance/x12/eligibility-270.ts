@@ -190,10 +190,15 @@ export function readParties(loops: EligibilityLoops): Pick<EligibilityRequest, "
   return {
     payer: { id: requireElement(payer, 9, "payer id"), name: requireElement(payer, 3, "payer name") },
     provider: {
-      npi: requireElement(provider, 9, "provider NPI"),
+      npi: receivedNpi(requireElement(provider, 9, "provider NPI")),
       name: requireElement(provider, 3, "provider name"),
     },
   };
+}
+
+function receivedNpi(value: string): string {
+  if (!/^\d{10}$/.test(value)) throw new X12SyntaxError("NM109 (provider NPI) must be 10 digits.");
+  return value;
 }
 
 function requireIdentifierQualifier(name: X12Segment, qualifier: string, label: string): void {
