@@ -177,7 +177,7 @@ describe("the sealed, keyed chain", () => {
     expect(counts).toEqual({ rows: "60", seals: "60", last: "60" });
     const result = await verify();
     expect(result).toMatchObject({ ok: true, sealed: 60, unsealed: 0, overdue: 0 });
-  });
+  }, 120_000);
 
   it("seals a transaction that commits after a later one in a later round, never skipping it", async () => {
     layer = await createScratchLayer("audit");
@@ -360,5 +360,6 @@ describe("the sealed, keyed chain", () => {
     expect(cli.status).toBe(1);
     expect(cli.stderr).toMatch(/audit trail BROKEN at seal 2/);
     expect(cli.stderr).toMatch(/audit row 2 \(seal 2\) was changed after it was written/);
-  });
+    // A tsx start beside the production build and the other test workers took over 30 s in CI.
+  }, 120_000);
 });

@@ -33,7 +33,9 @@ export async function createScratchLayer(prefix: string): Promise<ScratchLayer> 
   await applyMigrations(database.url);
   const bases: PrismaClient[] = [];
   const newBase = () => {
-    const client = createBaseClient({ url: database.url, poolSize: 10, connectTimeoutMs: 5_000 });
+    // Generous: in CI the build and the other test workers share two cores, and a burst of
+    // transactions (the concurrent sealing test) waits for a pool slot longer than 5 s.
+    const client = createBaseClient({ url: database.url, poolSize: 10, connectTimeoutMs: 30_000 });
     bases.push(client);
     return client;
   };
