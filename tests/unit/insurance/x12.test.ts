@@ -170,6 +170,17 @@ describe("format270", () => {
     }
   });
 
+  it("writes accented names in plain letters, as payers hold them, and refuses what has no plain form", () => {
+    const named = (firstName: string, lastName: string) =>
+      format270({ ...request, subscriber: { ...request.subscriber, firstName, lastName } }, control);
+    expect(named("José", "Müller-Lüdenscheidt")).toContain("~NM1*IL*1*Muller-Ludenscheidt*Jose****MI*");
+    expect(named("Søren", "Straße")).toContain("~NM1*IL*1*Strasse*Soren****MI*");
+    expect(named("Siobhán", "O’Brien")).toContain("~NM1*IL*1*O'Brien*Siobhan****MI*");
+    expect(() => named("王", "芳")).toThrow(
+      /^NM103 \(subscriber last name\) has characters outside the X12 character set/,
+    );
+  });
+
   it("refuses envelope values X12 cannot carry", () => {
     expect(() => format270(request, { ...control, interchangeControlNumber: 0 })).toThrow(/^ISA13/);
     expect(() => format270(request, { ...control, interchangeControlNumber: 1e9 })).toThrow(/^ISA13/);

@@ -104,14 +104,52 @@ export function formatSegment(segmentId: string, ...elements: ElementInput[]): s
     if (element.value !== element.value.trim()) {
       throw new X12ValueError(`${described} starts or ends with spaces.`);
     }
-    if (element.maxLength !== undefined && element.value.length > element.maxLength) {
+    assertNoDelimiter(element.value, reference, element.label);
+    const text = toX12Characters(element.value);
+    if (text === undefined) {
+      throw new X12ValueError(
+        `${described} has characters outside the X12 character set that have no plain-letter equivalent.`,
+      );
+    }
+    if (element.maxLength !== undefined && text.length > element.maxLength) {
       throw new X12ValueError(`${described} is longer than the ${element.maxLength} characters X12 allows.`);
     }
-    assertNoDelimiter(element.value, reference, element.label);
-    return element.value;
+    return text;
   });
   while (values.length > 0 && values[values.length - 1] === "") values.pop();
   return [segmentId, ...values].join(HAVEN_DELIMITERS.element) + HAVEN_DELIMITERS.segment;
+}
+
+// Letters that do not decompose into a base letter and an accent.
+const PLAIN_LETTERS: Readonly<Record<string, string>> = {
+  ß: "ss",
+  Æ: "AE",
+  æ: "ae",
+  Œ: "OE",
+  œ: "oe",
+  Ø: "O",
+  ø: "o",
+  Ł: "L",
+  ł: "l",
+  Đ: "D",
+  đ: "d",
+  Þ: "TH",
+  þ: "th",
+  ı: "i",
+};
+
+/**
+ * The value in printable ASCII, X12's extended character set: accents are dropped (José →
+ * Jose), as payers hold names that way and match on them; undefined when a character has no
+ * plain-letter form (CJK, emoji).
+ */
+export function toX12Characters(value: string): string | undefined {
+  const plain = value
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .replace(/[^\x20-\x7E]/g, (character) => PLAIN_LETTERS[character] ?? character)
+    .replace(/[\u2018\u2019]/g, "'");
+  return /^[\x20-\x7E]*$/.test(plain) ? plain : undefined;
 }
 
 function assertNoDelimiter(value: string, reference: string, label: string): void {
