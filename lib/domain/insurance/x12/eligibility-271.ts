@@ -61,8 +61,10 @@ const PER_VISIT = "27";
 
 /**
  * Writes the 271 a payer answers to `request` (the sandbox payer uses it). The subscriber's
- * name, member id and date of birth are echoed from the request. Throws X12ValueError for a
- * value X12 cannot carry.
+ * name, member id and date of birth are echoed from the request; the group number written is
+ * the result's. A payer echoes the 270's TRN, so pass the inquiry's TRN03 as
+ * `control.originatorId` (readEligibilityControl(the270).originatorId). Throws X12ValueError
+ * for a value X12 cannot carry.
  */
 export function format271(
   request: EligibilityRequest,
@@ -96,11 +98,11 @@ export function format271(
     formatSegment("TRN", "2", field("trace number", request.traceNumber, 50), originatorId(control)),
     formatSubscriberName(request),
   );
-  if (rejection) {
-    body.push(formatAaa(rejection));
+  if (outcome.status === "rejected") {
+    body.push(formatAaa(checkedRejection(outcome)));
     return formatInterchange("HB", "271", body, control);
   }
-  body.push(...formatSubscriberAnswer(request, outcome as EligibilityResult));
+  body.push(...formatSubscriberAnswer(request, outcome));
   return formatInterchange("HB", "271", body, control);
 }
 
