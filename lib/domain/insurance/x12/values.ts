@@ -1,6 +1,8 @@
 // Conversions between Haven's values and X12's data element types: dates (DT, CCYYMMDD),
 // amounts (R, decimal dollars) and percentages (R, a fraction: 0.2 is 20 %). Decimal strings
-// are shifted as text, never through floating point, so amounts stay exact.
+// are shifted as text, never through floating point, so amounts stay exact. Not the typed-amount
+// helpers of lib/domain/payments/money: X12's R type differs from what a person types (".75" is
+// valid, "12,50" is not, and trailing fraction zeros are suppressed when writing).
 
 import type { MoneyAmount } from "../payers/types";
 import { X12SyntaxError, X12ValueError } from "./segments";
