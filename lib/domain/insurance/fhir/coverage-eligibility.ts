@@ -383,7 +383,8 @@ export function fromCoverageEligibilityRequest(resource: unknown): EligibilityRe
   );
   if (patient && !name) problems.push("patient: a name with family and given names is missing");
   const payerId = insurer && identifierValue(insurer.identifier, HAVEN_PAYER_SYSTEM, "NIIP");
-  if (insurer && !payerId) problems.push(`insurer: identifier (system ${HAVEN_PAYER_SYSTEM}) is missing`);
+  if (insurer && !payerId)
+    problems.push(`insurer: identifier (system ${HAVEN_PAYER_SYSTEM}, or type NIIP) is missing`);
   const npi = provider && identifierValue(provider.identifier, NPI_SYSTEM);
   if (provider && !npi) problems.push(`provider: identifier (system ${NPI_SYSTEM}) is missing`);
   else if (npi && !/^\d{10}$/.test(npi)) problems.push("provider: the NPI must be 10 digits");
