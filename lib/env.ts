@@ -400,6 +400,25 @@ const envSchema = z.object({
     .min(2_192, { error: "must be at least 2192 (six years: HIPAA 164.316(b)(2))" })
     .default(2_192),
   RETENTION_SCHEDULE: z.string().min(9).default("17 3 * * *"),
+  /**
+   * Insurance eligibility (lib/domain/insurance). The payer adapter: "sandbox" answers from the
+   * documented test member ids (default outside production), "off" hides the feature (default in
+   * production until a clinic connects a clearinghouse or FHIR payer adapter).
+   */
+  INSURANCE_PAYER_ADAPTER: z.enum(["sandbox", "off"]).optional(),
+  /** How long a verification session's key pair lives (the seeds' SESSION_TIMEOUT_MINUTES). */
+  INSURANCE_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(120).default(30),
+  /** Live verification sessions one client address may hold (the seeds' MAX_SESSIONS_PER_IP). */
+  INSURANCE_MAX_SESSIONS_PER_IP: z.coerce.number().int().min(1).max(50).default(5),
+  /** How old (or how far ahead of the server's clock) an encrypted payload may be. */
+  INSURANCE_PAYLOAD_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(900).default(300),
+  /** How long the payer has to answer before the patient is told to try again. */
+  INSURANCE_PAYER_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(8_000),
+  /** The clinic's National Provider Identifier, sent to payers as the information receiver. */
+  INSURANCE_PROVIDER_NPI: z
+    .string()
+    .regex(/^\d{10}$/, { error: "must be the clinic's 10-digit NPI" })
+    .default("1234567893"),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Haven <no-reply@localhost>"),
   AUTH_SECRET: z.string().optional(),

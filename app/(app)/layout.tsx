@@ -20,6 +20,7 @@ const EXTRA_LINKS = {
     { href: "/patient/prescriptions", label: "Prescriptions" },
     { href: "/patient/documents", label: "Documents" },
     { href: "/patient/billing", label: "Billing" },
+    { href: "/patient/insurance", label: "Insurance" },
     { href: "/patient/devices", label: "Devices" },
     { href: "/patient/emergency", label: "Emergency" },
     { href: "/patient/privacy", label: "Privacy & data" },

@@ -18,6 +18,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's message per invalid field (a 422), for forms that show them beside each field. */
+    readonly fields: readonly { field: string; message: string }[] = [],
   ) {
     super(message);
   }
@@ -34,10 +36,10 @@ export async function errorOf(
 ): Promise<ApiError> {
   try {
     const body = (await response.json()) as {
-      error?: { message?: string; fields?: { message?: string }[] };
+      error?: { message?: string; fields?: { field: string; message: string }[] };
     };
     const message = body.error?.fields?.[0]?.message ?? body.error?.message;
-    if (message) return new ApiError(response.status, message);
+    if (message) return new ApiError(response.status, message, body.error?.fields ?? []);
   } catch {
     // Not JSON (a proxy's page, a dropped connection): the generic message below.
   }
@@ -51,11 +53,14 @@ export interface RequestOptions {
   background?: boolean;
   /** The message for a bare 413 (see errorOf). */
   tooLarge?: string;
+  headers?: Record<string, string>;
+  /** Let the request outlive the page (a cleanup sent as the person leaves). */
+  keepalive?: boolean;
 }
 
 export async function request<T>(
   url: string,
-  { method = "GET", json, background = false, tooLarge }: RequestOptions = {},
+  { method = "GET", json, background = false, tooLarge, headers = {}, keepalive = false }: RequestOptions = {},
 ): Promise<T> {
   let response: Response;
   try {
@@ -66,14 +71,16 @@ export async function request<T>(
         accept: "application/json",
         ...(json === undefined ? {} : { "content-type": "application/json" }),
         ...(background ? BACKGROUND : {}),
+        ...headers,
       },
+      keepalive,
       ...(json === undefined ? {} : { body: JSON.stringify(json) }),
     });
   } catch {
     throw new ApiError(0, UNREACHABLE);
   }
   if (!response.ok) throw await errorOf(response, tooLarge === undefined ? {} : { tooLarge });
-  return (await response.json()) as T;
+  return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
 /** The readable message of any failure from request(): the server's, else "could not be reached". */

@@ -55,6 +55,8 @@ export const PERMISSIONS = {
   "rights:answer-corrections": ["DOCTOR"],
   /** The queue of every patient's export, correction and erasure requests; legal holds; retention. */
   "rights:manage": ["ADMIN"],
+  /** Checking one's own insurance eligibility (the encrypted verification session). */
+  "insurance:own": ["PATIENT"],
   /** Joining one's own video visit (the visit's doctor and patient, in its time window). */
   "video:join": ["PATIENT", "DOCTOR"],
 } as const satisfies Record<string, readonly Role[]>;

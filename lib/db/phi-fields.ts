@@ -4,6 +4,9 @@
 // the row id is part of each value's associated data.
 import { type Normalizer, normalizeEmail, normalizePhone } from "@/lib/crypto/blind-index";
 
+/** Values compared exactly as stored (they are produced by Haven, not typed by people). */
+const exactValue: Normalizer = (value) => value;
+
 export interface PhiFieldSpec {
   reason: string;
   /** Equality lookups go through this HMAC column instead of the ciphertext. */
@@ -91,6 +94,19 @@ export const PHI_MODELS = {
     reason: { reason: "why a patient's data is held may describe an investigation into their care" },
     releaseNote: { reason: "why a hold ended may describe the same investigation" },
   },
+  InsuranceSession: {
+    privateKey: {
+      reason: "not PHI but the key that opens the member details sent in the session",
+    },
+    clientAddress: {
+      reason: "the patient's network address (personal data); counted per address through its blind index",
+      blindIndex: { field: "clientAddressIndex", normalize: exactValue },
+    },
+  },
+  InsuranceVerification: {
+    request: { reason: "member id, group number, subscriber name and date of birth (HIPAA identifiers)" },
+    result: { reason: "the patient's coverage, plan and cost share with their insurer" },
+  },
 } as const satisfies Record<string, Record<string, PhiFieldSpec>>;
 
 export function phiFieldsOf(model: string): Readonly<Record<string, PhiFieldSpec>> | undefined {
@@ -117,6 +133,8 @@ export const PHI_OWNERS: Record<keyof typeof PHI_MODELS, string> = {
   BreakGlassGrant: "patientId",
   DataRequest: "patientId",
   LegalHold: "patientId",
+  InsuranceSession: "patientId",
+  InsuranceVerification: "patientId",
 };
 
 /** The owner column of a PHI model (it must have one). */

@@ -15,6 +15,7 @@ export const JOB_NAMES = [
   "appointment.notify",
   "document.scan",
   "emergency.notify",
+  "insurance.sessions.expire",
   "payments.submit-refund",
   "retention.sweep",
   "security.notify-alert",
@@ -25,6 +26,8 @@ export type JobName = (typeof JOB_NAMES)[number];
 const QUEUE_OPTIONS: Partial<Record<JobName, { policy: PgBoss.QueuePolicy }>> = {
   // The schedule's daily job and an admin's "Run now" coalesce while one waits.
   "retention.sweep": { policy: "short" },
+  // A minute's tick while the previous one still waits adds nothing.
+  "insurance.sessions.expire": { policy: "short" },
 };
 
 const globalForQueue = globalThis as unknown as { havenQueue?: Promise<PgBoss> };

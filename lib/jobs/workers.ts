@@ -5,6 +5,7 @@ import "server-only";
 import type PgBoss from "pg-boss";
 import { scanPendingDocument } from "@/lib/domain/documents/scan-document";
 import { deliverEmergencyNotice } from "@/lib/domain/emergency/notifications";
+import { EXPIRE_SESSIONS_JOB, expireSessionsJob } from "@/lib/domain/insurance/jobs";
 import { submitRefundJob } from "@/lib/domain/payments/refunds";
 import { RETENTION_JOB_OPTIONS, runRetentionJob } from "@/lib/domain/retention/jobs";
 import { expireHold, markNoShow, remind } from "@/lib/domain/scheduling/jobs";
@@ -24,6 +25,7 @@ const HANDLERS: Record<JobName, Handler> = {
   "appointment.notify": deliverNotice,
   "document.scan": scanPendingDocument,
   "emergency.notify": deliverEmergencyNotice,
+  "insurance.sessions.expire": expireSessionsJob,
   "payments.submit-refund": submitRefundJob,
   "retention.sweep": runRetentionJob,
   "security.notify-alert": deliverAlertNotice,
@@ -53,6 +55,12 @@ export async function startJobWorkers(): Promise<PgBoss> {
     logger.error("retention.sweep could not be scheduled (check RETENTION_SCHEDULE)", describeError(error));
     reportError(error, { job: "retention.sweep" });
   }
+  await boss.schedule(
+    "insurance.sessions.expire",
+    EXPIRE_SESSIONS_JOB.cron,
+    {},
+    EXPIRE_SESSIONS_JOB.options,
+  );
   logger.info("job workers started", { jobs: Object.keys(HANDLERS).length });
   return boss;
 }

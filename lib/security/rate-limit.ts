@@ -35,6 +35,10 @@ export const RATE_LIMITS = {
   /** Messages sent, per user. */
   messageSend: { points: 30, duration: 5 * 60 },
   uploads: { points: 20, duration: 60 * 60 },
+  /** Insurance verification sessions opened, per client address (per patient when it is unknown). */
+  insuranceSession: { points: 10, duration: 60 },
+  /** Insurance checks sent to a payer, per patient: each one reaches the insurer. */
+  insuranceVerify: { points: 20, duration: 60 * 60 },
   /** Password change, MFA changes, exports: per user. */
   sensitive: { points: 10, duration: 60 * 60 },
 } as const;

@@ -70,6 +70,8 @@ export const ERASURE_PLAN = {
   BreakGlassGrant: "kept-record",
   DataRequest: "kept-record",
   LegalHold: "kept-record",
+  InsuranceSession: "patient-provided",
+  InsuranceVerification: "patient-provided",
 } as const satisfies Record<keyof typeof PHI_MODELS, Fate>;
 
 export interface ErasureCategory {
@@ -97,7 +99,7 @@ export function erasureCategories(mode = getEnv().ERASURE_CLINICAL_RECORDS): Era
       why: "You provided these and no law requires keeping them.",
     },
     {
-      label: "Medications you listed, your devices and their readings",
+      label: "Medications you listed, your devices and their readings, your insurance checks",
       fate: "erased",
       why: "You provided these and no law requires keeping them.",
     },
@@ -220,6 +222,9 @@ async function erasePatientData(
   const deletedDocuments = ownDocuments.length
     ? await db.document.deleteMany({ where: { id: { in: ownDocuments.map((doc) => doc.id) } } })
     : { count: 0 };
+  // Insurance checks (member id, subscriber, plan) and any live verification session's keys.
+  const insuranceChecks = await db.insuranceVerification.deleteMany({ where });
+  await db.insuranceSession.deleteMany({ where });
   const sessions = await db.session.deleteMany({ where: { userId: patientId } });
   await db.recoveryCode.deleteMany({ where: { userId: patientId } });
   await db.authToken.deleteMany({ where: { userId: patientId } });
@@ -327,6 +332,7 @@ async function erasePatientData(
       devices: devices.count,
       readings: readings.count,
       documents: deletedDocuments.count,
+      insuranceChecks: insuranceChecks.count,
       sessions: sessions.count,
     },
     retained: {

@@ -43,6 +43,7 @@ export const EXPORT_FILES = {
   messages: "messages.json",
   payments: "payments.json",
   consents: "consents.json",
+  insurance: "insurance-checks.json",
   requests: "requests.json",
   recordAccess: "record-access.json",
   documents: "documents.json",

@@ -48,6 +48,10 @@ const FILE_DESCRIPTIONS: [file: string, what: string][] = [
     "Every consent you gave or withdrew, with the version of the text and its SHA-256 fingerprint.",
   ],
   [
+    EXPORT_FILES.insurance,
+    "Your insurance checks: the insurer, the details you sent (member id, group number, subscriber name and date of birth), the insurer's answer and the reference number.",
+  ],
+  [
     EXPORT_FILES.requests,
     "Your requests under your data rights (exports like this one, corrections, erasure) and each step taken on them.",
   ],

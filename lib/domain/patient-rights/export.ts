@@ -10,6 +10,7 @@
 import "server-only";
 import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import type { AuthenticatedActor } from "@/lib/auth/current";
+import { verificationsForExport } from "@/lib/domain/insurance/queries";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { auditLogReader, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
@@ -232,6 +233,7 @@ async function gatherAndRecord(actor: AuthenticatedActor, now: Date) {
     },
     orderBy: { receivedAt: "asc" },
   });
+  const insuranceChecks = await verificationsForExport(patientId);
   const recordAccess = await recordReadsOf(patientId);
 
   const names = await doctorNamesOf([
@@ -275,6 +277,7 @@ async function gatherAndRecord(actor: AuthenticatedActor, now: Date) {
     messages: messagesJson(patientId, messageThreads, names),
     payments: paymentsJson(payments, names, now),
     consents: consentsJson(consents),
+    insurance: insuranceChecks,
     requests: requestsJson(patientId, requests, { kind: REQUEST_KIND_LABEL, status: REQUEST_STATUS_LABEL }),
     recordAccess: recordAccessJson(recordAccess, names),
   };
@@ -289,6 +292,7 @@ async function gatherAndRecord(actor: AuthenticatedActor, now: Date) {
     [EXPORT_FILES.messages]: messageThreads.reduce((sum, thread) => sum + thread.messages.length, 0),
     [EXPORT_FILES.payments]: payments.length,
     [EXPORT_FILES.consents]: consents.length,
+    [EXPORT_FILES.insurance]: insuranceChecks.length,
     [EXPORT_FILES.requests]: requests.length,
     [EXPORT_FILES.recordAccess]: recordAccess.length,
     [EXPORT_FILES.documents]: documents.length,

@@ -1,6 +1,8 @@
 import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { CoverageStatus } from "@/components/insurance/coverage-status";
+import { InsuranceSection } from "@/components/insurance/insurance-section";
 import { SlotForm } from "@/components/scheduling/slot-form";
 import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
@@ -65,6 +67,19 @@ export default async function DoctorBookingPage({
           </p>
         ) : null}
       </Card>
+      {moving ? null : (
+        <Card title="Insurance">
+          <CoverageStatus actor={actor} patientId={actor.userId} />
+          <details className="mt-3">
+            <summary className="cursor-pointer text-sm font-medium text-brand-700">
+              Check your insurance before you book
+            </summary>
+            <div className="mt-4 space-y-4">
+              <InsuranceSection actor={actor} history={0} />
+            </div>
+          </details>
+        </Card>
+      )}
       <Card>
         <SlotForm
           action={moving ? rescheduleVisitAction : bookVisitAction}

@@ -1,5 +1,6 @@
 import type { Metadata, Route } from "next";
 import Link from "next/link";
+import { CoverageStatus } from "@/components/insurance/coverage-status";
 import { MedicationTable } from "@/components/health-profile/medication-table";
 import { ActionForm } from "@/components/ui/action-form";
 import { Alert, Card } from "@/components/ui/form";
@@ -160,6 +161,14 @@ export default async function HealthProfilePage({ searchParams }: { searchParams
             },
           ]}
         />
+      </Card>
+      <Card title="Insurance">
+        <CoverageStatus actor={actor} patientId={actor.userId} />
+        <p className="mt-2 text-sm">
+          <Link href="/patient/insurance" className="text-brand-700 underline">
+            Check your insurance coverage
+          </Link>
+        </p>
       </Card>
     </>
   );

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { AccountStatusBadge, SecondFactorBadge } from "@/components/admin/badges";
 import { ConfirmDisclosure } from "@/components/admin/confirm-disclosure";
 import { DetailRow } from "@/components/admin/detail-row";
+import { CoverageStatus } from "@/components/insurance/coverage-status";
 import { LegalHoldCard } from "@/components/patient-rights/legal-hold-card";
 import { ActionForm } from "@/components/ui/action-form";
 import { Alert, Card } from "@/components/ui/form";
@@ -83,6 +84,11 @@ export default async function AdminAccountPage({
             <code className="text-xs break-all select-all">{account.id}</code>
           </DetailRow>
         </dl>
+        {account.role === "PATIENT" ? (
+          <div className="mt-3">
+            <CoverageStatus actor={actor} patientId={account.id} />
+          </div>
+        ) : null}
         <p className="mt-3 text-xs text-slate-500">Times in {describeTimeZone(timeZone)}.</p>
       </Card>
 

@@ -6,6 +6,7 @@ import { ChartHealthProfile } from "@/components/health-profile/chart-health-pro
 import { ChartPrescriptions } from "@/components/prescriptions/chart-prescriptions";
 import { ChartReadings } from "@/components/readings/chart-readings";
 import { Alert, Button } from "@/components/ui/form";
+import { CoverageStatus } from "@/components/insurance/coverage-status";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { formatTime } from "@/lib/domain/scheduling/format";
@@ -38,6 +39,7 @@ export default async function ChartPage({
         <div>
           <h1 className="text-2xl font-bold text-brand-900">{chart.fullName}</h1>
           <p className="text-sm text-slate-600">Patient chart</p>
+          <CoverageStatus actor={actor} patientId={patientId} />
         </div>
         {readOnly ? null : (
           <form action={openThreadAction}>

@@ -1,0 +1,117 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { ApiError, messageOf } from "@/components/http/api-client";
+import { Alert, Button, Checkbox, Field, Select } from "@/components/ui/form";
+import { insuranceDetailsSchema, type VerificationView } from "@/lib/domain/insurance/schemas";
+import { checkInsurance } from "./api";
+import { VerificationResult } from "./verification-result";
+
+type Errors = Partial<Record<string, string>>;
+
+/**
+ * The patient's insurance check. The details are validated here, encrypted in this browser to a
+ * one-time session key, and never put in a URL or kept in the page after the answer.
+ */
+export function InsuranceCheckForm({ payers }: { payers: readonly { id: string; name: string }[] }) {
+  const router = useRouter();
+  const [errors, setErrors] = useState<Errors>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [result, setResult] = useState<VerificationView | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    setFailure(null);
+    setResult(null);
+    const consent = data.get("patientConsent") === "on";
+    const parsed = insuranceDetailsSchema.safeParse(Object.fromEntries(data));
+    const fieldErrors: Errors = {};
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0])] ??= issue.message;
+    }
+    if (!consent)
+      fieldErrors.patientConsent = "Agree to your details being sent to your insurer for this check.";
+    setErrors(fieldErrors);
+    if (!parsed.success || !consent) return;
+    setPending(true);
+    try {
+      setResult(await checkInsurance(parsed.data));
+      router.refresh();
+    } catch (error) {
+      if (error instanceof ApiError && error.fields.length > 0) {
+        setErrors(Object.fromEntries(error.fields.map((field) => [field.field, field.message])));
+      }
+      setFailure(messageOf(error));
+      router.refresh();
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <form
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      className="space-y-4"
+      aria-label="Check my insurance"
+    >
+      <Select
+        label="Insurer"
+        name="payerId"
+        error={errors.payerId}
+        options={[
+          { value: "", label: "Choose your insurer" },
+          ...payers.map((p) => ({ value: p.id, label: p.name })),
+        ]}
+        defaultValue=""
+      />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field
+          label="Member id"
+          name="memberId"
+          autoComplete="off"
+          spellCheck={false}
+          error={errors.memberId}
+        />
+        <Field
+          label="Group number (optional)"
+          name="groupNumber"
+          autoComplete="off"
+          spellCheck={false}
+          error={errors.groupNumber}
+        />
+        <Field
+          label="Subscriber's first name"
+          name="subscriberFirstName"
+          autoComplete="off"
+          error={errors.subscriberFirstName}
+        />
+        <Field
+          label="Subscriber's last name"
+          name="subscriberLastName"
+          autoComplete="off"
+          error={errors.subscriberLastName}
+        />
+        <Field
+          label="Subscriber's date of birth"
+          name="subscriberDateOfBirth"
+          type="date"
+          error={errors.subscriberDateOfBirth}
+        />
+      </div>
+      <Checkbox
+        name="patientConsent"
+        error={errors.patientConsent}
+        label="I agree that Haven sends these details to my insurer, once, to check my coverage. They are encrypted in this browser and stored encrypted."
+      />
+      <Button type="submit" disabled={pending}>
+        {pending ? "Checking with your insurer…" : "Check my coverage"}
+      </Button>
+      {failure ? <Alert>{failure}</Alert> : null}
+      {result ? <VerificationResult check={result} live /> : null}
+    </form>
+  );
+}
