@@ -10,6 +10,7 @@ import { runAsSystem } from "@/lib/request-context";
 import { DEMO_EMAILS, DEMO_PASSWORD } from "./demo-accounts";
 import { seedDemoConsents } from "./seed-consents";
 import { seedDemoMessages } from "./seed-messages";
+import { seedDemoInsurance } from "./seed-insurance";
 import { seedDemoRights } from "./seed-rights";
 import { seedDemoSecurity } from "./seed-security";
 import { seedDemoDocuments } from "./seed-documents";
@@ -169,6 +170,7 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
     await seedDemoMessages(db);
     await seedDemoSecurity(db);
     await seedDemoRights(db);
+    await seedDemoInsurance(db);
     return DEMO_ACCOUNTS;
   });
 }

@@ -50,6 +50,17 @@ describe("demo seed", () => {
         payment.appointment.status === "CANCELLED" ? ["CHARGE", "FEE", "REFUND"] : ["CHARGE", "FEE"],
       );
     }
+
+    // Insurance: Maya's coverage active, Jonas's inactive (seeded twice: still one each).
+    const checks = await runAsSystem("test", () =>
+      db.insuranceVerification.findMany({
+        where: { patientId: { in: patientIds } },
+        select: { status: true, result: true },
+        orderBy: { status: "asc" },
+      }),
+    );
+    expect(checks.map((check) => check.status)).toEqual(["ACTIVE", "INACTIVE"]);
+    expect(JSON.parse(checks[0]!.result)).toMatchObject({ copay: { amountMinor: 2500, currency: "USD" } });
   });
 
   it("refuses to run in production", async () => {
