@@ -33,6 +33,12 @@ export const SANDBOX_FHIR_PAYER = { id: "SBX-FHIR", name: "Haven Sandbox Care (F
 
 type SandboxOutcome = EligibilityResult | "payer-error" | "timeout";
 
+const NOT_FOUND: EligibilityResult = {
+  status: "not_found",
+  reason:
+    "The insurer could not find this member. Check the member ID, name and date of birth against your insurance card.",
+};
+
 /** The documented test member ids and what the sandbox payers answer for each. */
 export const SANDBOX_MEMBERS: Readonly<Record<string, SandboxOutcome>> = {
   "SBX-ACTIVE-1001": {
@@ -45,14 +51,9 @@ export const SANDBOX_MEMBERS: Readonly<Record<string, SandboxOutcome>> = {
   },
   "SBX-ACTIVE-1002": { status: "active", planName: "Sandbox Basic HMO", coverageStart: "2026-01-01" },
   "SBX-INACTIVE-2002": { status: "inactive", planName: "Sandbox Silver EPO", coverageEnd: "2026-06-30" },
+  "SBX-NOTFOUND-3003": NOT_FOUND,
   "SBX-ERROR-4004": "payer-error",
   "SBX-TIMEOUT-5005": "timeout",
-};
-
-const NOT_FOUND: EligibilityResult = {
-  status: "not_found",
-  reason:
-    "The insurer could not find this member. Check the member ID, name and date of birth against your insurance card.",
 };
 
 /** What a sandbox payer decides for a subscriber (member ids compare without case). */

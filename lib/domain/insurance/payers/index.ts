@@ -35,6 +35,8 @@ export function sandboxTestMembers(): { memberId: string; answer: string }[] | n
           ? "the insurer never answers (times out)"
           : outcome.status === "active"
             ? `active${outcome.copay ? ", with a copay" : ""}`
-            : outcome.status,
+            : outcome.status === "inactive"
+              ? "inactive"
+              : "not found (so is any id not listed)",
   }));
 }
