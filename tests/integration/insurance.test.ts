@@ -13,6 +13,7 @@ import { withdrawConsent } from "@/lib/domain/consent/withdraw-consent";
 import { sealPayload } from "@/lib/domain/insurance/envelope";
 import { latestCoverageStatus, ownVerifications } from "@/lib/domain/insurance/queries";
 import type { VerificationSessionView, VerificationView } from "@/lib/domain/insurance/schemas";
+import { expireSessionsJob } from "@/lib/domain/insurance/jobs";
 import { destroyExpiredSessions } from "@/lib/domain/insurance/sessions";
 import { resetEnvCache } from "@/lib/env";
 import { stopQueue } from "@/lib/jobs/queue";
@@ -462,5 +463,58 @@ describe("session limits and expiry", () => {
       (row) => row.action === "insurance.session.destroyed",
     );
     expect(destroyed.map((row) => row.details?.reason)).toEqual(["expired"]);
+  });
+});
+
+describe("logs", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    vi.stubEnv("NODE_ENV", "test");
+    resetEnvCache();
+  });
+
+  it("at debug level, every path (answer, payer failure, timeout, bad payload, invalid details, expiry) logs no member detail", async () => {
+    vi.stubEnv("LOG_LEVEL", "debug");
+    vi.stubEnv("INSURANCE_PAYER_TIMEOUT_MS", "500");
+    resetEnvCache();
+    const written: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+        written.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+        return true;
+      });
+    }
+    const patient = await person("PATIENT");
+    const session = await openSession(patient.actor);
+    const details = { ...DETAILS, subscriberFirstName: "Wilhelmina", subscriberLastName: "Quackenbush" };
+    for (const memberId of ["SBX-ACTIVE-1001", "SBX-ERROR-4004", "SBX-TIMEOUT-5005"]) {
+      await verify(patient.actor, await sealedBody(session, { ...details, memberId }), session.sessionId);
+    }
+    const retimed = { ...(await sealedBody(session, details)), timestamp: Date.now() - 2_000 };
+    expect((await verify(patient.actor, retimed, session.sessionId)).status).toBe(400);
+    const other = await openSession(patient.actor);
+    const invalid = await sealedBody(other, { ...details, subscriberDateOfBirth: "1984-13-40" });
+    expect((await verify(patient.actor, invalid, other.sessionId)).status).toBe(422);
+    await sql(
+      "UPDATE insurance_sessions SET created_at = now() - interval '1 hour', expires_at = now() - interval '1 minute' WHERE patient_id = $1",
+      [patient.id],
+    );
+    await expireSessionsJob();
+
+    const log = written.join("");
+    expect(log).toContain("expired insurance sessions destroyed");
+    for (const secret of [
+      "SBX-ACTIVE-1001",
+      "SBX-ERROR-4004",
+      "SBX-TIMEOUT-5005",
+      "Wilhelmina",
+      "Quackenbush",
+      "1984-03-09",
+      "1984-13-40",
+      "GRP-77120",
+    ]) {
+      expect(log).not.toContain(secret);
+    }
   });
 });

@@ -26,6 +26,7 @@ import {
   PayerError,
 } from "@/lib/domain/insurance/payers/types";
 import { format270, parse270, readEligibilityControl } from "@/lib/domain/insurance/x12/eligibility-270";
+import { SUBSCRIBER_NOT_FOUND_REASONS } from "@/lib/domain/insurance/x12/aaa-reasons";
 import { type Eligibility271Outcome, format271, parse271 } from "@/lib/domain/insurance/x12/eligibility-271";
 
 export const SANDBOX_X12_PAYER = { id: "SBX-X12", name: "Haven Sandbox Health (X12)" } as const;
@@ -33,11 +34,7 @@ export const SANDBOX_FHIR_PAYER = { id: "SBX-FHIR", name: "Haven Sandbox Care (F
 
 type SandboxOutcome = EligibilityResult | "payer-error" | "timeout";
 
-const NOT_FOUND: EligibilityResult = {
-  status: "not_found",
-  reason:
-    "The insurer could not find this member. Check the member ID, name and date of birth against your insurance card.",
-};
+const NOT_FOUND: EligibilityResult = { status: "not_found", reason: SUBSCRIBER_NOT_FOUND_REASONS["75"] };
 
 /** The documented test member ids and what the sandbox payers answer for each. */
 export const SANDBOX_MEMBERS: Readonly<Record<string, SandboxOutcome>> = {

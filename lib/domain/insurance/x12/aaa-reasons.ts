@@ -4,11 +4,11 @@
 
 /** A subscriber the payer cannot match: a `not_found` result the patient can act on. */
 export const SUBSCRIBER_NOT_FOUND_REASONS = {
-  "58": "The payer could not match the date of birth. Check it and try again.",
-  "71": "The date of birth does not match the payer's records. Check it and try again.",
-  "72": "The payer does not recognise this member ID. Check it against your insurance card.",
-  "73": "The payer could not match the name. Use it exactly as it appears on your insurance card.",
-  "75": "The payer could not find this subscriber. Check the details against your insurance card.",
+  "58": "The insurer could not match the date of birth. Check it and try again.",
+  "71": "The date of birth does not match the insurer's records. Check it and try again.",
+  "72": "The insurer does not recognise this member ID. Check it against your insurance card.",
+  "73": "The insurer could not match the name. Use it exactly as it appears on your insurance card.",
+  "75": "The insurer could not find this member. Check the member ID, name and date of birth against your insurance card.",
 } as const;
 
 export type SubscriberNotFoundCode = keyof typeof SUBSCRIBER_NOT_FOUND_REASONS;
