@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useState, useSyncExternalStore } from "react";
 import { ApiError, messageOf } from "@/components/http/api-client";
 import { Alert, Button, Checkbox, Field, Select } from "@/components/ui/form";
 import { insuranceDetailsSchema, type VerificationView } from "@/lib/domain/insurance/schemas";
@@ -9,6 +9,8 @@ import { checkInsurance } from "./api";
 import { VerificationResult } from "./verification-result";
 
 type Errors = Partial<Record<string, string>>;
+
+const noSubscription = () => () => undefined;
 
 /**
  * The patient's insurance check. The details are validated here, encrypted in this browser to a
@@ -20,6 +22,12 @@ export function InsuranceCheckForm({ payers }: { payers: readonly { id: string; 
   const [failure, setFailure] = useState<string | null>(null);
   const [result, setResult] = useState<VerificationView | null>(null);
   const [pending, setPending] = useState(false);
+  // Before this script runs the details could only leave unencrypted: the button waits for it.
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -52,7 +60,9 @@ export function InsuranceCheckForm({ payers }: { payers: readonly { id: string; 
   }
 
   return (
+    // A POST, should anything submit it natively: a GET would put the member details in the URL.
     <form
+      method="post"
       onSubmit={(event) => void submit(event)}
       noValidate
       className="space-y-4"
@@ -107,7 +117,7 @@ export function InsuranceCheckForm({ payers }: { payers: readonly { id: string; 
         error={errors.patientConsent}
         label="I agree that Haven sends these details to my insurer, once, to check my coverage. They are encrypted in this browser and stored encrypted."
       />
-      <Button type="submit" disabled={pending}>
+      <Button type="submit" disabled={pending || !hydrated}>
         {pending ? "Checking with your insurer…" : "Check my coverage"}
       </Button>
       {failure ? <Alert>{failure}</Alert> : null}

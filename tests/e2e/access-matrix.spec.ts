@@ -30,6 +30,7 @@ const PAGES: Record<string, Permission> = {
   "/patient/devices": "health:manage-own",
   "/patient/emergency": "emergency:raise",
   "/patient/billing": "payments:own",
+  "/patient/insurance": "insurance:own",
   "/admin/payments": "payments:manage",
   "/admin/revenue": "payments:manage",
   "/admin/settings": "payments:manage",
