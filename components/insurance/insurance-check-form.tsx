@@ -1,14 +1,17 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState, useSyncExternalStore } from "react";
-import { ApiError, messageOf } from "@/components/http/api-client";
+import { type FormEvent, useRef, useState, useSyncExternalStore } from "react";
+import { ApiError } from "@/components/http/api-client";
 import { Alert, Button, Checkbox, Field, Select } from "@/components/ui/form";
 import { insuranceDetailsSchema, type VerificationView } from "@/lib/domain/insurance/schemas";
 import { checkInsurance } from "./api";
 import { VerificationResult } from "./verification-result";
 
 type Errors = Partial<Record<string, string>>;
+
+const SEALING_FAILED =
+  "This browser could not encrypt your details. Use an up-to-date browser over a secure (https) connection and try again.";
 
 const noSubscription = () => () => undefined;
 
@@ -29,9 +32,14 @@ export function InsuranceCheckForm({ payers }: { payers: readonly { id: string; 
     () => false,
   );
 
+  // A second Enter before the re-render must not start a second check.
+  const inFlight = useRef(false);
+
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    if (inFlight.current) return;
+    const form = event.currentTarget;
+    const data = new FormData(form);
     setFailure(null);
     setResult(null);
     const consent = data.get("patientConsent") === "on";
@@ -44,17 +52,23 @@ export function InsuranceCheckForm({ payers }: { payers: readonly { id: string; 
       fieldErrors.patientConsent = "Agree to your details being sent to your insurer for this check.";
     setErrors(fieldErrors);
     if (!parsed.success || !consent) return;
+    inFlight.current = true;
     setPending(true);
     try {
       setResult(await checkInsurance(parsed.data));
+      // The answer is shown; the details leave the page (a failure keeps them, to correct or retry).
+      form.reset();
       router.refresh();
     } catch (error) {
       if (error instanceof ApiError && error.fields.length > 0) {
         setErrors(Object.fromEntries(error.fields.map((field) => [field.field, field.message])));
+        setFailure("Check the fields marked above.");
+      } else {
+        setFailure(error instanceof ApiError ? error.message : SEALING_FAILED);
       }
-      setFailure(messageOf(error));
       router.refresh();
     } finally {
+      inFlight.current = false;
       setPending(false);
     }
   }

@@ -55,12 +55,17 @@ export async function startJobWorkers(): Promise<PgBoss> {
     logger.error("retention.sweep could not be scheduled (check RETENTION_SCHEDULE)", describeError(error));
     reportError(error, { job: "retention.sweep" });
   }
-  await boss.schedule(
-    "insurance.sessions.expire",
-    EXPIRE_SESSIONS_JOB.cron,
-    {},
-    EXPIRE_SESSIONS_JOB.options,
-  );
+  try {
+    await boss.schedule(
+      "insurance.sessions.expire",
+      EXPIRE_SESSIONS_JOB.cron,
+      {},
+      EXPIRE_SESSIONS_JOB.options,
+    );
+  } catch (error) {
+    logger.error("insurance.sessions.expire could not be scheduled", describeError(error));
+    reportError(error, { job: "insurance.sessions.expire" });
+  }
   logger.info("job workers started", { jobs: Object.keys(HANDLERS).length });
   return boss;
 }

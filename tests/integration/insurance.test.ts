@@ -201,6 +201,7 @@ describe("a check, end to end through the routes", () => {
     const actions = (await auditOf(patient.id)).map((row) => `${row.action}:${row.outcome}`);
     expect(actions).toEqual([
       "insurance.session.opened:SUCCESS",
+      "insurance.payer.asked:SUCCESS",
       "insurance.verified:SUCCESS",
       "insurance.session.destroyed:SUCCESS",
       "insurance.verify.refused:DENIED",
@@ -407,12 +408,12 @@ describe("who may call", () => {
     expect(await asActor(stranger.actor, () => latestCoverageStatus(stranger.actor, patient.id))).toBeNull();
     const another = await person("PATIENT");
     expect(await asActor(another.actor, () => latestCoverageStatus(another.actor, patient.id))).toBeNull();
-    // Reading the status decrypts nothing: no PHI read is audited for the doctor.
-    const reads = await sql(
-      "SELECT 1 FROM audit_log WHERE actor_id = $1 AND resource_type = 'InsuranceVerification'",
+    // Reading the status decrypts nothing (no PHI read), and the look itself is audited.
+    const reads = await sql<{ action: string }>(
+      "SELECT action FROM audit_log WHERE actor_id = $1 AND resource_type = 'InsuranceVerification' ORDER BY sequence",
       [treating.id],
     );
-    expect(reads).toHaveLength(0);
+    expect(reads.map((row) => row.action)).toEqual(["insurance.status.read"]);
   });
 });
 

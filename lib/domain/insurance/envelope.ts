@@ -10,28 +10,43 @@ export const ENVELOPE_VERSION = 1;
 const CURVE = { name: "ECDH", namedCurve: "P-256" } as const;
 const HKDF_INFO = "haven insurance verification v1";
 
+/**
+ * Base64url in its one canonical spelling: decoders ignore the unused low bits of the last
+ * character, so without this one payload could be re-spelled past the replay guard.
+ */
+const base64url = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/, { error: "must be base64url" })
+    .refine(isCanonicalBase64url, { error: "must be canonical base64url" });
+
+function isCanonicalBase64url(text: string): boolean {
+  try {
+    return toBase64url(fromBase64url(text)) === text;
+  } catch {
+    return false;
+  }
+}
+
 /** A P-256 public key as a JWK (what init-session hands the browser). */
 export const publicJwkSchema = z.object({
   kty: z.literal("EC"),
   crv: z.literal("P-256"),
-  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  y: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  x: base64url(43, 43),
+  y: base64url(43, 43),
 });
 export type PublicJwk = z.infer<typeof publicJwkSchema>;
-
-const base64url = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .regex(/^[A-Za-z0-9_-]+$/, { error: "must be base64url" });
 
 /** What the browser posts as `encryptedPayload`. */
 export const envelopeSchema = z.object({
   v: z.literal(ENVELOPE_VERSION, { error: "Unknown payload version." }),
   /** The browser's one-time public key (JWK). */
   epk: publicJwkSchema,
-  iv: base64url(16),
-  ct: base64url(8_192),
+  /** 12 bytes. */
+  iv: base64url(16, 16),
+  ct: base64url(22, 8_192),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
@@ -145,8 +160,18 @@ export async function openPayload(
   }
 }
 
-/** What identifies one payload for the replay guard (no content: digest of its random parts). */
+/**
+ * What identifies one payload for the replay guard: the digest of its decoded bytes (the
+ * ephemeral key, the IV and the ciphertext), so no re-spelling of the same payload differs.
+ */
 export async function envelopeDigest(envelope: Envelope): Promise<string> {
-  const material = encoder.encode(`${envelope.epk.x}.${envelope.epk.y}.${envelope.iv}.${envelope.ct}`);
+  const parts = [envelope.epk.x, envelope.epk.y, envelope.iv, envelope.ct].map(fromBase64url);
+  const material = new Uint8Array(parts.reduce((length, part) => length + 4 + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    new DataView(material.buffer).setUint32(offset, part.length);
+    material.set(part, offset + 4);
+    offset += 4 + part.length;
+  }
   return toBase64url(new Uint8Array(await subtle().digest("SHA-256", material)));
 }

@@ -3,7 +3,7 @@
 // is a plain column: no member detail is decrypted for them.
 import "server-only";
 import type { AuthenticatedActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db/client";
+import { getDb, recordAuditEvent } from "@/lib/db/client";
 import { chartAccessOf } from "@/lib/domain/clinical/access";
 import type { EligibilityResult, PayerFailureKind } from "./payers/types";
 import type { CoverageStatus, CoverageStatusView, InsuranceDetails, VerificationView } from "./schemas";
@@ -19,6 +19,11 @@ const PAYER_FAILURE_TEXT: Record<PayerFailureKind, string> = {
   rejected: "The insurer could not process the check. Check the details on your card.",
 };
 
+/** The last four characters of a member id, or fewer when the id is short (never the whole id). */
+function maskedEnding(memberId: string): string {
+  return memberId.slice(-Math.min(4, Math.floor(memberId.length / 2)));
+}
+
 export function toVerificationView(check: {
   referenceNumber: string;
   status: CoverageStatus;
@@ -31,7 +36,7 @@ export function toVerificationView(check: {
     referenceNumber: check.referenceNumber,
     status: check.status,
     payerName: check.request.payerName,
-    memberIdEnding: check.request.memberId.slice(-4),
+    memberIdEnding: maskedEnding(check.request.memberId),
     planName: result.status === "active" || result.status === "inactive" ? (result.planName ?? null) : null,
     coverageStart: result.status === "active" ? (result.coverageStart ?? null) : null,
     coverageEnd:
@@ -69,26 +74,45 @@ export async function ownVerifications(actor: AuthenticatedActor, take = 10): Pr
 }
 
 /**
- * The latest check's status, for the patient, a doctor with access to their chart, or an admin;
- * null when there is none or the actor may not know. Reads no PHI column.
+ * The latest conclusive check's status (an insurer that did not answer does not hide an earlier
+ * answer; with no answer at all, that failure), for the patient, a doctor with access to their
+ * chart, or an admin; null when there is none or the actor may not know. Reads no PHI column; a
+ * doctor's or an admin's look is audited.
  */
 export async function latestCoverageStatus(
   actor: AuthenticatedActor,
   patientId: string,
 ): Promise<CoverageStatusView | null> {
+  const own = actor.role === "PATIENT" && actor.userId === patientId;
   const allowed =
+    own ||
     actor.role === "ADMIN" ||
-    (actor.role === "PATIENT" && actor.userId === patientId) ||
     (actor.role === "DOCTOR" && (await chartAccessOf(actor, patientId)) !== null);
   if (!allowed) return null;
-  const latest = await getDb().insuranceVerification.findFirst({
-    where: { patientId },
-    orderBy: { createdAt: "desc" },
-    select: { status: true, referenceNumber: true, completedAt: true },
-  });
-  return latest
-    ? { status: latest.status, referenceNumber: latest.referenceNumber, checkedAt: latest.completedAt }
-    : null;
+  const select = { id: true, status: true, referenceNumber: true, completedAt: true } as const;
+  const db = getDb();
+  const latest =
+    (await db.insuranceVerification.findFirst({
+      where: { patientId, status: { not: "PAYER_ERROR" } },
+      orderBy: { createdAt: "desc" },
+      select,
+    })) ??
+    (await db.insuranceVerification.findFirst({
+      where: { patientId },
+      orderBy: { createdAt: "desc" },
+      select,
+    }));
+  if (!latest) return null;
+  if (!own) {
+    await recordAuditEvent({
+      action: "insurance.status.read",
+      resourceType: "InsuranceVerification",
+      resourceId: latest.id,
+      subjectId: patientId,
+      details: { status: latest.status },
+    });
+  }
+  return { status: latest.status, referenceNumber: latest.referenceNumber, checkedAt: latest.completedAt };
 }
 
 /** Every check of the patient in full (their member details too), for the export of all their data. */

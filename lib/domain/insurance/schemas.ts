@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { envelopeSchema } from "./envelope";
 
-const NAME = /^[\p{L}][\p{L}\p{M} .'-]*$/u;
+// Latin letters (accents included): payers hold names that way, and X12 carries nothing else.
+const NAME = /^\p{Script=Latin}[\p{Script=Latin}\p{M} .'-]*$/u;
 
 function isPastDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
@@ -33,13 +34,17 @@ export const insuranceDetailsSchema = z.object({
     .trim()
     .min(1, { error: "Enter the subscriber's first name." })
     .max(35, { error: "At most 35 characters." })
-    .regex(NAME, { error: "Use letters, spaces, apostrophes and hyphens." }),
+    .regex(NAME, {
+      error: "Enter the name as printed on your card (Latin letters, spaces, apostrophes, hyphens).",
+    }),
   subscriberLastName: z
     .string()
     .trim()
     .min(1, { error: "Enter the subscriber's last name." })
     .max(60, { error: "At most 60 characters." })
-    .regex(NAME, { error: "Use letters, spaces, apostrophes and hyphens." }),
+    .regex(NAME, {
+      error: "Enter the name as printed on your card (Latin letters, spaces, apostrophes, hyphens).",
+    }),
   subscriberDateOfBirth: z.iso
     .date({ error: "Enter the subscriber's date of birth." })
     .refine(isPastDate, { error: "The date of birth must be in the past." }),

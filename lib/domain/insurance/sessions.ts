@@ -3,6 +3,7 @@
 // session row (encrypted under the patient's data key, itself wrapped by the key ring), so it is
 // never stored or logged in the clear and dies with the patient's key on erasure.
 import "server-only";
+import { createHash } from "node:crypto";
 import type { AuthenticatedActor } from "@/lib/auth/current";
 import { getDb, recordAuditEvent, transaction, transactionClient } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
@@ -34,9 +35,16 @@ export async function openVerificationSession(
   await consumeRateLimit("insuranceSession", clientAddressKey ?? `user:${actor.userId}`);
   const pair = await generateSessionKeyPair();
   return transaction(async () => {
-    // Two tabs opening sessions at once must not both pass the count: one waits for the other.
-    await transactionClient()
-      .$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`insurance-session:${clientAddressKey ?? actor.userId}`}, 0))`;
+    // Two tabs (or two networks) opening sessions at once must not both pass a count: each waits
+    // for the other on the patient's lock and the address's, always taken in that order. The
+    // address is hashed first, so it is not a statement parameter in the clear.
+    for (const key of [
+      `patient:${actor.userId}`,
+      ...(clientAddressKey ? [`address:${clientAddressKey}`] : []),
+    ]) {
+      const lock = createHash("sha256").update(`insurance-session:${key}`).digest("hex");
+      await transactionClient().$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lock}, 0))`;
+    }
     const now = new Date();
     const db = getDb();
     const live = await Promise.all([

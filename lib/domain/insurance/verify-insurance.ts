@@ -5,8 +5,8 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { AuthenticatedActor } from "@/lib/auth/current";
-import { requireConsent } from "@/lib/domain/consent/require-consent";
-import { getDb, recordAuditEvent, transaction } from "@/lib/db/client";
+import { confirmConsentHeld, requireConsent } from "@/lib/domain/consent/require-consent";
+import { getDb, recordAuditEvent, transaction, transactionClient } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { AppError, validationError } from "@/lib/http/errors";
 import { describeError, logger } from "@/lib/logger";
@@ -60,35 +60,40 @@ async function claimPayload(
   request: VerifyRequest,
 ): Promise<{ privateKey: JsonWebKey } | { refused: Refusal }> {
   const digest = await envelopeDigest(request.encryptedPayload);
+  // The session must outlive the payer's answer, so that the expiry job cannot take it meanwhile.
+  const liveUntil = new Date(Date.now() + getEnv().INSURANCE_PAYER_TIMEOUT_MS + 5_000);
   return transaction(async () => {
     const db = getDb();
-    const session = await db.insuranceSession.findFirst({
-      where: { id: request.sessionId, patientId: actor.userId, expiresAt: { gt: new Date() } },
-      select: { id: true, verificationCount: true },
-    });
-    if (!session) {
-      await refuse(actor, request.sessionId, "session-ended");
-      return { refused: "session-ended" as const };
-    }
-    const { count } = await db.insurancePayloadSeen.createMany({
-      data: [{ sessionId: session.id, digest }],
-      skipDuplicates: true,
-    });
-    if (count === 0) {
-      await refuse(actor, session.id, "replayed");
-      return { refused: "replayed" as const };
-    }
-    // Counted under the row's lock: two concurrent payloads cannot both take the last check.
+    // Claiming a check locks the session row: a cleanup from another tab waits for this transaction,
+    // and two concurrent payloads cannot both take the last check.
     const claimed = await db.insuranceSession.updateMany({
-      where: { id: session.id, verificationCount: { lt: CHECKS_PER_SESSION } },
+      where: {
+        id: request.sessionId,
+        patientId: actor.userId,
+        expiresAt: { gt: liveUntil },
+        verificationCount: { lt: CHECKS_PER_SESSION },
+      },
       data: { verificationCount: { increment: 1 } },
     });
     if (claimed.count === 0) {
-      await refuse(actor, session.id, "session-used-up");
-      return { refused: "session-used-up" as const };
+      const usedUp =
+        (await db.insuranceSession.count({
+          where: { id: request.sessionId, patientId: actor.userId, expiresAt: { gt: liveUntil } },
+        })) > 0;
+      const reason = usedUp ? ("session-used-up" as const) : ("session-ended" as const);
+      await refuse(actor, request.sessionId, reason);
+      return { refused: reason };
+    }
+    const { count } = await db.insurancePayloadSeen.createMany({
+      data: [{ sessionId: request.sessionId, digest }],
+      skipDuplicates: true,
+    });
+    if (count === 0) {
+      await refuse(actor, request.sessionId, "replayed");
+      return { refused: "replayed" as const };
     }
     const keys = await db.insuranceSession.findUniqueOrThrow({
-      where: { id: session.id },
+      where: { id: request.sessionId },
       select: { privateKey: true },
     });
     return { privateKey: JSON.parse(keys.privateKey) as JsonWebKey };
@@ -207,6 +212,14 @@ export async function verifyInsurance(
     },
     serviceDate: new Date().toISOString().slice(0, 10),
   };
+  // The disclosure to the payer is on record before it happens, whatever becomes of the answer.
+  await recordAuditEvent({
+    action: "insurance.payer.asked",
+    resourceType: "InsuranceSession",
+    resourceId: request.sessionId,
+    subjectId: actor.userId,
+    details: { referenceNumber },
+  });
   const answer = await askPayer(eligibilityRequest);
   const stored: StoredResult =
     answer instanceof PayerError ? { status: "payer_error", kind: answer.kind } : answer;
@@ -220,10 +233,15 @@ export async function verifyInsurance(
           : "PAYER_ERROR";
 
   const saved = await transaction(async () => {
+    // A consent withdrawn, or an erasure carried out, while the payer answered: nothing is stored.
+    await confirmConsentHeld(actor.userId, "PRIVACY");
+    const [session] = await transactionClient().$queryRaw<{ id: string }[]>`
+      SELECT id::text FROM insurance_sessions WHERE id = ${request.sessionId}::uuid FOR KEY SHARE`;
     const row = await getDb().insuranceVerification.create({
       data: {
         patientId: actor.userId,
-        sessionId: request.sessionId,
+        // The session may have been cleaned up meanwhile (another tab): the check stands alone.
+        sessionId: session?.id ?? null,
         referenceNumber,
         status,
         consentGiven: request.patientConsent,

@@ -26,6 +26,7 @@ import {
   PayerError,
 } from "@/lib/domain/insurance/payers/types";
 import { format270, parse270, readEligibilityControl } from "@/lib/domain/insurance/x12/eligibility-270";
+import { X12ValueError } from "@/lib/domain/insurance/x12/segments";
 import { SUBSCRIBER_NOT_FOUND_REASONS } from "@/lib/domain/insurance/x12/aaa-reasons";
 import { type Eligibility271Outcome, format271, parse271 } from "@/lib/domain/insurance/x12/eligibility-271";
 
@@ -111,17 +112,27 @@ function answerFhir(body: string): string {
   return JSON.stringify(response);
 }
 
+/** The 270, or a refusal naming the element X12 cannot carry (never its value). */
+function inquiryFor(request: EligibilityRequest): string {
+  try {
+    return format270(request, {
+      interchangeControlNumber: nextControlNumber(),
+      senderId: "HAVEN",
+      receiverId: SANDBOX_X12_PAYER.id,
+      now: new Date(),
+    });
+  } catch (error) {
+    if (error instanceof X12ValueError) throw new PayerError("rejected", error.message);
+    throw error;
+  }
+}
+
 async function checkWithX12(request: EligibilityRequest, signal: AbortSignal): Promise<EligibilityResult> {
-  const inquiry = format270(request, {
-    interchangeControlNumber: nextControlNumber(),
-    senderId: "HAVEN",
-    receiverId: SANDBOX_X12_PAYER.id,
-    now: new Date(),
-  });
+  const inquiry = inquiryFor(request);
   await payerLatency(signal, sandboxOutcome(request.subscriber.memberId) === "timeout" ? Infinity : 150);
   const { traceNumber, result } = parse271(answer270(inquiry));
   if (traceNumber !== request.traceNumber) {
-    throw new PayerError("rejected", "The insurer answered another request.");
+    throw new PayerError("unavailable", "The insurer answered another request.");
   }
   return result;
 }
@@ -131,7 +142,7 @@ async function checkWithFhir(request: EligibilityRequest, signal: AbortSignal): 
   await payerLatency(signal, sandboxOutcome(request.subscriber.memberId) === "timeout" ? Infinity : 150);
   const { traceNumber, result } = fromCoverageEligibilityResponse(JSON.parse(answerFhir(body)));
   if (traceNumber !== request.traceNumber) {
-    throw new PayerError("rejected", "The insurer answered another request.");
+    throw new PayerError("unavailable", "The insurer answered another request.");
   }
   return result;
 }

@@ -62,3 +62,27 @@ describe("insurance payload envelope", () => {
     ).toBe(false);
   });
 });
+
+describe("the replay guard's digest", () => {
+  it("refuses re-spellings of the same bytes (unused low bits of the last character) instead of giving them a new digest", async () => {
+    const pair = await generateSessionKeyPair();
+    const envelope = await sealPayload(pair.publicJwk, SESSION, 1, DETAILS);
+    const last = envelope.ct.at(-1)!;
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // A character with the same high bits spells the same bytes when the last group is partial.
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1]!;
+    const respelled = { ...envelope, ct: `${envelope.ct.slice(0, -1)}${sibling}` };
+    if (envelope.ct.length % 4 !== 0) {
+      expect(envelopeSchema.safeParse(respelled).success).toBe(false);
+    }
+    expect(envelopeSchema.safeParse(envelope).success).toBe(true);
+    const respelledKey = {
+      ...envelope,
+      epk: {
+        ...envelope.epk,
+        x: `${envelope.epk.x.slice(0, -1)}${alphabet[alphabet.indexOf(envelope.epk.x.at(-1)!) ^ 1]!}`,
+      },
+    };
+    expect(envelopeSchema.safeParse(respelledKey).success).toBe(false);
+  });
+});

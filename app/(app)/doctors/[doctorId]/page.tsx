@@ -7,6 +7,7 @@ import { SlotForm } from "@/components/scheduling/slot-form";
 import { Card } from "@/components/ui/form";
 import { requireActor, runAs } from "@/lib/auth/current";
 import { accountTimeZone } from "@/lib/domain/accounts/service";
+import { offeredPayers } from "@/lib/domain/insurance/payers";
 import { describeTimeZone, formatDateTime, formatFee, groupByDay } from "@/lib/domain/scheduling/format";
 import { appointmentFor, doctorCard, freeSlotsAhead } from "@/lib/domain/scheduling/queries";
 import { type SearchParams, singleParam } from "@/lib/http/search-params";
@@ -67,7 +68,7 @@ export default async function DoctorBookingPage({
           </p>
         ) : null}
       </Card>
-      {moving ? null : (
+      {moving || offeredPayers().length === 0 ? null : (
         <Card title="Insurance">
           <CoverageStatus actor={actor} patientId={actor.userId} />
           <details className="mt-3">
