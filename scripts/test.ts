@@ -118,6 +118,8 @@ try {
       DOCUMENTS_DIR: path.join(ARTIFACTS, "documents"),
       // No provider keys offline: the production server takes payments through the TEST MODE checkout.
       PAYMENTS_TEST_MODE: "true",
+      // Insurance checks are off in production by default; the sandbox insurers answer offline.
+      INSURANCE_PAYER_ADAPTER: "sandbox",
       ...clamdEnv,
     };
     // The seed reads its configuration from process.env; Vitest must not inherit the e2e's.
