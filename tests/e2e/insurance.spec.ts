@@ -45,8 +45,8 @@ const insuranceCalls = (requests: readonly Request[]) =>
 /** Fills the check form (the one on the page, or the booking page's) and sends it. */
 async function checkCoverage(page: Page, insurer: string, memberId: string): Promise<void> {
   const form = page.getByRole("form", { name: "Check my insurance" });
-  await form.getByLabel("Insurer").selectOption({ label: insurer });
-  await form.getByLabel("Member id").fill(memberId);
+  await form.getByLabel("Insurer", { exact: true }).selectOption({ label: insurer });
+  await form.getByLabel("Member id", { exact: true }).fill(memberId);
   await form.getByLabel("Subscriber's first name").fill(FIRST_NAME);
   await form.getByLabel("Subscriber's last name").fill(LAST_NAME);
   await form.getByLabel("Subscriber's date of birth").fill(DATE_OF_BIRTH);
@@ -86,8 +86,10 @@ test("a patient's empty form is refused field by field; an active plan is checke
   // Empty: every missing field says what it needs, next to the field, and nothing leaves the browser.
   await page.getByRole("button", { name: "Check my coverage" }).click();
   const form = page.getByRole("form", { name: "Check my insurance" });
-  await expect(form.getByLabel("Insurer")).toHaveAccessibleDescription("Choose your insurer.");
-  await expect(form.getByLabel("Member id")).toHaveAccessibleDescription(
+  await expect(form.getByLabel("Insurer", { exact: true })).toHaveAccessibleDescription(
+    "Choose your insurer.",
+  );
+  await expect(form.getByLabel("Member id", { exact: true })).toHaveAccessibleDescription(
     "Enter the member id from your insurance card.",
   );
   await expect(form.getByLabel("Subscriber's first name")).toHaveAccessibleDescription(
@@ -102,7 +104,7 @@ test("a patient's empty form is refused field by field; an active plan is checke
   await expect(
     form.getByText("Agree to your details being sent to your insurer for this check."),
   ).toBeVisible();
-  await expect(form.getByLabel("Member id")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Member id", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(form.getByRole("status")).toHaveCount(0);
   await expectAccessiblePage(page);
   expect(insuranceCalls(requests), "an invalid form sends nothing").toEqual([]);
@@ -232,7 +234,7 @@ test("on the booking page the patient sees the latest status, checks again from 
   const status = page.getByTestId("coverage-status");
   await expect(status).toContainText("Insurance: Member not found, checked");
   const disclosure = page.locator("details").filter({ hasText: "Check your insurance before you book" });
-  await expect(disclosure.getByLabel("Member id")).toBeHidden();
+  await expect(disclosure.getByLabel("Member id", { exact: true })).toBeHidden();
   await expectAccessiblePage(page);
 
   await disclosure.getByText("Check your insurance before you book").click();
