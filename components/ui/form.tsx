@@ -153,10 +153,15 @@ export function Checkbox({
           className="mt-1"
           defaultChecked={defaultChecked}
           aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
         />
         <span>{label}</span>
       </label>
-      {error ? <p className="mt-1 text-sm text-red-700">{error}</p> : null}
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }
