@@ -60,7 +60,14 @@ export interface RequestOptions {
 
 export async function request<T>(
   url: string,
-  { method = "GET", json, background = false, tooLarge, headers = {}, keepalive = false }: RequestOptions = {},
+  {
+    method = "GET",
+    json,
+    background = false,
+    tooLarge,
+    headers = {},
+    keepalive = false,
+  }: RequestOptions = {},
 ): Promise<T> {
   let response: Response;
   try {
