@@ -19,7 +19,14 @@ const noSubscription = () => () => undefined;
  * The patient's insurance check. The details are validated here, encrypted in this browser to a
  * one-time session key, and never put in a URL or kept in the page after the answer.
  */
-export function InsuranceCheckForm({ payers }: { payers: readonly { id: string; name: string }[] }) {
+export function InsuranceCheckForm({
+  payers,
+  timeZone,
+}: {
+  payers: readonly { id: string; name: string }[];
+  /** The patient's zone, for when the answer came. */
+  timeZone: string;
+}) {
   const router = useRouter();
   const [errors, setErrors] = useState<Errors>({});
   const [failure, setFailure] = useState<string | null>(null);
@@ -135,7 +142,7 @@ export function InsuranceCheckForm({ payers }: { payers: readonly { id: string; 
         {pending ? "Checking with your insurer…" : "Check my coverage"}
       </Button>
       {failure ? <Alert>{failure}</Alert> : null}
-      {result ? <VerificationResult check={result} live /> : null}
+      {result ? <VerificationResult check={result} timeZone={timeZone} live /> : null}
     </form>
   );
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { Card } from "@/components/ui/form";
 import { type AuthenticatedActor, runAs } from "@/lib/auth/current";
 import { offeredPayers, sandboxTestMembers } from "@/lib/domain/insurance/payers";
+import { accountTimeZone } from "@/lib/domain/accounts/service";
 import { ownVerifications } from "@/lib/domain/insurance/queries";
 import { InsuranceCheckForm } from "./insurance-check-form";
 import { VerificationResult } from "./verification-result";
@@ -26,7 +27,9 @@ export async function InsuranceSection({
       </Card>
     );
   }
-  const checks = history > 0 ? await runAs(actor, () => ownVerifications(actor, history)) : [];
+  const [checks, timeZone] = await runAs(actor, () =>
+    Promise.all([history > 0 ? ownVerifications(actor, history) : [], accountTimeZone(actor)]),
+  );
   const testMembers = sandboxTestMembers();
   return (
     <>
@@ -50,7 +53,7 @@ export async function InsuranceSection({
             </ul>
           </details>
         ) : null}
-        <InsuranceCheckForm payers={payers} />
+        <InsuranceCheckForm payers={payers} timeZone={timeZone} />
       </Card>
       {history > 0 ? (
         <Card title="Your recent checks">
@@ -60,7 +63,7 @@ export async function InsuranceSection({
             <ul className="space-y-3" aria-label="Recent insurance checks">
               {checks.map((check) => (
                 <li key={check.referenceNumber}>
-                  <VerificationResult check={check} />
+                  <VerificationResult check={check} timeZone={timeZone} />
                 </li>
               ))}
             </ul>

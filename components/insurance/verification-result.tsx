@@ -1,4 +1,5 @@
 import { formatMoney } from "@/lib/domain/payments/money";
+import { formatDateTime } from "@/lib/domain/scheduling/format";
 import { COVERAGE_STATUS_LABEL, type VerificationView } from "@/lib/domain/insurance/schemas";
 
 const TONE = {
@@ -19,7 +20,16 @@ export function formatCalendarDate(value: string): string {
 }
 
 /** One check as the patient sees it: status, plan, cost share, and the reference to quote. */
-export function VerificationResult({ check, live = false }: { check: VerificationView; live?: boolean }) {
+export function VerificationResult({
+  check,
+  timeZone,
+  live = false,
+}: {
+  check: VerificationView;
+  /** The viewer's zone, for when the check was made. */
+  timeZone: string;
+  live?: boolean;
+}) {
   return (
     <div
       className={`rounded-md border px-4 py-3 text-sm ${TONE[check.status]}`}
@@ -52,13 +62,7 @@ export function VerificationResult({ check, live = false }: { check: Verificatio
       ) : null}
       {check.message ? <p>{check.message}</p> : null}
       <p className="mt-1 text-xs">
-        Reference {check.referenceNumber} · checked{" "}
-        {new Intl.DateTimeFormat("en-GB", {
-          dateStyle: "medium",
-          timeStyle: "short",
-          timeZone: "UTC",
-        }).format(new Date(check.checkedAt))}{" "}
-        UTC
+        Reference {check.referenceNumber} · checked {formatDateTime(new Date(check.checkedAt), timeZone)}
       </p>
     </div>
   );

@@ -3,6 +3,7 @@ import { sessionIdHeaderSchema, verifyRequestSchema } from "@/lib/domain/insuran
 import { verifyInsurance } from "@/lib/domain/insurance/verify-insurance";
 import { parseJson } from "@/lib/http/body";
 import { AppError } from "@/lib/http/errors";
+import { namedResource } from "@/lib/http/params";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -14,10 +15,10 @@ export const dynamic = "force-dynamic";
  */
 export const POST = route(async (request) => {
   const header = sessionIdHeaderSchema.safeParse(request.headers.get("x-session-id"));
-  const actor = await requireApiActorForResource("insurance:own", {
-    type: "InsuranceSession",
-    id: header.success ? header.data : "(not an id)",
-  });
+  const actor = await requireApiActorForResource(
+    "insurance:own",
+    namedResource("InsuranceSession", request.headers.get("x-session-id") ?? ""),
+  );
   if (!header.success) throw new AppError("BAD_REQUEST", "Send the session id in the X-Session-ID header.");
   const body = await parseJson(request, verifyRequestSchema);
   const result = await runAs(actor, () => verifyInsurance(actor, header.data, body));
