@@ -19,6 +19,11 @@ export interface SecretSpec {
   problem(value: string): string | null;
   /** The raw key material, to refuse one key serving two purposes. */
   material(value: string): Buffer[];
+  /**
+   * Only production requires it; elsewhere a missing value disables the one feature that needs it
+   * (the backup key: `npm run backup` says so), and `npm run dev` still generates it.
+   */
+  requiredInProductionOnly?: boolean;
 }
 
 function checked(check: () => string | null): string | null {
@@ -75,7 +80,36 @@ export const SECRET_SPECS: readonly SecretSpec[] = [
     "AUDIT_CHECKPOINT_KEY",
     "Ed25519 seed that signs audit checkpoints kept outside the database; base64, 32 bytes",
   ),
+  {
+    // Its own key, never a field key: whoever holds the servers' field keys cannot open a stolen
+    // backup, and a leaked backup key does not open the live database (lib/domain/backups).
+    name: "BACKUP_ENCRYPTION_KEY",
+    purpose:
+      "AES-256 key that encrypts and authenticates backups (npm run backup); 32 bytes, base64 or hex; keep a copy off the servers",
+    howToGenerate: "openssl rand -base64 32",
+    generate: generateKeyMaterial,
+    problem: (value) =>
+      checked(() => {
+        const weakness = keyMaterialWeakness(decodeBackupKey(value));
+        return weakness ? `key ${weakness}` : null;
+      }),
+    material: (value) => {
+      try {
+        return [decodeBackupKey(value)];
+      } catch {
+        return [];
+      }
+    },
+    requiredInProductionOnly: true,
+  },
 ];
+
+/** The backup key: 32 bytes as 64 hex digits (`openssl rand -hex 32`) or base64. */
+export function decodeBackupKey(value: string): Buffer {
+  const trimmed = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, "hex");
+  return decodeKey(trimmed, "the key (32 bytes: base64, or 64 hex digits)");
+}
 
 /** A 32-byte key given as base64, generated with `openssl rand -base64 32`. */
 function keySecret(name: string, purpose: string): SecretSpec {
@@ -156,6 +190,18 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// connection string"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  /**
+   * The longest one statement may run (PostgreSQL's statement_timeout, set on every connection of
+   * the app's pool); the client also gives up on a reply that long overdue (a stalled network), so
+   * a slow or unreachable database ends a request with a 503 instead of holding it. 0 turns the
+   * bound off, outside production only.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds, e.g. 15000" })
+    .int()
+    .min(0)
+    .max(600_000, { error: "must be at most 600000 (10 minutes); a request must not wait that long" })
+    .default(15_000),
   APP_URL: z
     .url({ error: "must be the public URL of the app, e.g. https://haven.example-clinic.org" })
     .default("http://localhost:3000"),
@@ -426,10 +472,33 @@ const envSchema = z.object({
   PHI_BLIND_INDEX_KEY: z.string().optional(),
   AUDIT_MAC_KEY: z.string().optional(),
   AUDIT_CHECKPOINT_KEY: z.string().optional(),
+  BACKUP_ENCRYPTION_KEY: z.string().optional(),
+  /**
+   * Backups (npm run backup, lib/domain/backups): where they go, how many are kept, when the job
+   * runs (cron, UTC; "off" disables it) and when the weekly restore drill runs.
+   */
+  BACKUP_STORAGE: z.enum(["local"], { error: 'must be "local" (a directory: BACKUP_DIR)' }).default("local"),
+  BACKUP_DIR: z.string().min(1).default(".data/backups"),
+  BACKUP_KEEP_DAILY: z.coerce.number().int().min(1).max(366).default(7),
+  BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
+  BACKUP_KEEP_MONTHLY: z.coerce.number().int().min(0).max(1_200).default(12),
+  BACKUP_SCHEDULE: z
+    .string()
+    .refine((value) => value === "off" || value.trim().split(/\s+/).length === 5, {
+      error: 'must be a five-field cron expression (e.g. "30 2 * * *") or "off"',
+    })
+    .default("30 2 * * *"),
+  BACKUP_DRILL_SCHEDULE: z
+    .string()
+    .refine((value) => value === "off" || value.trim().split(/\s+/).length === 5, {
+      error: 'must be a five-field cron expression (e.g. "30 4 * * 0") or "off"',
+    })
+    .default("30 4 * * 0"),
 });
 
 type SecretName =
   "AUTH_SECRET" | "PHI_ENCRYPTION_KEYS" | "PHI_BLIND_INDEX_KEY" | "AUDIT_MAC_KEY" | "AUDIT_CHECKPOINT_KEY";
+// BACKUP_ENCRYPTION_KEY stays optional in the type: only production requires it.
 export type Env = Omit<
   z.infer<typeof envSchema>,
   SecretName | "AUDIT_CHECKPOINT_DIR" | "ERASURE_LEDGER_DIR"
@@ -460,6 +529,7 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
 
   for (const spec of SECRET_SPECS) {
     const value = raw[spec.name];
+    if (!value && spec.requiredInProductionOnly && !isProduction) continue;
     if (!value) {
       problems.push(
         isProduction
@@ -486,6 +556,11 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
   if (isProduction && !raw.ERASURE_LEDGER_DIR) {
     problems.push(
       "ERASURE_LEDGER_DIR is missing: production records erasures in a directory outside the database and its backups (e.g. /var/lib/haven/erasure-ledger), so a restored backup cannot bring erased data back",
+    );
+  }
+  if (isProduction && result.success && result.data.DATABASE_STATEMENT_TIMEOUT_MS === 0) {
+    problems.push(
+      "DATABASE_STATEMENT_TIMEOUT_MS is 0 (no bound): production bounds every statement so a slow database ends requests with a 503 instead of holding them; leave it unset (15000) or give a positive number of milliseconds",
     );
   }
   if (isProduction && !raw.SMTP_URL) {

@@ -12,6 +12,7 @@ const base = {
   PHI_BLIND_INDEX_KEY: KEY,
   AUDIT_MAC_KEY: randomBytes(32).toString("base64"),
   AUDIT_CHECKPOINT_KEY: randomBytes(32).toString("base64"),
+  BACKUP_ENCRYPTION_KEY: randomBytes(32).toString("hex"),
   AUDIT_CHECKPOINT_DIR: "/var/lib/haven/audit-checkpoints",
   ERASURE_LEDGER_DIR: "/var/lib/haven/erasure-ledger",
   SMTP_URL: "smtp://mail.internal:587",
@@ -116,6 +117,22 @@ describe("parseEnv", () => {
     expect(problemsOf({ ...production, PHI_BLIND_INDEX_KEY: patterned.toString("base64") })).toMatch(
       /PHI_BLIND_INDEX_KEY key repeats a pattern/,
     );
+  });
+
+  it("requires a separate backup key in production only", () => {
+    expect(problemsOf({ ...base, BACKUP_ENCRYPTION_KEY: undefined, NODE_ENV: "production" })).toMatch(
+      /BACKUP_ENCRYPTION_KEY is missing/,
+    );
+    expect(() => parseEnv({ ...base, BACKUP_ENCRYPTION_KEY: undefined })).not.toThrow();
+    expect(problemsOf({ ...base, BACKUP_ENCRYPTION_KEY: "0".repeat(64) })).toMatch(
+      /BACKUP_ENCRYPTION_KEY key/,
+    );
+    expect(problemsOf({ ...base, BACKUP_ENCRYPTION_KEY: OTHER_KEY })).toMatch(
+      /BACKUP_ENCRYPTION_KEY uses the same key as PHI_ENCRYPTION_KEYS/,
+    );
+    expect(
+      problemsOf({ ...base, BACKUP_ENCRYPTION_KEY: Buffer.from(KEY, "base64").toString("hex") }),
+    ).toMatch(/BACKUP_ENCRYPTION_KEY uses the same key as PHI_BLIND_INDEX_KEY/);
   });
 
   it("refuses one key serving two purposes", () => {
