@@ -80,7 +80,9 @@ describe("the upload body", () => {
       { patientId: "3f1c2a4e-0000-4000-8000-000000000001" },
       { field: "file", name: "scan.pdf", type: "application/pdf", bytes: pdf },
     );
-    const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+    const form = await new Response(new Uint8Array(body), {
+      headers: { "content-type": contentType },
+    }).formData();
     expect(form.get("patientId")).toBe("3f1c2a4e-0000-4000-8000-000000000001");
     const file = form.get("file");
     expect(file).toBeInstanceOf(File);
