@@ -19,6 +19,8 @@ export interface RoundRobinProxyOptions {
   pin?: (request: http.IncomingMessage) => number | undefined;
   /** The scheme the client used, as X-Forwarded-Proto (default "http"). */
   forwardedProto?: "http" | "https";
+  /** Called for each request (and upgrade) once its upstream is chosen, e.g. to log who served what. */
+  onForward?: (forwarded: { method: string; url: string; upstream: number }) => void;
   /** Sockets kept open per upstream (default 256): the benchmark drives many connections. */
   maxSocketsPerUpstream?: number;
 }
@@ -90,12 +92,16 @@ export async function startRoundRobinProxy(options: RoundRobinProxyOptions): Pro
       if (!Number.isInteger(pinned) || pinned < 0 || pinned >= upstreams.length) {
         throw new Error(`pin chose upstream ${pinned}, but there are ${upstreams.length}`);
       }
-      counts[pinned]! += 1;
-      return pinned;
+      return chosen(request, pinned);
     }
     const index = next;
     next = (next + 1) % upstreams.length;
+    return chosen(request, index);
+  }
+
+  function chosen(request: http.IncomingMessage, index: number): number {
     counts[index]! += 1;
+    options.onForward?.({ method: request.method ?? "GET", url: request.url ?? "/", upstream: index });
     return index;
   }
 

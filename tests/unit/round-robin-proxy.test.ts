@@ -51,6 +51,7 @@ async function startUpstream(name: string) {
 let a: Awaited<ReturnType<typeof startUpstream>>;
 let b: Awaited<ReturnType<typeof startUpstream>>;
 let proxy: RoundRobinProxy;
+const forwarded: { method: string; url: string; upstream: number }[] = [];
 
 beforeAll(async () => {
   a = await startUpstream("a");
@@ -58,6 +59,7 @@ beforeAll(async () => {
   proxy = await startRoundRobinProxy({
     upstreams: [a.url, b.url],
     pin: (request) => (request.headers["x-pin"] === "b" ? 1 : undefined),
+    onForward: (entry) => forwarded.push(entry),
   });
 });
 
@@ -103,6 +105,7 @@ describe("round-robin proxy", () => {
     proxy.resetCounts();
     for (let i = 0; i < 3; i += 1) await fetch(`${proxy.url}/pinned`, { headers: { "x-pin": "b" } });
     expect(proxy.counts).toEqual([0, 3]);
+    expect(forwarded.slice(-3)).toEqual(Array(3).fill({ method: "GET", url: "/pinned", upstream: 1 }));
   });
 
   it("delivers a streamed response's first event before the response ends", async () => {
