@@ -17,17 +17,31 @@
 //       its page function per filter (scripts/lib/bench-audit-viewer.ts)
 //   (h) the ceiling (a) again on a server started with SENTRY_DSN set (pointed
 //       at a local sink), to show what initialising Sentry costs a route
+//   (i) sending a message: a patient posts to their doctor's thread through the
+//       JSON route the chat page calls (encrypt, audit, realtime outbox)
+//   (j) uploading a 200 KB PDF through POST /api/documents, scanned by a real
+//       clamd (scripts/lib/clamd-server.ts), encrypted and stored
+//   (k) downloading such a document (GET /api/documents/:id: decrypt, audit)
+//   (l) a clinic day's mixed workload (scripts/lib/bench-workload.ts: 80 % reads,
+//       15 % writes, 5 % bookings and uploads) at 50 and at 200 connections
+//   (m) the same mixed workload through the round-robin proxy
+//       (scripts/lib/round-robin-proxy.ts) to one instance, then to two
+//       instances on the same PostgreSQL: how throughput grows
+// (i) to (m) also report the server's memory (peak RSS) and requests that got no answer.
 // It reports throughput and p50/p95/p99 per scenario, the ratios b/a and b/c,
 // the audit sealing lag while (b) ran, `audit:verify` right after, and then the
 // data-layer micro-benchmark; a table on screen and JSON in bench-results/.
 //   --reuse-build    use an existing .next-bench instead of building
 //   BENCH_SECONDS    seconds per scenario (default 10), BENCH_CONNECTIONS (50)
 //   BENCH_SERVER_NODE_ARGS   Node options for the server only (a CPU profile)
-//   BENCH_ONLY       comma-separated scenario keys to run (default all: a,b,c,d,e,f,g,h)
+//   BENCH_ONLY       comma-separated scenario keys to run (default all: a,b,c,d,e,f,g,h,i,j,k,l,m)
+//   BENCH_MIXED_CONNECTIONS  the mixed workload's steps (default 50,200);
+//   BENCH_SCALE_CONNECTIONS  the two-instance run's connections (default 200)
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import { createServer } from "node:http";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import autocannon, { type Request as LoadRequest } from "autocannon";
 import { verifyAuditTrail } from "@/lib/audit/verify";
@@ -36,12 +50,25 @@ import { hashPassword } from "@/lib/auth/password";
 import { createSession } from "@/lib/auth/sessions";
 import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { createBaseClient, disconnectDb, getDb } from "@/lib/db/client";
+import { CONSENT_KINDS, currentGrantOf } from "@/lib/domain/consent/documents";
 import { SECRET_SPECS, getEnv, resetEnvCache } from "@/lib/env";
 import { runAsSystem } from "@/lib/request-context";
 import { runAuditViewerBench } from "./lib/bench-audit-viewer";
+import {
+  UPLOAD_BYTES,
+  documentsByPatient,
+  ensureDocuments,
+  resetRateLimits,
+  sampleRss,
+  seedCare,
+  uploadBody,
+} from "./lib/bench-clinic";
+import { CLINIC_DAY_MIX, type ClinicOperation, operationPicker, sharesInPercent } from "./lib/bench-workload";
+import { type ClamdServer, startClamd } from "./lib/clamd-server";
 import { runDataLayerBench } from "./lib/bench-data-layer";
 import { findFreePort } from "./lib/free-port";
 import { type PostgresServer, startPostgres } from "./lib/postgres-server";
+import { type RoundRobinProxy, startRoundRobinProxy } from "./lib/round-robin-proxy";
 import { applyMigrations } from "./lib/schema-engine";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -51,7 +78,12 @@ const USERS = Number(process.env.BENCH_USERS ?? 500);
 const DIST_DIR = ".next-bench";
 const SIGN_IN_EMAIL = "bench.signin@bench.test";
 const SIGN_IN_PASSWORD = "bench-sign-in-phrase-2026";
-const WANTED = new Set((process.env.BENCH_ONLY ?? "a,b,c,d,e,f,g,h").split(",").map((key) => key.trim()));
+const WANTED = new Set(
+  (process.env.BENCH_ONLY ?? "a,b,c,d,e,f,g,h,i,j,k,l,m").split(",").map((key) => key.trim()),
+);
+const MIXED_CONNECTIONS = (process.env.BENCH_MIXED_CONNECTIONS ?? "50,200").split(",").map(Number);
+const SCALE_CONNECTIONS = Number(process.env.BENCH_SCALE_CONNECTIONS ?? 200);
+const CLINIC_KEYS = ["i", "j", "k", "l", "m"];
 const BOOKING_DOCTORS = 5;
 const SLOTS_PER_DOCTOR = 40;
 
@@ -64,6 +96,29 @@ interface Scenario {
   p99Ms: number;
   requests: number;
   unexpected: number;
+  connections?: number;
+  /** Requests that got no answer at all (timeout, reset). */
+  noAnswer?: number;
+  /** Peak resident memory of each server process group while it ran (MiB). */
+  rssPeakMb?: number[];
+  /** Per operation, for a mixed workload. */
+  operations?: Record<string, { requests: number; p50Ms: number; p95Ms: number; unexpected: number }>;
+}
+
+interface LoadRequestSpec {
+  method: "GET" | "POST";
+  path: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  /** The operation's name in a mixed workload, for its own latencies and expected statuses. */
+  op?: string;
+}
+
+interface LoadOptions {
+  /** Runs even when the key is not in BENCH_ONLY (a step of a scenario that is). */
+  force?: boolean;
+  /** Process groups whose memory is sampled while the scenario runs. */
+  rssGroups?: number[];
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -94,16 +149,12 @@ async function load(
   key: string,
   name: string,
   base: string,
-  request: (i: number) => {
-    method: "GET" | "POST";
-    path: string;
-    headers: Record<string, string>;
-    body?: string;
-  },
-  expected: (status: number) => boolean,
+  request: (i: number) => LoadRequestSpec,
+  expected: (status: number, op?: string) => boolean,
   connections = CONNECTIONS,
+  extra: LoadOptions = {},
 ): Promise<Scenario | null> {
-  if (!WANTED.has(key)) return null;
+  if (!WANTED.has(key) && !extra.force) return null;
   const options = (duration: number) => {
     let i = 0;
     return {
@@ -112,23 +163,39 @@ async function load(
       duration,
       requests: [
         {
-          setupRequest: (req: LoadRequest): LoadRequest => ({ ...req, ...request(i++) }),
+          // autocannon keeps one context per connection and sends one request at a time on it, so
+          // the operation noted here is still the connection's when its response arrives.
+          setupRequest: (req: LoadRequest, context: object): LoadRequest => {
+            const { op, ...spec } = request(i++);
+            (context as { op?: string }).op = op;
+            return { ...req, ...spec };
+          },
         },
       ],
     };
   };
   await autocannon(options(2));
   const latencies: number[] = [];
+  const byOperation = new Map<string, { latencies: number[]; unexpected: number }>();
   let unexpected = 0;
   let requestErrors = 0;
   let firstError: string | undefined;
+  const sampler = extra.rssGroups ? sampleRss(extra.rssGroups) : null;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options(SECONDS), (error, done) =>
       error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(done),
     );
-    instance.on("response", (_client, status, _bytes, responseTime) => {
+    instance.on("response", (client, status, _bytes, responseTime) => {
       latencies.push(responseTime);
-      if (!expected(status)) unexpected += 1;
+      const op = (client as { requestIterator?: { context?: { op?: string } } }).requestIterator?.context?.op;
+      const good = expected(status, op);
+      if (!good) unexpected += 1;
+      if (op) {
+        const entry = byOperation.get(op) ?? { latencies: [], unexpected: 0 };
+        entry.latencies.push(responseTime);
+        if (!good) entry.unexpected += 1;
+        byOperation.set(op, entry);
+      }
     });
     // A request that never got an answer (timeout, reset) is not a latency; say why, once.
     instance.on("reqError", (error: Error) => {
@@ -136,10 +203,27 @@ async function load(
       firstError ??= error.message;
     });
   });
+  const memory = await sampler?.stop();
   if (requestErrors > 0) {
     console.warn(`[bench] (${key}) ${requestErrors} requests got no answer; the first: ${firstError}`);
   }
   latencies.sort((a, b) => a - b);
+  const operations = byOperation.size
+    ? Object.fromEntries(
+        [...byOperation].map(([op, entry]) => {
+          entry.latencies.sort((a, b) => a - b);
+          return [
+            op,
+            {
+              requests: entry.latencies.length,
+              p50Ms: Math.round(percentile(entry.latencies, 0.5)),
+              p95Ms: Math.round(percentile(entry.latencies, 0.95)),
+              unexpected: entry.unexpected,
+            },
+          ];
+        }),
+      )
+    : undefined;
   return {
     key,
     name,
@@ -149,6 +233,10 @@ async function load(
     p99Ms: Math.round(percentile(latencies, 0.99)),
     requests: latencies.length,
     unexpected,
+    connections,
+    noAnswer: requestErrors,
+    ...(memory ? { rssPeakMb: memory.peakMb } : {}),
+    ...(operations ? { operations } : {}),
   };
 }
 
@@ -192,10 +280,11 @@ async function bookingForms(base: string, doctorIds: string[], cookie: string) {
   return forms;
 }
 
-async function seed(): Promise<{ cookies: string[]; doctorIds: string[] }> {
+async function seed(): Promise<{ cookies: string[]; doctorIds: string[]; patientIds: string[] }> {
   const db = getDb();
   const cookies: string[] = [];
   const doctorIds: string[] = [];
+  const patientIds: string[] = [];
   await runAsSystem("bench", async () => {
     for (let i = 0; i < BOOKING_DOCTORS; i += 1) {
       const doctor = await db.user.create({
@@ -227,9 +316,12 @@ async function seed(): Promise<{ cookies: string[]; doctorIds: string[] }> {
               allergies: "Penicillin",
             },
           },
+          // Agreed to everything, as a patient who uses the clinic does (messages and uploads need it).
+          consents: { create: CONSENT_KINDS.map((kind) => currentGrantOf(kind)) },
         },
         select: { id: true },
       });
+      patientIds.push(user.id);
       const session = await createSession(user.id, { ip: null, userAgent: "haven-bench" });
       const cookie = await encodeSessionCookie({ sessionId: session.id, userId: user.id, role: "PATIENT" });
       cookies.push(`${cookie.name}=${cookie.value}`);
@@ -245,7 +337,7 @@ async function seed(): Promise<{ cookies: string[]; doctorIds: string[] }> {
       select: { id: true },
     });
   });
-  return { cookies, doctorIds };
+  return { cookies, doctorIds, patientIds };
 }
 
 /** A stand-in for Sentry's ingest endpoint on loopback: accepts every envelope and counts them. */
@@ -267,19 +359,164 @@ async function startSentrySink(): Promise<{ dsn: string; received(): number; clo
   };
 }
 
-function stopServer(): void {
-  if (!server?.pid) return;
+function stopGroup(child: ChildProcess | undefined): void {
+  if (!child?.pid) return;
   try {
-    process.kill(-server.pid, "SIGINT");
+    process.kill(-child.pid, "SIGINT");
   } catch {
     // already gone
   }
+}
+
+function stopServer(): void {
+  stopGroup(server);
   server = undefined;
+}
+
+/** Another `next start` of the benchmark build (the two-instance run), in its own process group. */
+function startInstance(port: number, appUrl: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [path.resolve("node_modules/next/dist/bin/next"), "start", "--port", String(port)],
+    {
+      env: { ...process.env, ...env, NODE_ENV: "production", APP_URL: appUrl },
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
+    },
+  );
+  instances.push(child);
+  return child;
+}
+
+/** What each clinic operation answers when it did its work. */
+function clinicExpected(status: number, op?: string): boolean {
+  switch (op as ClinicOperation | undefined) {
+    case "message-send":
+    case "document-upload":
+      return status === 201;
+    // 303: booked, on to the visit page; 200: the form again with the next free times (taken meanwhile).
+    case "booking":
+      return status === 303 || status === 200;
+    default:
+      return status === 200;
+  }
+}
+
+interface ClinicContext {
+  cookies: string[];
+  patientIds: string[];
+  threadIds: string[];
+  /** Each patient's document to download, by patient id. */
+  documents: Map<string, string>;
+  /** Booking forms of free times, as a patient's browser posts them. */
+  forms: { path: string; body: string; contentType: string }[];
+  doctorIds: string[];
+}
+
+const MESSAGE_TEXT = "My readings this morning were 128/82 and 131/85. Is that fine?";
+
+/** The request of each clinic operation for the i-th request, as the browser sends it to `base`. */
+function clinicRequests(
+  base: string,
+  clinic: ClinicContext,
+): Record<ClinicOperation, (i: number) => LoadRequestSpec> {
+  // Request i is patient p's (the same patient's cookie, thread and document).
+  const patient = (i: number) => i % clinic.cookies.length;
+  const cookieOf = (i: number) => clinic.cookies[patient(i)]!;
+  let booking = 0;
+  return {
+    "visit-list": (i) => ({
+      method: "GET",
+      path: "/patient",
+      headers: { cookie: cookieOf(i) },
+      op: "visit-list",
+    }),
+    chart: (i) => ({
+      method: "GET",
+      path: "/api/me/health-profile",
+      headers: { cookie: cookieOf(i) },
+      op: "chart",
+    }),
+    thread: (i) => ({
+      method: "GET",
+      path: `/api/messages/threads/${clinic.threadIds[patient(i)]}`,
+      headers: { cookie: cookieOf(i) },
+      op: "thread",
+    }),
+    unread: (i) => ({
+      method: "GET",
+      path: "/api/messages/unread",
+      headers: { cookie: cookieOf(i) },
+      op: "unread",
+    }),
+    slots: (i) => ({
+      method: "GET",
+      path: `/doctors/${clinic.doctorIds[i % clinic.doctorIds.length]}`,
+      headers: { cookie: cookieOf(i) },
+      op: "slots",
+    }),
+    "document-download": (i) => ({
+      method: "GET",
+      path: `/api/documents/${clinic.documents.get(clinic.patientIds[patient(i)]!)}`,
+      headers: { cookie: cookieOf(i) },
+      op: "document-download",
+    }),
+    "message-send": (i) => ({
+      method: "POST",
+      path: `/api/messages/threads/${clinic.threadIds[patient(i)]}/messages`,
+      headers: { cookie: cookieOf(i), "content-type": "application/json", origin: base },
+      // A new id per request: the route treats a repeated id as a retry of the same message.
+      body: JSON.stringify({ id: randomUUID(), body: MESSAGE_TEXT }),
+      op: "message-send",
+    }),
+    "document-upload": (i) => {
+      const { body, contentType } = uploadBody(clinic.patientIds[patient(i)]!);
+      return {
+        method: "POST",
+        path: "/api/documents",
+        headers: {
+          cookie: cookieOf(i),
+          "content-type": contentType,
+          origin: base,
+          accept: "application/json",
+        },
+        body,
+        op: "document-upload",
+      };
+    },
+    booking: (i) => {
+      // Each free time once, in turn: a clinic's bookings rarely collide (scenario f measures contention).
+      const form = clinic.forms[booking++ % clinic.forms.length]!;
+      return {
+        method: "POST",
+        path: form.path,
+        headers: { cookie: cookieOf(i), "content-type": form.contentType, origin: base },
+        body: form.body,
+        op: "booking",
+      };
+    },
+  };
+}
+
+function printClinicRow(s: Scenario): void {
+  const rss = s.rssPeakMb?.length ? s.rssPeakMb.map((mb) => `${mb}`).join("+") + " MiB" : "";
+  console.log(
+    `(${s.key})  ${s.name.padEnd(46)} ${String(s.connections ?? "").padStart(4)} ${String(s.requestsPerSecond).padStart(7)} ${`${s.p50Ms}ms`.padStart(7)} ${`${s.p95Ms}ms`.padStart(7)} ${`${s.p99Ms}ms`.padStart(7)}  ${`${s.unexpected}/${s.requests}`.padStart(11)} ${String(s.noAnswer ?? 0).padStart(9)}  ${rss}`,
+  );
+  for (const [op, figures] of Object.entries(s.operations ?? {})) {
+    if (Object.keys(s.operations ?? {}).length < 2) break;
+    console.log(
+      `       ${op.padEnd(44)}      ${String(Math.round(figures.requests / SECONDS)).padStart(7)} ${`${figures.p50Ms}ms`.padStart(7)} ${`${figures.p95Ms}ms`.padStart(7)} ${"".padStart(7)}  ${`${figures.unexpected}/${figures.requests}`.padStart(11)}`,
+    );
+  }
 }
 
 const writable = process.env as Record<string, string | undefined>;
 let postgres: PostgresServer | undefined;
 let server: ChildProcess | undefined;
+const instances: ChildProcess[] = [];
+let clamd: ClamdServer | undefined;
+let proxy: RoundRobinProxy | undefined;
 try {
   postgres = await startPostgres({ database: "haven_bench" });
   await applyMigrations(postgres.url);
@@ -292,13 +529,33 @@ try {
     LOG_LEVEL: "warn",
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: DIST_DIR,
+    DOCUMENTS_DIR: mkdtempSync(path.join(tmpdir(), "haven-bench-documents-")),
   };
   // Production settings here too, so the session cookies minted below carry the production name.
   Object.assign(writable, serverEnv, { NODE_ENV: "production" });
   resetEnvCache();
   console.log(`[bench] PostgreSQL ready; seeding ${USERS} signed-in patients…`);
-  const { cookies, doctorIds } = await seed();
+  const { cookies, doctorIds, patientIds } = await seed();
+  const clinicWanted = CLINIC_KEYS.some((key) => WANTED.has(key));
+  let threadIds: string[] = [];
+  if (clinicWanted) {
+    console.log("[bench] Seeding a past visit, a thread and two messages per patient…");
+    threadIds = await seedCare(getDb(), patientIds, doctorIds);
+  }
   await disconnectDb();
+  let scanned = false;
+  if (["j", "k", "l", "m"].some((key) => WANTED.has(key))) {
+    // Uploads are scanned by a real clamd, as in production (one EICAR signature: no database download here).
+    try {
+      clamd = await startClamd();
+      Object.assign(serverEnv, { CLAMAV_HOST: clamd.host, CLAMAV_PORT: String(clamd.port) });
+      scanned = true;
+    } catch (error) {
+      console.warn(
+        `[bench] no clamd (${error instanceof Error ? error.message : String(error)}): uploads are measured unscanned`,
+      );
+    }
+  }
 
   if (!process.argv.includes("--reuse-build") || !existsSync(DIST_DIR)) {
     console.log("[bench] Building the benchmark build (next build into .next-bench)…");
@@ -510,6 +767,145 @@ try {
       ? `audit:verify right after: OK, ${verification.sealed} seals`
       : `audit:verify right after: BROKEN\n  ${verification.problems.join("\n  ")}`,
   );
+
+  // (i)–(m): the clinic's scenarios, after the checks above so that they count only (a)–(f).
+  const clinicScenarios: Scenario[] = [];
+  let scaling: { oneInstance: number; twoInstances: number; ratio: number; split: number[] } | null = null;
+  if (clinicWanted) {
+    const groups = () => [server!.pid!];
+    const clinic: ClinicContext = {
+      cookies,
+      patientIds,
+      threadIds,
+      documents: new Map(),
+      forms: [],
+      doctorIds,
+    };
+    const requests = clinicRequests(base, clinic);
+    const clinicRun = async (
+      key: string,
+      name: string,
+      at: string,
+      request: (i: number) => LoadRequestSpec,
+      connections: number,
+      rssGroups: number[],
+    ) => {
+      await resetRateLimits(plain);
+      const scenario = await load(key, name, at, request, clinicExpected, connections, {
+        force: true,
+        rssGroups,
+      });
+      if (scenario) {
+        clinicScenarios.push(scenario);
+        printClinicRow(scenario);
+      }
+      return scenario;
+    };
+    console.log(
+      `\nClinic scenarios (uploads ${UPLOAD_BYTES / 1024} KB PDFs, ${scanned ? "scanned by clamd" : "NOT scanned: no clamd"})\n`,
+    );
+    console.log(
+      `     ${"scenario".padEnd(46)} ${"conn".padStart(4)} ${"req/s".padStart(7)} ${"p50".padStart(7)} ${"p95".padStart(7)} ${"p99".padStart(7)}  ${"unexpected".padStart(11)} ${"no answer".padStart(9)}  server RSS (peak)`,
+    );
+    if (WANTED.has("i")) {
+      await clinicRun(
+        "i",
+        "message send (patient → doctor, JSON route)",
+        base,
+        requests["message-send"],
+        CONNECTIONS,
+        groups(),
+      );
+    }
+    if (WANTED.has("j")) {
+      await clinicRun(
+        "j",
+        "document upload (200 KB PDF, scan, encrypt)",
+        base,
+        requests["document-upload"],
+        CONNECTIONS,
+        groups(),
+      );
+    }
+    const mixedWanted = WANTED.has("l") || WANTED.has("m");
+    if (WANTED.has("k") || mixedWanted) {
+      clinic.documents = await ensureDocuments(plain, base, patientIds, (index) => cookies[index]!);
+    }
+    if (WANTED.has("k")) {
+      await clinicRun(
+        "k",
+        "document download (decrypt, audit)",
+        base,
+        requests["document-download"],
+        CONNECTIONS,
+        groups(),
+      );
+    }
+    const pick = operationPicker(CLINIC_DAY_MIX);
+    const mixed = (all: Record<ClinicOperation, (i: number) => LoadRequestSpec>) => (i: number) =>
+      all[pick(i)](i);
+    if (WANTED.has("l")) {
+      for (const connections of MIXED_CONNECTIONS) {
+        clinic.forms = await bookingForms(base, doctorIds, cookie(0));
+        await clinicRun("l", `mixed clinic day, 1 instance`, base, mixed(requests), connections, groups());
+      }
+    }
+    if (WANTED.has("m")) {
+      // The same build behind the round-robin proxy: first one instance, then two, on one PostgreSQL.
+      // The proxy runs in this process, next to the load generator; both share the two cores with the servers.
+      stopServer();
+      const frontPort = await findFreePort();
+      const front = `http://127.0.0.1:${frontPort}`;
+      const frontRequests = clinicRequests(front, clinic);
+      const upstreams: string[] = [];
+      const results: Scenario[] = [];
+      for (const count of [1, 2]) {
+        const instancePort = await findFreePort();
+        startInstance(instancePort, front, serverEnv);
+        upstreams.push(`http://127.0.0.1:${instancePort}`);
+        await waitFor(`${upstreams.at(-1)}/api/health`);
+        proxy = await startRoundRobinProxy({ upstreams, port: frontPort });
+        clinic.forms = await bookingForms(front, doctorIds, cookie(0));
+        proxy.resetCounts();
+        const scenario = await clinicRun(
+          "m",
+          `mixed via proxy, ${count} instance${count > 1 ? "s" : ""}`,
+          front,
+          mixed(frontRequests),
+          SCALE_CONNECTIONS,
+          instances.map((child) => child.pid!),
+        );
+        console.log(
+          `       requests per instance: ${proxy.counts.join(" / ")}; proxy 502s: ${proxy.failures}`,
+        );
+        await proxy.stop();
+        proxy = undefined;
+        if (scenario) results.push(scenario);
+      }
+      const [one, two] = results;
+      if (one && two) {
+        scaling = {
+          oneInstance: one.requestsPerSecond,
+          twoInstances: two.requestsPerSecond,
+          ratio: Number((two.requestsPerSecond / one.requestsPerSecond).toFixed(2)),
+          split: two.rssPeakMb ?? [],
+        };
+        console.log(
+          `two instances / one: ×${scaling.ratio} (${one.requestsPerSecond} → ${two.requestsPerSecond} req/s at ${SCALE_CONNECTIONS} connections; load generator, proxy, both servers and PostgreSQL share ${os.cpus().length} cores)`,
+        );
+      }
+      for (const child of instances.splice(0)) stopGroup(child);
+    }
+    for (const s of clinicScenarios.filter(
+      (x) => x.unexpected > x.requests * 0.01 || (x.noAnswer ?? 0) > 0,
+    )) {
+      console.log(
+        `WARNING: (${s.key}) ${s.name}: ${s.unexpected} unexpected answers, ${s.noAnswer ?? 0} without an answer`,
+      );
+    }
+    const documentsNow = await documentsByPatient(plain);
+    console.log(`documents downloadable after the run: ${documentsNow.size} patients have one`);
+  }
   await plain.$disconnect();
 
   // The server's sealer would seal the micro-benchmark's rows (written with other keys) as forged: stop it first.
@@ -577,6 +973,16 @@ try {
         dataLayer,
         auditViewer,
         sentry,
+        clinic: clinicWanted
+          ? {
+              mix: sharesInPercent(CLINIC_DAY_MIX),
+              uploadBytes: UPLOAD_BYTES,
+              uploadsScanned: scanned,
+              scenarios: clinicScenarios,
+              scaling,
+              cores: os.cpus().length,
+            }
+          : null,
       },
       null,
       2,
@@ -585,5 +991,8 @@ try {
   console.log(`\n[bench] results written to ${file}`);
 } finally {
   stopServer();
+  for (const child of instances) stopGroup(child);
+  await proxy?.stop();
+  clamd?.stop();
   postgres?.stop();
 }
