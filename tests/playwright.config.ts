@@ -10,15 +10,17 @@ const baseURL = `http://localhost:${port}`;
 const noProxyPort = Number(process.env.E2E_NO_PROXY_PORT ?? 3101);
 const NO_PROXY_BASE_URL = `http://localhost:${noProxyPort}`;
 const root = path.resolve(import.meta.dirname, "..");
+// scripts/test.ts gives each shard its own folder for results (tests/.artifacts/shard-N).
+const artifacts = process.env.E2E_ARTIFACTS_DIR ?? path.join(root, "tests/.artifacts");
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: path.join(root, "tests/.artifacts/e2e-results"),
+  outputDir: path.join(artifacts, "e2e-results"),
   fullyParallel: false,
   workers: 1,
   retries: 0,
   timeout: 30_000,
-  reporter: [["list"], ["json", { outputFile: path.join(root, "tests/.artifacts/playwright.json") }]],
+  reporter: [["list"], ["json", { outputFile: path.join(artifacts, "playwright.json") }]],
   use: {
     baseURL,
     trace: "off",

@@ -97,6 +97,9 @@ describe("S3-compatible store against a fake S3 server", () => {
       response.end(request.method === "GET" ? objects.get(name) : undefined);
     });
   });
+  // No idle timeout: under load (CI runs two Node.js versions' tests beside a build), a pause
+  // between requests outlived the 5 s default and fetch reused the socket as it closed (ECONNRESET).
+  server.keepAliveTimeout = 0;
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
