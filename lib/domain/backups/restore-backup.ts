@@ -13,7 +13,6 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import pg from "pg";
-import type { AuditKeys } from "@/lib/audit/keys";
 import { sealPendingAuditRows } from "@/lib/audit/sealer";
 import { verifyAuditTrail } from "@/lib/audit/verify";
 import { createBaseClient, createDb } from "@/lib/db/client";
@@ -306,7 +305,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     const verifyChain = async (stage: string) => {
       // Rows written just before the backup (or by the ledger) are sealed as the sealer would.
       await sealPendingAuditRows(base, options.crypto.audit);
-      const result = await verifyAuditTrail(base, options.crypto.audit as AuditKeys, {
+      const result = await verifyAuditTrail(base, options.crypto.audit, {
         checkpoints: { directory: checkpointDir },
         sealBoundMs: options.sealBoundMs,
       });
