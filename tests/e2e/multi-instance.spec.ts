@@ -4,7 +4,8 @@
 // instances, books a visit on the other instance than the one that checked the
 // password, and then the patient and a doctor exchange messages whose event streams
 // are held by instance A while every send goes through instance B: each message
-// appears without a reload (LISTEN/NOTIFY fan-out between instances).
+// appears without a reload (LISTEN/NOTIFY fan-out between instances). Signing out on
+// one instance ends the session on the other at once (sessions live in PostgreSQL).
 import { type ChildProcess, spawn } from "node:child_process";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
@@ -17,6 +18,7 @@ import {
   expectAccessiblePage,
   payInTestMode,
   resetDoctorMfa,
+  signOut,
   signUpConfirmedPatient,
   sql,
   test,
@@ -293,4 +295,33 @@ test("event streams held by instance A, sends through instance B: messages arriv
   doctorProblems();
   await patient.context().close();
   await doctor.context().close();
+});
+
+test("signing out through instance B ends the session on instance A at its next request", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const page = await throughProxy(browser);
+  await enterPassword(page, patientEmail, PASSWORD);
+  await page.waitForURL("**/patient");
+
+  // Another browser holding the same session cookie, every request on A: signed in there.
+  const copy = await browser.newContext({ baseURL: proxy.url });
+  await copy.addCookies(await page.context().cookies());
+  await pinTo(copy, A);
+  const onA = await copy.newPage();
+  await onA.goto("/patient");
+  expect(new URL(onA.url()).pathname).toBe("/patient");
+  await expectAccessiblePage(onA);
+
+  // Signed out through B: A holds no copy of the session to keep using.
+  await pinTo(page.context(), B);
+  const mark = forwarded.length;
+  await signOut(page);
+  expect(since(mark).some((entry) => entry.method === "POST" && entry.upstream === B)).toBe(true);
+  await onA.goto("/patient");
+  await onA.waitForURL(/\/sign-in/);
+  await expectAccessiblePage(onA);
+  await copy.close();
+  await page.context().close();
 });
