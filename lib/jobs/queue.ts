@@ -13,6 +13,8 @@ export const JOB_NAMES = [
   "appointment.reminder",
   "appointment.mark-no-show",
   "appointment.notify",
+  "backup.drill",
+  "backup.run",
   "document.scan",
   "emergency.notify",
   "insurance.sessions.expire",
@@ -28,6 +30,9 @@ const QUEUE_OPTIONS: Partial<Record<JobName, { policy: PgBoss.QueuePolicy }>> = 
   "retention.sweep": { policy: "short" },
   // A minute's tick while the previous one still waits adds nothing.
   "insurance.sessions.expire": { policy: "short" },
+  // A backup or drill still waiting makes the next tick's one redundant.
+  "backup.run": { policy: "short" },
+  "backup.drill": { policy: "short" },
 };
 
 const globalForQueue = globalThis as unknown as { havenQueue?: Promise<PgBoss> };

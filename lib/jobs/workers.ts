@@ -3,6 +3,7 @@
 // in production. pg-boss gives each job to exactly one worker across instances.
 import "server-only";
 import type PgBoss from "pg-boss";
+import { BACKUP_JOB_OPTIONS, DRILL_JOB_OPTIONS, runBackupJob, runDrillJob } from "@/lib/domain/backups/jobs";
 import { scanPendingDocument } from "@/lib/domain/documents/scan-document";
 import { deliverEmergencyNotice } from "@/lib/domain/emergency/notifications";
 import { EXPIRE_SESSIONS_JOB, expireSessionsJob } from "@/lib/domain/insurance/jobs";
@@ -23,6 +24,8 @@ const HANDLERS: Record<JobName, Handler> = {
   "appointment.reminder": remind,
   "appointment.mark-no-show": markNoShow,
   "appointment.notify": deliverNotice,
+  "backup.drill": runDrillJob,
+  "backup.run": runBackupJob,
   "document.scan": scanPendingDocument,
   "emergency.notify": deliverEmergencyNotice,
   "insurance.sessions.expire": expireSessionsJob,
@@ -65,6 +68,23 @@ export async function startJobWorkers(): Promise<PgBoss> {
   } catch (error) {
     logger.error("insurance.sessions.expire could not be scheduled", describeError(error));
     reportError(error, { job: "insurance.sessions.expire" });
+  }
+  // Backups (BACKUP_SCHEDULE) and the weekly restore drill (BACKUP_DRILL_SCHEDULE); "off" removes them.
+  const env = getEnv();
+  for (const [name, cron, options] of [
+    ["backup.run", env.BACKUP_SCHEDULE, BACKUP_JOB_OPTIONS],
+    ["backup.drill", env.BACKUP_DRILL_SCHEDULE, DRILL_JOB_OPTIONS],
+  ] as const) {
+    try {
+      if (cron === "off") await boss.unschedule(name);
+      else await boss.schedule(name, cron, {}, options);
+    } catch (error) {
+      logger.error(
+        `${name} could not be scheduled (check BACKUP_SCHEDULE and BACKUP_DRILL_SCHEDULE)`,
+        describeError(error),
+      );
+      reportError(error, { job: name });
+    }
   }
   logger.info("job workers started", { jobs: Object.keys(HANDLERS).length });
   return boss;
