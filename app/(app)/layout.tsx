@@ -38,6 +38,7 @@ const EXTRA_LINKS = {
     { href: "/admin/access-reviews", label: "Access reviews" },
     { href: "/admin/requests", label: "Data requests" },
     { href: "/admin/retention", label: "Retention" },
+    { href: "/admin/backups", label: "Backups" },
     { href: "/admin/bookings", label: "Bookings" },
     { href: "/admin/payments", label: "Payments" },
     { href: "/admin/revenue", label: "Revenue" },

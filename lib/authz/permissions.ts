@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   "audit:review": ["ADMIN"],
   /** Security alerts, incidents and the break-glass review queue. */
   "security:manage": ["ADMIN"],
+  /** Backups and restore drills (/admin/backups): which backups exist, whether the last drill passed. */
+  "backups:manage": ["ADMIN"],
   /** Quarterly access reviews of staff accounts. */
   "access-reviews:manage": ["ADMIN"],
   /** Emergency ("break-glass") access to a chart without a visit: reason stated, one hour, reviewed. */

@@ -45,6 +45,7 @@ const PAGES: Record<string, Permission> = {
   "/doctor/corrections": "rights:answer-corrections",
   "/admin/requests": "rights:manage",
   "/admin/retention": "rights:manage",
+  "/admin/backups": "backups:manage",
 };
 /** Another role is sent home from a portal's front page; any other page answers 404. */
 const FRONT_PAGES = new Set<string>(Object.values(PORTAL_OF));
