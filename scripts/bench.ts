@@ -144,6 +144,24 @@ async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
   }
 }
 
+/**
+ * Waits (at most 15 s) until the server answers its health check within 250 ms: the
+ * load generator stops the warm-up by closing its connections, and a server that
+ * was behind still works off what they sent, which would count against the next step.
+ */
+async function settle(base: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const started = Date.now();
+    try {
+      await (await fetch(`${base}/api/health`)).arrayBuffer();
+    } catch {
+      // not answering yet
+    }
+    if (Date.now() - started < 250) return;
+  }
+}
+
 /** One scenario: a short warm-up, then SECONDS at CONNECTIONS, every latency kept. */
 async function load(
   key: string,
@@ -175,6 +193,7 @@ async function load(
     };
   };
   await autocannon(options(2));
+  await settle(base);
   const latencies: number[] = [];
   const byOperation = new Map<string, { latencies: number[]; unexpected: number }>();
   let unexpected = 0;
@@ -530,6 +549,7 @@ try {
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: DIST_DIR,
     DOCUMENTS_DIR: mkdtempSync(path.join(tmpdir(), "haven-bench-documents-")),
+    ERASURE_LEDGER_DIR: mkdtempSync(path.join(tmpdir(), "haven-bench-erasures-")),
   };
   // Production settings here too, so the session cookies minted below carry the production name.
   Object.assign(writable, serverEnv, { NODE_ENV: "production" });
@@ -875,8 +895,9 @@ try {
           SCALE_CONNECTIONS,
           instances.map((child) => child.pid!),
         );
+        // A request the load generator gave up on (10 s) is cut at the proxy too, which counts it as a failure.
         console.log(
-          `       requests per instance: ${proxy.counts.join(" / ")}; proxy 502s: ${proxy.failures}`,
+          `       requests per instance: ${proxy.counts.join(" / ")}; cut short or upstream unreachable: ${proxy.failures}`,
         );
         await proxy.stop();
         proxy = undefined;
