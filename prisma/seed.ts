@@ -10,6 +10,7 @@ import { runAsSystem } from "@/lib/request-context";
 import { DEMO_EMAILS, DEMO_PASSWORD } from "./demo-accounts";
 import { seedDemoConsents } from "./seed-consents";
 import { seedDemoMessages } from "./seed-messages";
+import { seedDemoBackups } from "./seed-backups";
 import { seedDemoInsurance } from "./seed-insurance";
 import { seedDemoRights } from "./seed-rights";
 import { seedDemoSecurity } from "./seed-security";
@@ -171,6 +172,7 @@ export async function seedDemoData(db: Db): Promise<readonly DemoAccount[]> {
     await seedDemoSecurity(db);
     await seedDemoRights(db);
     await seedDemoInsurance(db);
+    await seedDemoBackups(db);
     return DEMO_ACCOUNTS;
   });
 }
