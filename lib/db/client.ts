@@ -9,6 +9,7 @@ import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { getEnv } from "@/lib/env";
 import { currentContext } from "@/lib/request-context";
 import { type Prisma, PrismaClient } from "./generated/client";
+import { type DataKeyListener, listenForDataKeyDeletions } from "./data-key-invalidation";
 import { type DataKeyStore, createDataKeyStore } from "./data-keys";
 import { PHI_MODELS } from "./phi-fields";
 import { type PhiCryptoConfig, phiExtension } from "./phi-extension";
@@ -58,6 +59,8 @@ interface Connection {
   db: Db;
   crypto: PhiCryptoConfig;
   dataKeys: DataKeyStore;
+  /** Hears data keys deleted by any instance (null: one instance on the embedded database). */
+  keyListener: DataKeyListener | null;
 }
 
 // One pool per process; the global survives Next's hot reloads in development.
@@ -74,7 +77,20 @@ function connection(): Connection {
     const base = clientOnPool(pool);
     const crypto = phiCryptoConfigFromEnv();
     const dataKeys = createDataKeyStore(crypto.keyRing);
-    globalForDb.havenDb = { pool, base, db: createDb(base, crypto, dataKeys), crypto, dataKeys };
+    // REALTIME_BUS=memory declares one instance on a database whose NOTIFY reaches no other
+    // connection (the embedded one): there is nobody to hear from, and destroy() forgets locally.
+    const keyListener =
+      env.REALTIME_BUS === "memory"
+        ? null
+        : listenForDataKeyDeletions(env.REALTIME_LISTEN_URL ?? env.DATABASE_URL, dataKeys);
+    globalForDb.havenDb = {
+      pool,
+      base,
+      db: createDb(base, crypto, dataKeys),
+      crypto,
+      dataKeys,
+      keyListener,
+    };
   }
   return globalForDb.havenDb;
 }
@@ -107,7 +123,7 @@ export function transaction<T>(fn: () => Promise<T>): Promise<T> {
  * Crypto-shredding: destroys a person's data key, so every PHI value they ever
  * produced (here and in every backup) can no longer be decrypted. Audited, in
  * the current transaction when there is one. Other instances forget the key
- * within a minute (the cache's TTL).
+ * when it commits (the data_keys trigger's NOTIFY, lib/db/data-key-invalidation.ts).
  */
 export async function destroyDataKey(ownerId: string, reason: string): Promise<boolean> {
   const { base, crypto, dataKeys } = connection();
@@ -180,6 +196,7 @@ export function plainClientForBenchmark(): PrismaClient {
 export async function disconnectDb(): Promise<void> {
   const current = globalForDb.havenDb;
   globalForDb.havenDb = undefined;
+  await current?.keyListener?.close();
   await current?.base.$disconnect();
 }
 

@@ -4,6 +4,13 @@
 // memory (bounded LRU with a TTL, never logged). Destroying a person's key
 // makes every value they ever produced, in the database and in every backup,
 // undecryptable. Rotating the ring re-wraps keys; the data stays as it is.
+//
+// Several instances: a key destroyed by one instance (or a script) must leave
+// every other instance's cache at once, not when its TTL ends. A trigger on
+// data_keys NOTIFYs each deleted key's id at commit; each instance LISTENs
+// (data-key-invalidation.ts) and forgets it. While that listener is not
+// connected, a notification could be missed, so the cache is not trusted: every
+// read asks the database for its keys again. The TTL stays as a backstop.
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
@@ -14,8 +21,9 @@ import { Prisma, type PrismaClient } from "./generated/client";
 /** The base client or a transaction of it: data keys are read and written with plain SQL. */
 export type Queryable = Pick<PrismaClient, "$queryRaw" | "$executeRaw"> | Prisma.TransactionClient;
 
-// How long an unwrapped key may stay in memory: also how long another instance
-// may still decrypt after a key is destroyed here.
+// How long an unwrapped key may stay in memory: the bound on how long another
+// instance may still hold a destroyed key if its invalidation listener is not
+// attached at all (maintenance scripts, a store made without one).
 const KEY_TTL_MS = 60_000;
 const MAX_CACHED_KEYS = 5_000;
 
@@ -36,6 +44,15 @@ export interface DataKeyStore {
   ownerOfKey(id: string): string | undefined;
   /** Crypto-shredding: deletes the owner's wrapped key; returns whether there was one. */
   destroy(db: Queryable, ownerId: string): Promise<boolean>;
+  /** Another instance (or a script) deleted this key: drop it, so the next read asks the database. */
+  forget(id: string): void;
+  /** Drops every cached key (notifications may have been missed). */
+  forgetAll(): void;
+  /**
+   * Whether cached keys may be used without asking the database: true while every deletion is
+   * sure to be heard (or no listener is attached: the TTL alone bounds the cache, the default).
+   */
+  setTrusted(trusted: boolean): void;
 }
 
 export function createDataKeyStore(ring: KeyRing): DataKeyStore {
@@ -47,6 +64,7 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
     ttl: KEY_TTL_MS,
   });
   const owners = new LRUCache<string, string>({ max: MAX_CACHED_KEYS, ttl: KEY_TTL_MS });
+  let trusted = true;
 
   const remember = (row: KeyRow): DataKey => {
     const key = unwrapDataKey(row.wrapped_key, { dataKeyId: row.id, ownerId: row.owner_id }, ring);
@@ -67,6 +85,7 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
 
   return {
     async forOwner(db, ownerId) {
+      // Even a trusted cache is checked here: the row is locked FOR SHARE anyway (see byOwner).
       const cachedId = owners.get(ownerId);
       const cachedKey = cachedId ? keys.get(cachedId)?.key : undefined;
       if (cachedId && cachedKey instanceof Buffer) {
@@ -92,7 +111,10 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
     },
 
     async load(db, ids) {
-      const missing = [...new Set(ids)].filter((id) => !keys.has(id));
+      const wanted = [...new Set(ids)];
+      // Untrusted: every key is read again (and one deleted meanwhile is found missing).
+      if (!trusted) for (const id of wanted) keys.delete(id);
+      const missing = wanted.filter((id) => !keys.has(id));
       if (missing.length === 0) return;
       const rows = await db.$queryRaw<KeyRow[]>`
         SELECT id::text, owner_id::text, wrapped_key FROM data_keys
@@ -116,6 +138,21 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
       for (const { id } of deleted) keys.set(id, { key: "destroyed", ownerId });
       owners.delete(ownerId);
       return deleted.length > 0;
+    },
+
+    forget(id) {
+      const ownerId = keys.get(id)?.ownerId;
+      keys.delete(id);
+      if (ownerId && owners.get(ownerId) === id) owners.delete(ownerId);
+    },
+
+    forgetAll() {
+      keys.clear();
+      owners.clear();
+    },
+
+    setTrusted(value) {
+      trusted = value;
     },
   };
 }
