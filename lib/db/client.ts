@@ -7,6 +7,7 @@ import { blindIndex } from "@/lib/crypto/blind-index";
 import { type AuditEvent, appendAuditEvents } from "@/lib/audit/writer";
 import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { getEnv } from "@/lib/env";
+import { describeError, logger } from "@/lib/logger";
 import { currentContext } from "@/lib/request-context";
 import { type Prisma, PrismaClient } from "./generated/client";
 import { type DataKeyListener, listenForDataKeyDeletions } from "./data-key-invalidation";
@@ -21,15 +22,63 @@ export interface DatabaseOptions {
   url: string;
   poolSize: number;
   connectTimeoutMs: number;
+  /**
+   * PostgreSQL's statement_timeout on every connection, and (plus REPLY_GRACE_MS) how long the
+   * client waits for any reply. Unset or 0: unbounded (maintenance scripts that run long statements).
+   */
+  statementTimeoutMs?: number;
 }
 
-function createPool({ url, poolSize, connectTimeoutMs }: DatabaseOptions): pg.Pool {
-  return new pg.Pool({
+/** A reply this much later than the server's own bound is not coming (a stalled network or proxy). */
+const REPLY_GRACE_MS = 2_000;
+
+/**
+ * A pg pool with the process's rules: bounded waits (connect, statement, reply) and a listener for
+ * idle connections the server drops (a restart, a failover): without one, pg's pool re-throws that
+ * error as an uncaught exception; with it, the pool just opens a new connection when next asked.
+ */
+export function createDatabasePool({
+  url,
+  poolSize,
+  connectTimeoutMs,
+  statementTimeoutMs,
+}: DatabaseOptions): pg.Pool {
+  const bounded = statementTimeoutMs !== undefined && statementTimeoutMs > 0;
+  const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
+    ...(bounded
+      ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + REPLY_GRACE_MS }
+      : {}),
   });
+  if (bounded) pool.on("connect", closeOnReplyTimeout);
+  pool.on("error", (error) => {
+    logger.warn("an idle database connection was closed; the pool opens a new one", describeError(error));
+  });
+  return pool;
+}
+
+/**
+ * pg's query_timeout rejects the caller but leaves the connection waiting for the lost reply, and
+ * every later query on it would queue behind that (a transaction's commit releases it to the pool
+ * as healthy). A connection whose reply timed out is ended instead: pg destroys the socket of a
+ * client ended mid-query, and the pool drops an ended client when it comes back.
+ */
+function closeOnReplyTimeout(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if (error instanceof Error && error.message === "Query read timeout") {
+          client.end().catch(() => undefined);
+        }
+      });
+    }
+    return result;
+  };
 }
 
 /** The plain client over a pool (ended with the client). */
@@ -39,7 +88,7 @@ function clientOnPool(pool: pg.Pool): PrismaClient {
 
 /** The plain client: no encryption, no audit. Only for lib/db itself and maintenance scripts. */
 export function createBaseClient(options: DatabaseOptions): PrismaClient {
-  return clientOnPool(createPool(options));
+  return clientOnPool(createDatabasePool(options));
 }
 
 export function createDb(
@@ -69,10 +118,11 @@ const globalForDb = globalThis as unknown as { havenDb?: Connection };
 function connection(): Connection {
   if (!globalForDb.havenDb) {
     const env = getEnv();
-    const pool = createPool({
+    const pool = createDatabasePool({
       url: env.DATABASE_URL,
       poolSize: env.DATABASE_POOL_SIZE,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     });
     const base = clientOnPool(pool);
     const crypto = phiCryptoConfigFromEnv();

@@ -1,5 +1,6 @@
 // One error type for expected failures, mapped to HTTP status in one place.
 import { z } from "zod";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 
 export type ErrorCode =
   | "BAD_REQUEST"
@@ -12,6 +13,7 @@ export type ErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "RATE_LIMITED"
   | "SERVICE_UNAVAILABLE"
+  | "INSUFFICIENT_STORAGE"
   | "INTERNAL";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -25,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
+  INSUFFICIENT_STORAGE: 507,
   INTERNAL: 500,
 };
 
@@ -88,16 +91,25 @@ export interface ErrorBody {
   };
 }
 
-/** Expected errors keep their message; anything else becomes a generic 500 that names the request id. */
+/** What a request that met an unavailable (stopped, overloaded, too slow) database is told. */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  "The service is briefly unavailable; nothing was changed. Try again in a minute, and quote the request id if it persists.";
+
+/**
+ * Expected errors keep their message; an unavailable database becomes a 503 (the transaction rolled
+ * back, so a retry is safe); anything else becomes a generic 500 that names the request id.
+ */
 export function toErrorBody(error: unknown, requestId: string): { status: number; body: ErrorBody } {
   const appError = AppError.is(error)
     ? error
     : isZodError(error)
       ? validationError(error)
-      : new AppError(
-          "INTERNAL",
-          "Something went wrong on our side. Quote the request id if you contact support.",
-        );
+      : isDatabaseUnavailable(error)
+        ? new AppError("SERVICE_UNAVAILABLE", DATABASE_UNAVAILABLE_MESSAGE)
+        : new AppError(
+            "INTERNAL",
+            "Something went wrong on our side. Quote the request id if you contact support.",
+          );
   return {
     status: appError.status,
     body: {

@@ -7,8 +7,8 @@
 // failures where a success is the normal case, and a request whose address is
 // unknown is never put in a bucket shared with everyone (see lib/security/client-ip.ts).
 import "server-only";
-import pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { createDatabasePool } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import type { PointToSpend } from "@/lib/db/session-lookup";
 import { AppError } from "@/lib/http/errors";
@@ -63,9 +63,12 @@ function limiter(name: RateLimitName): RateLimiterAbstract {
           ...options,
           // Every API request spends a point: a pool of its own, half the app's, so
           // limits never wait behind data queries (nor data queries behind them).
-          storeClient: new pg.Pool({
-            connectionString: env.DATABASE_URL,
-            max: Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 2)),
+          // With the app's bounds and idle-error handling (a database restart must not crash the process).
+          storeClient: createDatabasePool({
+            url: env.DATABASE_URL,
+            poolSize: Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 2)),
+            connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+            statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
           }),
           tableName: "rate_limits",
           tableCreated: true,
