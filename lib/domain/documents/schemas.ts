@@ -21,6 +21,7 @@ export const MESSAGES = {
   infected: "The malware scanner rejected this file.",
   pending: "This file is waiting for the malware scan. Try again in a few minutes.",
   noFile: "Choose a file to upload.",
+  storeFull: "The document store is full; nothing was saved. Try again later or tell the clinic.",
 } as const;
 
 /** "820 KB", "10.6 MB": a small file does not read as "0.0 MB". */

@@ -11,7 +11,7 @@ import { requireChartAccess } from "@/lib/domain/clinical/access";
 import { requireConsent } from "@/lib/domain/consent/require-consent";
 import { AppError } from "@/lib/http/errors";
 import { scanForMalware } from "@/lib/integrations/clamav";
-import { documentStore } from "@/lib/integrations/storage";
+import { StoreFullError, documentStore } from "@/lib/integrations/storage";
 import { queue, sendJob } from "@/lib/jobs/queue";
 import { logger } from "@/lib/logger";
 import {
@@ -36,7 +36,7 @@ export interface UploadedDocument {
 
 async function reject(
   patientId: string,
-  reason: "too-large" | "empty" | "type" | "malware",
+  reason: "too-large" | "empty" | "type" | "malware" | "store-full",
   error: AppError,
   extra: Record<string, string | number> = {},
 ): Promise<never> {
@@ -100,7 +100,17 @@ export async function uploadDocument(
   const fileKey = generateFileKey();
   const storageKey = randomBytes(24).toString("base64url");
   const store = documentStore();
-  await store.put(storageKey, encryptFile(fileKey, id, bytes));
+  try {
+    await store.put(storageKey, encryptFile(fileKey, id, bytes));
+  } catch (error) {
+    fileKey.fill(0);
+    if (!StoreFullError.is(error)) throw error;
+    // The operators must hear of it; the user is told plainly that nothing was kept.
+    logger.error("document store full; upload refused", { sizeBytes: bytes.byteLength });
+    return reject(patientId, "store-full", new AppError("INSUFFICIENT_STORAGE", MESSAGES.storeFull), {
+      sizeBytes: bytes.byteLength,
+    });
+  }
   try {
     if (scanStatus === "PENDING") await queue();
     await transaction(async () => {

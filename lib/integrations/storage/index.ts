@@ -7,6 +7,7 @@ import { s3Store } from "./s3";
 import type { ObjectStore } from "./types";
 
 export type { ObjectStore } from "./types";
+export { StoreFullError } from "./types";
 
 let cached: { signature: string; store: ObjectStore } | undefined;
 

@@ -4,7 +4,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { type ObjectStore, assertStorageKey } from "./types";
+import { type ObjectStore, StoreFullError, assertStorageKey } from "./types";
+
+/** No space left on the device, or the user's disk quota used up. */
+const isOutOfSpace = (error: unknown) =>
+  ["ENOSPC", "EDQUOT"].includes((error as NodeJS.ErrnoException | undefined)?.code ?? "");
 
 export function localStore(directory: string): ObjectStore {
   const root = path.resolve(directory);
@@ -19,19 +23,22 @@ export function localStore(directory: string): ObjectStore {
   return {
     async put(key, bytes) {
       const target = pathOf(key);
-      await ensureDirectory();
       const temporary = path.join(root, `.tmp-${randomBytes(8).toString("hex")}`);
-      const handle = await open(temporary, "wx", 0o600);
       try {
-        await handle.writeFile(bytes);
-        await handle.sync();
+        await ensureDirectory();
+        const handle = await open(temporary, "wx", 0o600);
+        try {
+          await handle.writeFile(bytes);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(temporary, target);
       } catch (error) {
-        await handle.close();
+        // Whatever failed (a full disk mid-write, most likely), no partial file stays behind.
         await rm(temporary, { force: true });
-        throw error;
+        throw isOutOfSpace(error) ? new StoreFullError() : error;
       }
-      await handle.close();
-      await rename(temporary, target);
     },
     async get(key) {
       try {

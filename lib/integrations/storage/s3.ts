@@ -2,7 +2,7 @@
 // signing, path-style URLs (`<endpoint>/<bucket>/<key>`), so any endpoint
 // works without DNS per bucket. Errors name the status only, never a key's content.
 import { type SigV4Credentials, sha256Hex, signRequest, uriEncode } from "./sigv4";
-import { type ObjectStore, assertStorageKey } from "./types";
+import { type ObjectStore, StoreFullError, assertStorageKey } from "./types";
 
 export interface S3Options extends SigV4Credentials {
   endpoint: string;
@@ -46,6 +46,8 @@ export function s3Store(options: S3Options): ObjectStore {
     async put(key, bytes) {
       const response = await send("PUT", key, bytes);
       await response.arrayBuffer();
+      // 507 Insufficient Storage: the bucket's disks or quota are full (MinIO, Ceph).
+      if (response.status === 507) throw new StoreFullError();
       if (!response.ok) throw new StorageError(`object store refused the upload (HTTP ${response.status})`);
     },
     async get(key) {

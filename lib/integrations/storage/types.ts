@@ -9,7 +9,23 @@ export function assertStorageKey(key: string): void {
   if (!STORAGE_KEY_PATTERN.test(key)) throw new Error("invalid storage key");
 }
 
+/**
+ * The store has no room for the object (a full disk, a quota, an S3 507): nothing of it was kept.
+ * Recognised by name, as errors.ts does, since Next may bundle this module more than once.
+ */
+export class StoreFullError extends Error {
+  override name = "StoreFullError";
+  constructor() {
+    super("the document store is full");
+  }
+
+  static is(value: unknown): value is StoreFullError {
+    return value instanceof Error && value.name === "StoreFullError";
+  }
+}
+
 export interface ObjectStore {
+  /** Stores the object whole or not at all; StoreFullError when there is no room. */
   put(key: string, bytes: Uint8Array): Promise<void>;
   /** The stored bytes, or null when nothing is stored under the key. */
   get(key: string): Promise<Buffer | null>;
