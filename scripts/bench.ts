@@ -911,6 +911,12 @@ try {
           ratio: Number((two.requestsPerSecond / one.requestsPerSecond).toFixed(2)),
           split: two.rssPeakMb ?? [],
         };
+        const starved = [one, two].some((step) => (step.noAnswer ?? 0) > step.requests * 0.01);
+        if (starved) {
+          console.log(
+            "WARNING: (m) many requests got no answer within 10 s: the machine is saturated and the ratio below does not measure scaling",
+          );
+        }
         console.log(
           `two instances / one: ×${scaling.ratio} (${one.requestsPerSecond} → ${two.requestsPerSecond} req/s at ${SCALE_CONNECTIONS} connections; load generator, proxy, both servers and PostgreSQL share ${os.cpus().length} cores)`,
         );
