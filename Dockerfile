@@ -32,14 +32,24 @@ WORKDIR /app
 # Dependencies, exactly as locked. `npm ci` works inside a linux/x64 (or arm64)
 # image: .ci/run uses `npm install` only because the lock may lack another
 # platform's optional binaries, which a Linux build never needs. Install
-# scripts are skipped on purpose: the one the app needs (the root postinstall,
-# `prisma generate`) runs explicitly in the build stage, argon2, SWC, esbuild
-# and sharp ship prebuilt binaries as packages, and @sentry/cli's script would
+# scripts are skipped on purpose: the root postinstall (`prisma generate`) runs
+# explicitly in the build stage, argon2 is rebuilt below, SWC, esbuild and
+# sharp ship their binaries as packages, and @sentry/cli's script would
 # download a binary Haven never uses (source maps are not uploaded).
+#
+# argon2 is compiled from source: its bundled linux-x64 glibc prebuild crashed
+# Node (SIGSEGV on the first hash, and `next build` while collecting page data)
+# on the Debian 12 machine this was checked on; built here it works. The
+# compiler is needed in this stage only.
 FROM base AS deps
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --ignore-scripts
+    npm ci --ignore-scripts \
+ && npm_config_build_from_source=true npm_config_nodedir=/usr/local npm rebuild argon2 \
+ && node -e "require('argon2').hash('check').then(() => console.log('argon2 ok'))"
 
 # ---------------------------------------------------------------------------
 FROM base AS build
@@ -116,5 +126,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # tini as PID 1; then NAME_FILE secrets (Docker/Kubernetes secret files) become
 # NAME for Haven's secrets (deploy/docker-entrypoint.sh); then the command.
 ENTRYPOINT ["/usr/bin/tini", "--", "/app/deploy/docker-entrypoint.sh"]
-# `npm start` without npm in between: signals go straight to Next.
+# `npm start` without npm in between: signals go straight to Next. Long-running
+# commands should not go through `npm run` either: npm passes SIGTERM to its
+# `sh -c`, which does not pass it on (compose.yaml runs the worker with tsx).
 CMD ["node_modules/.bin/next", "start", "--hostname", "0.0.0.0"]
