@@ -19,7 +19,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 30_000,
+  // Bounds for hangs, not speed goals: two shards share two cores with their servers and browsers.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   reporter: [["list"], ["json", { outputFile: path.join(artifacts, "playwright.json") }]],
   use: {
     baseURL,
