@@ -84,9 +84,30 @@ interface E2eShard {
 const E2E_DIR = path.resolve("tests/e2e");
 // The spec that verifies the whole database's audit chain runs last in every shard.
 const LAST_SPEC = "zz-audit-trail.spec.ts";
-// Seconds each spec took in a clean-clone CI run (2 cores), to balance the shards; a new
-// spec counts as a minute until it is measured.
-const SPEC_SECONDS: Record<string, number> = {};
+// Rough seconds per spec on 2 cores, to balance the shards (estimated from their steps and
+// timeouts; refine from tests/.artifacts/shard-N/playwright.json). A spec not listed counts as 60.
+const SPEC_SECONDS: Record<string, number> = {
+  "access-matrix.spec.ts": 200,
+  "admin-audit.spec.ts": 150,
+  "admin-users.spec.ts": 150,
+  "scheduling.spec.ts": 110,
+  "insurance.spec.ts": 100,
+  "erasure.spec.ts": 90,
+  "hardening.spec.ts": 90,
+  "messaging.spec.ts": 90,
+  "payments.spec.ts": 90,
+  "security.spec.ts": 90,
+  "health-profile.spec.ts": 70,
+  "patient-rights.spec.ts": 70,
+  "video.spec.ts": 70,
+  "landing.spec.ts": 15,
+  "sessions.spec.ts": 30,
+  "clinical-record.spec.ts": 40,
+  "retention.spec.ts": 40,
+  "staff-mfa.spec.ts": 40,
+  "consent.spec.ts": 45,
+  "backups.spec.ts": 50,
+};
 
 /** E2E_SHARDS (default 2; 1 when files are named on the command line). */
 function e2eShardCount(): number {
