@@ -93,7 +93,7 @@ export interface ErrorBody {
 
 /** What a request that met an unavailable (stopped, overloaded, too slow) database is told. */
 export const DATABASE_UNAVAILABLE_MESSAGE =
-  "The service is briefly unavailable; nothing was changed. Try again in a minute, and quote the request id if it persists.";
+  "The service is briefly unavailable and could not finish this request. Try again in a minute, and quote the request id if it persists.";
 
 /**
  * Expected errors keep their message; an unavailable database becomes a 503 (the transaction rolled
