@@ -59,11 +59,12 @@ COPY . .
 # a stub); next build type-checks and bundles (about 1.5 GB of memory at its
 # peak). Then the dev dependencies go: nothing at run time needs them (next
 # start, tsx for the scripts, the generated Prisma client and pg are all
-# dependencies), and .next/cache holds only the build's own cache.
+# dependencies), .next/cache holds only the build's own cache, and tests/ was
+# there only for the type check (scripts/lib/e2e-fixtures.ts imports from it).
 RUN node_modules/.bin/tsx scripts/prisma-generate.ts \
  && NODE_ENV=production node_modules/.bin/next build \
  && npm prune --omit=dev --ignore-scripts \
- && rm -rf .next/cache
+ && rm -rf .next/cache tests
 
 # ---------------------------------------------------------------------------
 FROM base AS runtime
