@@ -5,8 +5,8 @@
 //
 // The cache is trusted only while the listener is connected: until the first
 // LISTEN succeeds, and from a dropped connection until it is back, the store reads
-// every key from the database; on each (re)connection it forgets everything, since
-// notifications sent meanwhile were lost.
+// every key from the database. On each (re)connection, once LISTEN holds, one query
+// finds which cached keys were deleted meanwhile (their notifications were lost).
 import "server-only";
 import pg from "pg";
 import { describeError, logger } from "@/lib/logger";
@@ -25,7 +25,7 @@ export interface DataKeyListener {
   close(): Promise<void>;
 }
 
-type Store = Pick<DataKeyStore, "forget" | "forgetAll" | "setTrusted">;
+type Store = Pick<DataKeyStore, "forget" | "cachedKeyIds" | "setTrusted">;
 
 export function listenForDataKeyDeletions(connectionString: string, store: Store): DataKeyListener {
   let client: pg.Client | null = null;
@@ -33,13 +33,29 @@ export function listenForDataKeyDeletions(connectionString: string, store: Store
   let retryMs = 500;
   store.setTrusted(false);
 
+  /** Marks destroyed every cached key the database no longer has. */
+  async function sweep(on: pg.Client): Promise<void> {
+    const ids = store.cachedKeyIds();
+    if (ids.length === 0) return;
+    const { rows } = await on.query<{ id: string }>(
+      "SELECT id::text FROM data_keys WHERE id = ANY($1::uuid[])",
+      [ids],
+    );
+    const present = new Set(rows.map((row) => row.id));
+    for (const id of ids) if (!present.has(id)) store.forget(id);
+  }
+
   async function connect(): Promise<void> {
     const next = new pg.Client({ connectionString, keepAlive: true });
     next.on("notification", (message) => {
       if (message.channel !== DATA_KEY_CHANNEL) return;
-      if (message.payload && UUID.test(message.payload)) store.forget(message.payload.toLowerCase());
-      // Anything else (a hand-made NOTIFY): forget everything rather than guess.
-      else store.forgetAll();
+      if (message.payload && UUID.test(message.payload)) return store.forget(message.payload.toLowerCase());
+      // Anything else (a hand-made NOTIFY): check every cached key rather than guess.
+      store.setTrusted(false);
+      sweep(next).then(
+        () => store.setTrusted(client === next),
+        (error: unknown) => logger.warn("data key check failed", describeError(error)),
+      );
     });
     next.on("error", (error) => {
       logger.warn("data key listener connection failed; reconnecting", describeError(error));
@@ -49,6 +65,8 @@ export function listenForDataKeyDeletions(connectionString: string, store: Store
     try {
       await next.connect();
       await next.query(`LISTEN ${DATA_KEY_CHANNEL}`);
+      // Deletions before this LISTEN were not heard: the keys still cached are checked once.
+      await sweep(next);
     } catch (error) {
       next.removeAllListeners();
       next.on("error", () => undefined);
@@ -63,8 +81,6 @@ export function listenForDataKeyDeletions(connectionString: string, store: Store
     (next as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
     client = next;
     retryMs = 500;
-    // Deletions before this LISTEN were not heard: start from an empty cache, then trust it.
-    store.forgetAll();
     store.setTrusted(true);
   }
 

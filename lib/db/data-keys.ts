@@ -10,7 +10,10 @@
 // data_keys NOTIFYs each deleted key's id at commit; each instance LISTENs
 // (data-key-invalidation.ts) and forgets it. While that listener is not
 // connected, a notification could be missed, so the cache is not trusted: every
-// read asks the database for its keys again. The TTL stays as a backstop.
+// read asks the database for its keys again, and on reconnecting the listener
+// checks which cached keys still exist. The TTL stays as a backstop.
+// Entries are overwritten or marked destroyed, never removed by these paths: a
+// read between loading its keys and decrypting must not find its key gone.
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
@@ -44,10 +47,10 @@ export interface DataKeyStore {
   ownerOfKey(id: string): string | undefined;
   /** Crypto-shredding: deletes the owner's wrapped key; returns whether there was one. */
   destroy(db: Queryable, ownerId: string): Promise<boolean>;
-  /** Another instance (or a script) deleted this key: drop it, so the next read asks the database. */
+  /** Another instance (or a script) deleted this key: it is destroyed here too (the key material is dropped). */
   forget(id: string): void;
-  /** Drops every cached key (notifications may have been missed). */
-  forgetAll(): void;
+  /** The ids of the keys held in memory (to check which of them still exist). */
+  cachedKeyIds(): string[];
   /**
    * Whether cached keys may be used without asking the database: true while every deletion is
    * sure to be heard (or no listener is attached: the TTL alone bounds the cache, the default).
@@ -112,15 +115,17 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
 
     async load(db, ids) {
       const wanted = [...new Set(ids)];
-      // Untrusted: every key is read again (and one deleted meanwhile is found missing).
-      if (!trusted) for (const id of wanted) keys.delete(id);
-      const missing = wanted.filter((id) => !keys.has(id));
+      // Untrusted: every key is read again (one deleted meanwhile is then found missing).
+      const missing = trusted ? wanted.filter((id) => !keys.has(id)) : wanted;
       if (missing.length === 0) return;
       const rows = await db.$queryRaw<KeyRow[]>`
         SELECT id::text, owner_id::text, wrapped_key FROM data_keys
          WHERE id IN (${Prisma.join(missing.map((id) => Prisma.sql`${id}::uuid`))})`;
       for (const row of rows) remember(row);
-      for (const id of missing) if (!keys.has(id)) keys.set(id, { key: "destroyed", ownerId: null });
+      const found = new Set(rows.map((row) => row.id));
+      for (const id of missing) {
+        if (!found.has(id)) keys.set(id, { key: "destroyed", ownerId: keys.get(id)?.ownerId ?? null });
+      }
     },
 
     cached(id) {
@@ -141,14 +146,13 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
     },
 
     forget(id) {
-      const ownerId = keys.get(id)?.ownerId;
-      keys.delete(id);
+      const ownerId = keys.get(id)?.ownerId ?? null;
+      keys.set(id, { key: "destroyed", ownerId });
       if (ownerId && owners.get(ownerId) === id) owners.delete(ownerId);
     },
 
-    forgetAll() {
-      keys.clear();
-      owners.clear();
+    cachedKeyIds() {
+      return [...keys.entries()].filter(([, entry]) => entry.key !== "destroyed").map(([id]) => id);
     },
 
     setTrusted(value) {

@@ -1,7 +1,8 @@
 // Two app instances on one database, each with its own data-key cache, pool and listener
 // (what two `next start` processes hold): a key deleted through one of them, or by plain SQL
 // from a third connection (a script, an operator), leaves the other's cache at once instead of
-// at the end of its TTL; while a listener is disconnected its cache is not trusted.
+// at the end of its TTL; while a listener is disconnected its cache is not trusted, and on
+// reconnecting it finds the keys deleted meanwhile.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataKeyDestroyedError } from "@/lib/crypto/field-cipher";
 import { parseKeyRing } from "@/lib/crypto/keyring";
@@ -100,9 +101,10 @@ describe("data keys across instances", () => {
     const afterwards = await within(
       2_000,
       () => b.store.cached(patient.keyId),
-      (value) => value === undefined,
+      (value) => value === null,
     );
-    expect(afterwards, "B still holds the destroyed key").toBeUndefined();
+    // null: known to be destroyed (the key material is gone from B's memory).
+    expect(afterwards, "B still holds the destroyed key").toBeNull();
     console.log(`[data keys] B forgot the key ${Date.now() - started} ms after A's commit`);
     // And B can no longer read what the key protected.
     await expect(readName(b, patient.id)).rejects.toBeInstanceOf(DataKeyDestroyedError);
@@ -138,20 +140,28 @@ describe("data keys across instances", () => {
       await within(
         2_000,
         () => b.store.cached(gone.keyId),
-        (value) => value === undefined,
+        (value) => value === null,
       ),
-    ).toBeUndefined();
+    ).toBeNull();
     // The rolled-back deletion sent nothing: that key is still cached and readable.
     expect(b.store.cached(kept.keyId)).toBeInstanceOf(Buffer);
     expect(await readName(b, kept.id)).toBe("Ada Kovac");
   });
 
-  it("while the listener is disconnected the cache is not trusted; on reconnecting it starts empty", async () => {
+  it("while the listener is disconnected the cache is not trusted; on reconnecting it finds the keys deleted meanwhile", async () => {
     const b = startInstance(true);
     await b.listener!.ready;
     const patient = await newPatient(b, "Noor Haddad");
-    expect(await readName(b, patient.id)).toBe("Noor Haddad");
-    expect(b.store.cached(patient.keyId)).toBeInstanceOf(Buffer);
+    const unread = await newPatient(b, "Omar Saleh");
+    const kept = await newPatient(b, "Lea Brandt");
+    for (const [who, name] of [
+      [patient, "Noor Haddad"],
+      [unread, "Omar Saleh"],
+      [kept, "Lea Brandt"],
+    ] as const) {
+      expect(await readName(b, who.id)).toBe(name);
+      expect(b.store.cached(who.keyId)).toBeInstanceOf(Buffer);
+    }
 
     // The listening connection is cut (a database restart, a network blip)...
     const ended = await runSql<{ ok: boolean }>(
@@ -167,12 +177,17 @@ describe("data keys across instances", () => {
         (value) => !value,
       ),
     ).toBe(false);
-    // ...and the key is deleted meanwhile: that notification reaches nobody.
-    await runSql(layer.database.url, "DELETE FROM data_keys WHERE owner_id = $1", [patient.id]);
+    // ...and two keys are deleted meanwhile: those notifications reach nobody.
+    await runSql(layer.database.url, "DELETE FROM data_keys WHERE owner_id = ANY($1::uuid[])", [
+      [patient.id, unread.id],
+    ]);
     // B does not trust what it cached: the read asks the database, which has no key any more.
     await expect(readName(b, patient.id)).rejects.toBeInstanceOf(DataKeyDestroyedError);
+    expect(b.store.cached(unread.keyId), "not read since, so still held while disconnected").toBeInstanceOf(
+      Buffer,
+    );
 
-    // Back (the first retry is after 0.5 s): listening, and the cache was emptied on reconnecting.
+    // Back (the first retry is after 0.5 s): listening, and the key nobody read since was found deleted.
     expect(
       await within(
         5_000,
@@ -180,9 +195,8 @@ describe("data keys across instances", () => {
         (value) => value,
       ),
     ).toBe(true);
-    expect(b.store.cached(patient.keyId)).toBeUndefined();
-    const other = await newPatient(b, "Lea Brandt");
-    expect(await readName(b, other.id)).toBe("Lea Brandt");
-    expect(b.store.cached(other.keyId)).toBeInstanceOf(Buffer);
+    expect(b.store.cached(unread.keyId)).toBeNull();
+    expect(b.store.cached(kept.keyId)).toBeInstanceOf(Buffer);
+    expect(await readName(b, kept.id)).toBe("Lea Brandt");
   });
 });
