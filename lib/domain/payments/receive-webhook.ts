@@ -12,9 +12,10 @@ import { logger } from "@/lib/logger";
 import { runAsSystem } from "@/lib/request-context";
 import { type AfterCommit, applyEvent, recordFee } from "./apply-event";
 import { eventFactsSchema } from "./events";
-import type { SignedNotification } from "./gateway";
+import type { SignedNotification, VerifiedEvent } from "./gateway";
 import { gatewayFor } from "./providers";
 import { submitRefunds } from "./refunds";
+import { throughWebhookGate } from "./webhook-gate";
 
 export interface WebhookReceipt {
   eventId: string;
@@ -28,6 +29,11 @@ export async function receiveWebhook(
   headers: Headers,
 ): Promise<WebhookReceipt> {
   const event = gatewayFor(provider).verifyWebhook(rawBody, headers);
+  // Verified first (a forged delivery never waits for a slot), then at most a few at once.
+  return throughWebhookGate(() => storeAndProcess(provider, event));
+}
+
+async function storeAndProcess(provider: PaymentProvider, event: VerifiedEvent): Promise<WebhookReceipt> {
   return runAsSystem(`payments.webhook.${provider.toLowerCase()}`, async () => {
     await getDb().paymentEvent.createMany({
       data: [
