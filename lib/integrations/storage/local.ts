@@ -13,7 +13,12 @@ const isOutOfSpace = (error: unknown) =>
 export function localStore(directory: string): ObjectStore {
   const root = path.resolve(directory);
   let ready: Promise<unknown> | undefined;
-  const ensureDirectory = () => (ready ??= mkdir(root, { recursive: true, mode: 0o700 }));
+  // A failed mkdir (a full disk) is tried again by the next put, not remembered.
+  const ensureDirectory = () =>
+    (ready ??= mkdir(root, { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    }));
   // Keys are validated (no separators, no dots), so the path always stays inside root.
   const pathOf = (key: string) => {
     assertStorageKey(key);
