@@ -63,7 +63,17 @@ export function route<Params = Record<string, never>>(handler: Handler<Params>, 
       });
       response.headers.set("x-request-id", requestId);
       return response;
-    } catch (error) {
+    } catch (caught) {
+      // A client that goes away mid-body (a closed tab, a dropped upload) is not a server error:
+      // reading the body throws "aborted", which would otherwise be logged and reported as one.
+      const clientLeft = !AppError.is(caught) && request.signal.aborted;
+      if (clientLeft) logger.info("request abandoned by the client", { requestId, method: request.method });
+      const error = clientLeft
+        ? new AppError(
+            "BAD_REQUEST",
+            "The request was interrupted before it arrived whole. Please try again.",
+          )
+        : caught;
       if (!AppError.is(error)) {
         logger.error("unhandled error in route handler", {
           requestId,
