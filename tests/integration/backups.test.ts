@@ -6,7 +6,7 @@
 // field keys do not open it, a non-empty database is refused. The drill passes on a good backup and
 // fails loudly (FAILED row, audit event, exit 1) on a flipped byte, a truncated dump, an edited manifest.
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   cpSync,
   mkdtempSync,
@@ -27,7 +27,13 @@ import { encryptFile, generateFileKey } from "@/lib/crypto/file-cipher";
 import { parseKeyRing } from "@/lib/crypto/keyring";
 import { disconnectDb, getDb, sealerConnection } from "@/lib/db/client";
 import { backupConfigFromEnv, backupKeyFromEnv, retentionPolicyFromEnv } from "@/lib/domain/backups/config";
-import { DUMP_FILE, MANIFEST_FILE, backupKeyFrom } from "@/lib/domain/backups/manifest";
+import {
+  type BackupManifest,
+  DUMP_FILE,
+  MANIFEST_FILE,
+  backupKeyFrom,
+  signManifest,
+} from "@/lib/domain/backups/manifest";
 import { RestoreError, restoreBackup, verifyBackup } from "@/lib/domain/backups/restore-backup";
 import { runBackup } from "@/lib/domain/backups/run-backup";
 import { runDrill } from "@/lib/domain/backups/run-drill";
@@ -372,6 +378,47 @@ describe("restore drill", () => {
         applyErasureLedger,
       }),
     ).rejects.toBeInstanceOf(RestoreError);
+  }, 120_000);
+
+  it("a dump changed under a re-signed manifest fails while streaming, and psql commits nothing", async () => {
+    // Someone holding the backup key could re-sign checksums: the segments' tags still catch it,
+    // and psql is killed before its single transaction can commit.
+    const resigned = corruptCopy("resigned", (directory) => {
+      const file = path.join(directory, DUMP_FILE);
+      const bytes = readFileSync(file);
+      const at = bytes.length - 40;
+      bytes[at] = (bytes[at] ?? 0) ^ 0x10;
+      writeFileSync(file, bytes);
+      const manifest = JSON.parse(
+        readFileSync(path.join(directory, MANIFEST_FILE), "utf8"),
+      ) as BackupManifest;
+      const files = manifest.files.map((entry) =>
+        entry.path === DUMP_FILE
+          ? { ...entry, sha256: createHash("sha256").update(bytes).digest("hex") }
+          : entry,
+      );
+      const { mac: _mac, ...unsigned } = manifest as BackupManifest & { mac?: string };
+      void _mac;
+      writeFileSync(
+        path.join(directory, MANIFEST_FILE),
+        signManifest(backupKeyFromEnv(), { ...unsigned, files }),
+      );
+    });
+    const target = await createScratchDatabase(sharedUrl, "backups_resigned");
+    restoredDatabases.push(target);
+    await expect(
+      restoreBackup({
+        directory: resigned,
+        databaseUrl: target.url,
+        key: backupKeyFromEnv(),
+        crypto: phiCryptoConfigFromEnv(),
+        sealBoundMs: 2_000,
+        documents: localStore(dirs.restoredDocuments),
+        applyErasureLedger,
+      }),
+    ).rejects.toThrow(/authentication failed/);
+    const tables = await runSql(target.url, "SELECT 1 FROM pg_tables WHERE schemaname = 'public'");
+    expect(tables).toHaveLength(0);
   }, 120_000);
 
   it("npm run backup:drill exits 1 and records FAILED for a corrupted backup", () => {

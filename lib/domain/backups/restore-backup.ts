@@ -133,18 +133,47 @@ async function restoreDump(directory: string, databaseUrl: string, key: BackupKe
   ]);
   psql.stdout?.resume();
   const exit = waitForExit(psql);
+  const stdin = psql.stdin as Writable;
+  // psql commits its single transaction when its input ends, so on any error it is killed while its
+  // stdin is still open: the pipeline's clean-up must never close that pipe first.
+  const intoPsql = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (stdin.destroyed) return callback(new Error("psql stopped reading its input"));
+      if (stdin.write(chunk)) return callback();
+      const onDrain = () => {
+        stdin.off("close", onClose);
+        callback();
+      };
+      const onClose = () => {
+        stdin.off("drain", onDrain);
+        callback(new Error("psql stopped reading its input"));
+      };
+      stdin.once("drain", onDrain);
+      stdin.once("close", onClose);
+    },
+    final(callback) {
+      stdin.end(callback);
+    },
+    destroy(error, callback) {
+      if (error) psql.kill("SIGKILL");
+      callback(error);
+    },
+  });
+  stdin.on("error", () => psql.kill("SIGKILL"));
   try {
     await pipeline(
       createReadStream(path.join(directory, DUMP_FILE)),
       createDecryptStream(key, { expectedLabel: DUMP_FILE }),
       createGunzip(),
-      psql.stdin as Writable,
+      intoPsql,
     );
   } catch (error) {
-    // Killed before its stdin closes: psql never reaches the COMMIT of its single transaction.
     psql.kill("SIGKILL");
-    await exit.catch(() => undefined);
-    throw new RestoreError(`the database dump could not be restored: ${(error as Error).message}`);
+    const ended = await exit.catch(() => null);
+    const psqlError = ended?.stderr ? ` (psql: ${firstErrorLine(ended.stderr)})` : "";
+    throw new RestoreError(
+      `the database dump could not be restored: ${(error as Error).message}${psqlError}`,
+    );
   }
   const { code, stderr } = await exit;
   if (code !== 0) throw new RestoreError(`psql failed (exit ${code}): ${firstErrorLine(stderr)}`);
