@@ -43,6 +43,9 @@ if (!process.env.DATABASE_URL) {
   process.env.RATE_LIMIT_STORE ??= "memory";
   // PGlite's NOTIFY reaches no other connection: one instance, one in-process bus.
   process.env.REALTIME_BUS ??= "memory";
+  // pg_dump refuses PGlite (it reports PostgreSQL 18): no scheduled backups or drills here.
+  process.env.BACKUP_SCHEDULE ??= "off";
+  process.env.BACKUP_DRILL_SCHEDULE ??= "off";
   console.log(`[haven] Embedded database (PGlite) in .data/pglite, listening on 127.0.0.1:${port}.`);
 }
 
