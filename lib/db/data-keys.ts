@@ -62,17 +62,30 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
   // id → key (null: known to be destroyed); owner id → key id.
   // id → key and whose it is (one entry, so a loaded key always knows its owner; the owner is kept
   // after a key is destroyed: the id says whose it was, not what it hid).
-  const keys = new LRUCache<string, { key: Buffer | "destroyed"; ownerId: string | null }>({
+  const keys = new LRUCache<string, { key: Buffer | "destroyed"; ownerId: string | null; epoch: number }>({
     max: MAX_CACHED_KEYS,
     ttl: KEY_TTL_MS,
   });
   const owners = new LRUCache<string, string>({ max: MAX_CACHED_KEYS, ttl: KEY_TTL_MS });
+  // Ids known destroyed, kept longer than the cache: a read whose SELECT saw a key just before its
+  // deletion committed must not put the key back after the deletion was heard (ids are never reused).
+  const tombstones = new LRUCache<string, true>({ max: 100_000 });
   let trusted = true;
+  // Raised each time the cache becomes trusted again: a key read by a load that began before then
+  // may have been deleted while nobody listened, so it is read again before it is used.
+  let epoch = 0;
 
-  const remember = (row: KeyRow): DataKey => {
+  const markDestroyed = (id: string, ownerId: string | null) => {
+    tombstones.set(id, true);
+    keys.set(id, { key: "destroyed", ownerId, epoch });
+  };
+
+  const remember = (row: KeyRow, loadEpoch = epoch): DataKey => {
     const key = unwrapDataKey(row.wrapped_key, { dataKeyId: row.id, ownerId: row.owner_id }, ring);
-    keys.set(row.id, { key, ownerId: row.owner_id });
-    owners.set(row.owner_id, row.id);
+    if (!tombstones.has(row.id)) {
+      keys.set(row.id, { key, ownerId: row.owner_id, epoch: loadEpoch });
+      owners.set(row.owner_id, row.id);
+    }
     return { id: row.id, key };
   };
 
@@ -96,7 +109,7 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
           SELECT id::text FROM data_keys WHERE id = ${cachedId}::uuid FOR SHARE`;
         if (held.length > 0) return { id: cachedId, key: cachedKey };
         // Destroyed meanwhile (an erasure, perhaps on another instance): forget it, use the owner's key now.
-        keys.set(cachedId, { key: "destroyed", ownerId });
+        markDestroyed(cachedId, ownerId);
         owners.delete(ownerId);
       }
       const existing = await byOwner(db, ownerId);
@@ -115,16 +128,22 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
 
     async load(db, ids) {
       const wanted = [...new Set(ids)];
-      // Untrusted: every key is read again (one deleted meanwhile is then found missing).
-      const missing = trusted ? wanted.filter((id) => !keys.has(id)) : wanted;
+      const startedIn = epoch;
+      // Untrusted: every key is read again (one deleted meanwhile is then found missing); trusted:
+      // those not in memory, and those a load that began before the cache was last trusted put there.
+      const stale = (id: string) => {
+        const entry = keys.get(id);
+        return !entry || (entry.key !== "destroyed" && entry.epoch !== epoch);
+      };
+      const missing = trusted ? wanted.filter(stale) : wanted;
       if (missing.length === 0) return;
       const rows = await db.$queryRaw<KeyRow[]>`
         SELECT id::text, owner_id::text, wrapped_key FROM data_keys
          WHERE id IN (${Prisma.join(missing.map((id) => Prisma.sql`${id}::uuid`))})`;
-      for (const row of rows) remember(row);
+      for (const row of rows) remember(row, startedIn);
       const found = new Set(rows.map((row) => row.id));
       for (const id of missing) {
-        if (!found.has(id)) keys.set(id, { key: "destroyed", ownerId: keys.get(id)?.ownerId ?? null });
+        if (!found.has(id)) markDestroyed(id, keys.get(id)?.ownerId ?? null);
       }
     },
 
@@ -140,14 +159,14 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
     async destroy(db, ownerId) {
       const deleted = await db.$queryRaw<{ id: string }[]>`
         DELETE FROM data_keys WHERE owner_id = ${ownerId}::uuid RETURNING id::text`;
-      for (const { id } of deleted) keys.set(id, { key: "destroyed", ownerId });
+      for (const { id } of deleted) markDestroyed(id, ownerId);
       owners.delete(ownerId);
       return deleted.length > 0;
     },
 
     forget(id) {
       const ownerId = keys.get(id)?.ownerId ?? null;
-      keys.set(id, { key: "destroyed", ownerId });
+      markDestroyed(id, ownerId);
       if (ownerId && owners.get(ownerId) === id) owners.delete(ownerId);
     },
 
@@ -156,6 +175,7 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
     },
 
     setTrusted(value) {
+      if (value && !trusted) epoch += 1;
       trusted = value;
     },
   };
