@@ -82,6 +82,7 @@ describe("settings", () => {
     PHI_BLIND_INDEX_KEY: randomBytes(32).toString("base64"),
     AUDIT_MAC_KEY: randomBytes(32).toString("base64"),
     AUDIT_CHECKPOINT_KEY: randomBytes(32).toString("base64"),
+    BACKUP_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     AUDIT_CHECKPOINT_DIR: "/var/lib/haven/audit-checkpoints",
     ERASURE_LEDGER_DIR: "/var/lib/haven/erasure-ledger",
     SMTP_URL: "smtp://mail.internal:587",
