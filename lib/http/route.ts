@@ -39,6 +39,13 @@ async function applyApiLimit(request: Request, limit: "api" | "conversationApi")
   if (key) await consumeRateLimit("api", key);
 }
 
+/** The error reading a body throws when its client disconnected; anything else stays a server error. */
+function isAbandonedBody(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return error.name === "AbortError" || error.message === "aborted" || code === "ECONNRESET";
+}
+
 /**
  * Wraps a route handler: opens the request context (anonymous until the
  * handler authenticates), applies the API limit, puts the request id on every
@@ -66,7 +73,7 @@ export function route<Params = Record<string, never>>(handler: Handler<Params>, 
     } catch (caught) {
       // A client that goes away mid-body (a closed tab, a dropped upload) is not a server error:
       // reading the body throws "aborted", which would otherwise be logged and reported as one.
-      const clientLeft = !AppError.is(caught) && request.signal.aborted;
+      const clientLeft = request.signal.aborted && isAbandonedBody(caught);
       if (clientLeft) logger.info("request abandoned by the client", { requestId, method: request.method });
       const error = clientLeft
         ? new AppError(

@@ -45,6 +45,22 @@ describe("route(): a request its client abandoned", () => {
     expect(infos).toHaveBeenCalledWith("request abandoned by the client", expect.any(Object));
   });
 
+  it("keeps any other failure after the client left a server error (a database error, a bug)", async () => {
+    const errors = vi.spyOn(logger, "error");
+    const controller = new AbortController();
+    const failsAfterTheClientLeft = route(
+      () => {
+        controller.abort();
+        throw new Error("relation does not exist");
+      },
+      { rateLimited: false },
+    );
+    const request = new Request("http://haven.test/api/x", { method: "POST", signal: controller.signal });
+    const response = await failsAfterTheClientLeft(request, { params: Promise.resolve({}) });
+    expect(response.status).toBe(500);
+    expect(errors).toHaveBeenCalledWith("unhandled error in route handler", expect.any(Object));
+  });
+
   it("still treats the same failure with the client connected as a server error (500, logged)", async () => {
     const errors = vi.spyOn(logger, "error");
     const response = await readsItsBody(requestCutOff(false), { params: Promise.resolve({}) });
