@@ -176,12 +176,24 @@ function runPrefixed(
   });
 }
 
+/** Two free ports for each shard, all different (taken one after another, before any server binds). */
+async function shardPorts(count: number): Promise<[number, number][]> {
+  const taken = new Set<number>();
+  const next = async () => {
+    let port = await findFreePort();
+    while (taken.has(port)) port = await findFreePort();
+    taken.add(port);
+    return port;
+  };
+  const pairs: [number, number][] = [];
+  for (let index = 0; index < count; index += 1) pairs.push([await next(), await next()]);
+  return pairs;
+}
+
 async function runPlaywrightShard(
   shard: E2eShard,
+  [port, noProxyPort]: [number, number],
 ): Promise<{ passed: number; failed: number; code: number }> {
-  const port = await findFreePort();
-  let noProxyPort = await findFreePort();
-  while (noProxyPort === port) noProxyPort = await findFreePort();
   const mailFile = path.join(shard.dir, "mail.jsonl");
   const smtp = await startSmtpCapture(mailFile);
   const files = shard.specs.length ? shard.specs.map((spec) => path.join("tests/e2e", spec)) : fileFilters;
@@ -204,7 +216,8 @@ async function runPlaywrightShard(
   const report = readJson<Stats>(path.join(shard.dir, "playwright.json"));
   return {
     passed: report?.stats.expected ?? 0,
-    failed: (report?.stats.unexpected ?? (code === 0 ? 0 : 1)) + (report?.stats.flaky ?? 0),
+    // A shard that failed before running tests (a server that never started) still counts.
+    failed: Math.max((report?.stats.unexpected ?? 0) + (report?.stats.flaky ?? 0), code === 0 ? 0 : 1),
     code,
   };
 }
@@ -263,7 +276,7 @@ async function runVitest(label: string, nodeBinDir?: string): Promise<void> {
   );
   const report = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestReport);
   passed += report?.numPassedTests ?? 0;
-  failed += report?.numFailedTests ?? (code === 0 ? 0 : 1);
+  failed += Math.max(report?.numFailedTests ?? 0, code === 0 ? 0 : 1);
   if (code !== 0) exitCode = 1;
 }
 
@@ -344,7 +357,10 @@ try {
       const started = Date.now();
       // Each shard has its own database, servers, mail capture and files, so shards cannot
       // disturb each other; they run at the same time (the browser tests mostly wait).
-      const results = await Promise.all(e2e.shards.map((shard) => runPlaywrightShard(shard)));
+      const ports = await shardPorts(e2e.shards.length);
+      const results = await Promise.all(
+        e2e.shards.map((shard, index) => runPlaywrightShard(shard, ports[index]!)),
+      );
       for (const result of results) {
         passed += result.passed;
         failed += result.failed;
