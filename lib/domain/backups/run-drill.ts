@@ -7,8 +7,7 @@
 // erasure ledger, works on the process's one DATABASE_URL, which here must stay the live database.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
@@ -86,13 +85,17 @@ function runRestoreChild(
       "--conditions=react-server",
       path.join(process.cwd(), "scripts", "restore.ts"),
       directory,
-      "--database-url",
-      targetUrl,
       "--documents-dir",
       documentsDir,
       "--json",
     ],
-    { stdio: ["ignore", "pipe", "pipe"], env: process.env, cwd: process.cwd() },
+    // The target URL carries the database password: in the environment, never on the command
+    // line (any local user reads a process's arguments with ps).
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, RESTORE_DATABASE_URL: targetUrl },
+      cwd: process.cwd(),
+    },
   );
   let stdout = "";
   let stderr = "";
@@ -133,7 +136,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   };
   const scratchName = `haven_drill_${randomBytes(6).toString("hex")}`;
   let scratchCreated = false;
-  const documentsDir = await mkdtemp(path.join(tmpdir(), "haven-drill-documents-"));
+  // Beside the backups, not in /tmp: the documents can outgrow a container's small in-memory /tmp.
+  // A dot-directory is never taken for a backup.
+  await mkdir(options.backupDir, { recursive: true });
+  const documentsDir = await mkdtemp(path.join(options.backupDir, ".drill-documents-"));
   try {
     const directory = options.directory ?? (await listBackups(options.backupDir))[0]?.directory;
     if (!directory) throw new Error(`there is no backup in ${options.backupDir}`);
