@@ -2,6 +2,8 @@
 // ever runs after a backup succeeded, so a failing backup never thins out the good ones.
 import { rm } from "node:fs/promises";
 import path from "node:path";
+import { recordAuditEvent } from "@/lib/db/client";
+import { runAsSystem } from "@/lib/request-context";
 import { type BackupConfig, type BackupResult, createBackup } from "./create-backup";
 import { listBackups } from "./restore-backup";
 import { type RetentionPolicy, selectBackupsToPrune } from "./retention";
@@ -15,7 +17,20 @@ export async function runBackup(
   policy: RetentionPolicy,
   now = new Date(),
 ): Promise<BackupRun> {
-  const result = await createBackup(config, now);
+  let result: BackupResult;
+  try {
+    result = await createBackup(config, now);
+  } catch (error) {
+    await audit("backup.failed", "FAILURE", null, { reason: (error as Error).message.slice(0, 300) });
+    throw error;
+  }
+  // A backup is an export of every record: on the audit trail like any other export.
+  await audit("backup.created", "SUCCESS", result.id, {
+    keyId: result.manifest.keyId,
+    tables: Object.keys(result.manifest.rowCounts).length,
+    files: result.manifest.files.length,
+    durationMs: result.durationMs,
+  });
   const listings = await listBackups(config.backupDir);
   const dated = listings.map((listing) => ({
     id: listing.id,
@@ -26,8 +41,26 @@ export async function runBackup(
   for (const id of prune) {
     if (id === result.id) continue;
     await rm(path.join(config.backupDir, id), { recursive: true, force: true });
+    await audit("backup.pruned", "SUCCESS", id, { keptNewest: result.id });
   }
   return { ...result, pruned: prune.filter((id) => id !== result.id) };
+}
+
+function audit(
+  action: string,
+  outcome: "SUCCESS" | "FAILURE",
+  backupId: string | null,
+  details: Record<string, string | number>,
+): Promise<void> {
+  return runAsSystem("backup", () =>
+    recordAuditEvent({
+      action,
+      resourceType: "Backup",
+      ...(backupId ? { resourceId: backupId } : {}),
+      outcome,
+      details,
+    }),
+  );
 }
 
 function idDate(id: string): Date {
