@@ -22,9 +22,28 @@ export default async function BackupsPage() {
       <h1 className="text-2xl font-bold text-brand-900">Backups</h1>
       {overview.warning ? <Alert>{overview.warning}</Alert> : null}
       <p className="text-sm text-slate-700">
-        Backups are encrypted with their own key and written on schedule <code>{env.BACKUP_SCHEDULE}</code>{" "}
-        (UTC). The restore drill (schedule <code>{env.BACKUP_DRILL_SCHEDULE}</code>, UTC, or{" "}
-        <code>npm run backup:drill</code>) restores the newest backup into a scratch database and checks it.
+        Backups are encrypted with their own key.{" "}
+        {env.BACKUP_SCHEDULE === "off" ? (
+          <>
+            Scheduled backups are off here (<code>BACKUP_SCHEDULE=off</code>); run <code>npm run backup</code>
+            .
+          </>
+        ) : (
+          <>
+            They are written on the schedule <code>{env.BACKUP_SCHEDULE}</code> (cron, UTC).
+          </>
+        )}{" "}
+        The restore drill restores the newest backup into a scratch database and checks it:{" "}
+        {env.BACKUP_DRILL_SCHEDULE === "off" ? (
+          <>
+            not scheduled here; run <code>npm run backup:drill</code>.
+          </>
+        ) : (
+          <>
+            on the schedule <code>{env.BACKUP_DRILL_SCHEDULE}</code> (cron, UTC), or with{" "}
+            <code>npm run backup:drill</code>.
+          </>
+        )}
       </p>
       <Card title="Restore drills">
         <p className="mb-4 text-sm text-slate-700" role="status">
