@@ -258,7 +258,10 @@ let exitCode = 0;
 /** One Vitest run (unit + integration) under the given Node.js binary directory (undefined: this one). */
 async function runVitest(label: string, nodeBinDir?: string): Promise<void> {
   const vitestReport = path.join(ARTIFACTS, `vitest-${label}.json`);
-  const env: Record<string, string> = { TEST_DATABASE_URL: baseUrl!, ...clamdEnv };
+  // A second run gets a fresh database of its own: the first run's rows (audit denials of fixed
+  // ids, pg-boss jobs) would otherwise be counted by tests written for an empty one.
+  const databaseUrl = nodeBinDir ? await recreateDatabase(baseUrl!, "haven_test_again") : baseUrl!;
+  const env: Record<string, string> = { TEST_DATABASE_URL: databaseUrl, ...clamdEnv };
   // npx and Vitest's workers start the first `node` on PATH, so the whole run is on that Node.js.
   if (nodeBinDir) env.PATH = `${nodeBinDir}${path.delimiter}${process.env.PATH ?? ""}`;
   if (nodeBinDir) console.log(`[test] Vitest again on Node.js from ${nodeBinDir}.`);
