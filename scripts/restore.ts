@@ -1,5 +1,6 @@
 // `npm run restore -- <backup-id|latest|path> [--database-url URL] [--documents-dir DIR] [--json]`:
-// restores a backup into an EMPTY database (DATABASE_URL unless --database-url), then checks it
+// restores a backup into an EMPTY database (RESTORE_DATABASE_URL, else --database-url, else
+// DATABASE_URL; the environment keeps the password out of `ps`), then checks it
 // (lib/domain/backups/restore-backup.ts). Documents go to the deployment's document store, or to
 // --documents-dir (the drill's throw-away directory). Exit 0 only when every check passed.
 import { parseArgs } from "node:util";
@@ -11,7 +12,6 @@ import { type RestoreSummary, resolveBackup, restoreBackup } from "@/lib/domain/
 import { applyErasureLedger } from "@/lib/domain/patient-rights/erasure";
 import { getEnv, resetEnvCache } from "@/lib/env";
 import { documentStore } from "@/lib/integrations/storage";
-import { localStore } from "@/lib/integrations/storage/local";
 import { loadProjectEnv } from "./lib/load-env";
 
 const argsSchema = z.object({
@@ -39,16 +39,24 @@ try {
   });
   const args = argsSchema.parse({
     reference: positionals[0],
-    databaseUrl: values["database-url"],
+    databaseUrl: process.env.RESTORE_DATABASE_URL || values["database-url"],
     documentsDir: values["documents-dir"],
     json: values.json ?? false,
   });
   json = args.json;
-  // The data layer (and so the erasure ledger) works on DATABASE_URL: point it at the target.
+  // The data layer (and so the erasure ledger) works on DATABASE_URL: point it at the target, and
+  // its data-key listener too (it would LISTEN on the live database otherwise).
   if (args.databaseUrl) {
     process.env.DATABASE_URL = args.databaseUrl;
-    resetEnvCache();
+    if (process.env.REALTIME_LISTEN_URL) process.env.REALTIME_LISTEN_URL = args.databaseUrl;
   }
+  // Documents restored elsewhere (the drill's scratch directory): the erasure ledger must delete
+  // erased patients' files there, not in the live store.
+  if (args.documentsDir) {
+    process.env.DOCUMENT_STORAGE = "local";
+    process.env.DOCUMENTS_DIR = args.documentsDir;
+  }
+  resetEnvCache();
   const env = getEnv();
   summary = await restoreBackup({
     directory: await resolveBackup(args.reference, env.BACKUP_DIR),
@@ -56,7 +64,7 @@ try {
     key: backupKeyFromEnv(),
     crypto: phiCryptoConfigFromEnv(),
     sealBoundMs: env.AUDIT_SEAL_BOUND_SECONDS * 1000,
-    documents: args.documentsDir ? localStore(args.documentsDir) : documentStore(),
+    documents: documentStore(),
     applyErasureLedger,
     log: (line) => {
       if (!json) console.log(`  ${line}`);

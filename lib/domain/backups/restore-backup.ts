@@ -125,17 +125,15 @@ export async function userRelationCount(databaseUrl: string): Promise<number> {
 }
 
 async function restoreDump(directory: string, databaseUrl: string, key: BackupKey): Promise<void> {
-  const psql = spawnPostgresProgram("psql", databaseUrl, [
-    "--no-psqlrc",
-    "--quiet",
-    "--set=ON_ERROR_STOP=1",
-    "--single-transaction",
-  ]);
+  const psql = spawnPostgresProgram("psql", databaseUrl, ["--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1"]);
   psql.stdout?.resume();
   const exit = waitForExit(psql);
   const stdin = psql.stdin as Writable;
-  // psql commits its single transaction when its input ends, so on any error it is killed while its
-  // stdin is still open: the pipeline's clean-up must never close that pipe first.
+  // The transaction is ours: BEGIN first, COMMIT only once the whole dump decrypted and decompressed
+  // cleanly. If this process dies mid-restore (SIGTERM, the OOM killer), psql reads the end of its
+  // input without a COMMIT and the server rolls everything back (psql's --single-transaction would
+  // commit at the end of input). On an error psql is also killed at once.
+  stdin.write("BEGIN;\n");
   const intoPsql = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       if (stdin.destroyed) return callback(new Error("psql stopped reading its input"));
@@ -152,7 +150,7 @@ async function restoreDump(directory: string, databaseUrl: string, key: BackupKe
       stdin.once("close", onClose);
     },
     final(callback) {
-      stdin.end(callback);
+      stdin.end("COMMIT;\n", callback);
     },
     destroy(error, callback) {
       if (error) psql.kill("SIGKILL");
