@@ -25,7 +25,7 @@ export interface DataKeyListener {
   close(): Promise<void>;
 }
 
-type Store = Pick<DataKeyStore, "forget" | "cachedKeyIds" | "setTrusted">;
+type Store = Pick<DataKeyStore, "forget" | "recheck" | "cachedKeyIds" | "setTrusted">;
 
 export function listenForDataKeyDeletions(connectionString: string, store: Store): DataKeyListener {
   let client: pg.Client | null = null;
@@ -33,7 +33,11 @@ export function listenForDataKeyDeletions(connectionString: string, store: Store
   let retryMs = 500;
   store.setTrusted(false);
 
-  /** Marks destroyed every cached key the database no longer has. */
+  /**
+   * Every cached key the database does not show is read again before its next use: deleted while
+   * nobody listened, or created by a transaction still open (which this connection cannot see, so
+   * it must not be called destroyed: found when a first LISTEN came after a new patient's key).
+   */
   async function sweep(on: pg.Client): Promise<void> {
     const ids = store.cachedKeyIds();
     if (ids.length === 0) return;
@@ -42,7 +46,7 @@ export function listenForDataKeyDeletions(connectionString: string, store: Store
       [ids],
     );
     const present = new Set(rows.map((row) => row.id));
-    for (const id of ids) if (!present.has(id)) store.forget(id);
+    for (const id of ids) if (!present.has(id)) store.recheck(id);
   }
 
   async function connect(): Promise<void> {

@@ -14,6 +14,9 @@
 // checks which cached keys still exist. The TTL stays as a backstop.
 // Entries are overwritten or marked destroyed, never removed by these paths: a
 // read between loading its keys and decrypting must not find its key gone.
+// Only a deletion that happened (ours, or one heard of) marks a key destroyed for good. A key this
+// process cannot see (the reconnect check, a write's FOR SHARE check) may be one a transaction of
+// this process created and has not committed yet: it is only read again before its next use.
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
@@ -52,6 +55,11 @@ export interface DataKeyStore {
   /** The ids of the keys held in memory (to check which of them still exist). */
   cachedKeyIds(): string[];
   /**
+   * The database did not show this key to a check outside any transaction of ours: it was deleted,
+   * or it was created by a transaction not committed yet. Its next load reads it again.
+   */
+  recheck(id: string): void;
+  /**
    * Whether cached keys may be used without asking the database: true while every deletion is
    * sure to be heard (or no listener is attached: the TTL alone bounds the cache, the default).
    */
@@ -78,6 +86,12 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
   const markDestroyed = (id: string, ownerId: string | null) => {
     tombstones.set(id, true);
     keys.set(id, { key: "destroyed", ownerId, epoch });
+  };
+
+  const markStale = (id: string) => {
+    const entry = keys.get(id);
+    // In place: a new entry would restart the TTL of the key material.
+    if (entry && entry.key !== "destroyed") entry.epoch = -1;
   };
 
   const remember = (row: KeyRow, loadEpoch = epoch): DataKey => {
@@ -108,8 +122,10 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
         const held = await db.$queryRaw<{ id: string }[]>`
           SELECT id::text FROM data_keys WHERE id = ${cachedId}::uuid FOR SHARE`;
         if (held.length > 0) return { id: cachedId, key: cachedKey };
-        // Destroyed meanwhile (an erasure, perhaps on another instance): forget it, use the owner's key now.
-        markDestroyed(cachedId, ownerId);
+        // Destroyed meanwhile (an erasure, perhaps on another instance), or created by a transaction
+        // of ours that has not committed: ask for the owner's key now (the insert below waits for
+        // that transaction), and read the cached one again before it decrypts anything.
+        markStale(cachedId);
         owners.delete(ownerId);
       }
       const existing = await byOwner(db, ownerId);
@@ -168,6 +184,10 @@ export function createDataKeyStore(ring: KeyRing): DataKeyStore {
       const ownerId = keys.get(id)?.ownerId ?? null;
       markDestroyed(id, ownerId);
       if (ownerId && owners.get(ownerId) === id) owners.delete(ownerId);
+    },
+
+    recheck(id) {
+      markStale(id);
     },
 
     cachedKeyIds() {

@@ -8,6 +8,7 @@ import { DataKeyDestroyedError } from "@/lib/crypto/field-cipher";
 import { parseKeyRing } from "@/lib/crypto/keyring";
 import { type Db, createBaseClient, createDb } from "@/lib/db/client";
 import { type DataKeyListener, listenForDataKeyDeletions } from "@/lib/db/data-key-invalidation";
+import { inTransaction } from "@/lib/db/transaction";
 import { type DataKeyStore, createDataKeyStore } from "@/lib/db/data-keys";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { asUser, uniqueEmail } from "../support/actors";
@@ -195,8 +196,52 @@ describe("data keys across instances", () => {
         (value) => value,
       ),
     ).toBe(true);
+    // The key nobody read since is read again before its next use, and found gone.
+    await expect(readName(b, unread.id)).rejects.toBeInstanceOf(DataKeyDestroyedError);
     expect(b.store.cached(unread.keyId)).toBeNull();
     expect(b.store.cached(kept.keyId)).toBeInstanceOf(Buffer);
     expect(await readName(b, kept.id)).toBe("Lea Brandt");
+  });
+
+  it("a key created by a transaction still open when the listener (re)connects is not taken for destroyed", async () => {
+    const b = startInstance(true);
+    await b.listener!.ready;
+    let keyId = "";
+    const userId = await asUser("ADMIN", () =>
+      inTransaction(b.base, async () => {
+        // The patient's key is created and cached inside this transaction (not committed yet)...
+        const user = await b.db.user.create({
+          data: {
+            email: uniqueEmail("keys"),
+            role: "PATIENT",
+            patientProfile: { create: { fullName: "Ines Duarte" } },
+          },
+          select: { id: true },
+        });
+        keyId = b.store.cachedKeyIds().find((id) => b.store.ownerOfKey(id) === user.id) ?? "";
+        expect(keyId).not.toBe("");
+        // ...when the listening connection drops and comes back: its check cannot see that key.
+        await runSql(
+          layer.database.url,
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND query = 'LISTEN haven_data_keys' AND pid <> pg_backend_pid()`,
+        );
+        await within(
+          2_000,
+          () => b.listener!.listening,
+          (value) => !value,
+        );
+        expect(
+          await within(
+            5_000,
+            () => b.listener!.listening,
+            (value) => value,
+          ),
+        ).toBe(true);
+        return user.id;
+      }),
+    );
+    expect(await readName(b, userId)).toBe("Ines Duarte");
+    expect(b.store.cached(keyId)).toBeInstanceOf(Buffer);
   });
 });

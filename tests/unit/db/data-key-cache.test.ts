@@ -85,4 +85,28 @@ describe("data-key cache", () => {
     expect(db.selects).toBe(0);
     expect(store.cached(row.id)).toBeInstanceOf(Buffer);
   });
+
+  it("a key another check could not see is read again, not taken for destroyed (it may not be committed yet)", async () => {
+    const store = createDataKeyStore(ring);
+    const row = keyRow();
+    await store.forOwner(
+      fakeDb(() => [row]),
+      row.owner_id,
+    );
+    // A write on another connection: its FOR SHARE check cannot see the key (the transaction that
+    // created it is still open), its own insert then waits for that transaction and finds the key.
+    const answers: unknown[][] = [[], [], [row]];
+    const key = await store.forOwner(
+      fakeDb(() => answers.shift() ?? []),
+      row.owner_id,
+    );
+    expect(key.id).toBe(row.id);
+    expect(store.cached(row.id)).toBeInstanceOf(Buffer);
+    // The reconnect check could not see it either: the next load asks the database again.
+    store.recheck(row.id);
+    const db = fakeDb(() => [row]);
+    await store.load(db, [row.id]);
+    expect(db.selects).toBe(1);
+    expect(store.cached(row.id)).toBeInstanceOf(Buffer);
+  });
 });
