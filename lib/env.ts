@@ -477,8 +477,22 @@ const envSchema = z.object({
    * Backups (npm run backup, lib/domain/backups): where they go, how many are kept, when the job
    * runs (cron, UTC; "off" disables it) and when the weekly restore drill runs.
    */
-  BACKUP_STORAGE: z.enum(["local"], { error: 'must be "local" (a directory: BACKUP_DIR)' }).default("local"),
+  BACKUP_STORAGE: z
+    .enum(["local", "s3"], { error: 'must be "local" (the folder BACKUP_DIR) or "s3" (a bucket)' })
+    .default("local"),
   BACKUP_DIR: z.string().min(1).default(".data/backups"),
+  /** BACKUP_STORAGE=s3: a bucket of its own (not the documents' one), ideally in another account. */
+  BACKUP_S3_ENDPOINT: z.url({ error: "must be the S3-compatible endpoint URL" }).optional(),
+  BACKUP_S3_REGION: z.string().min(1).default("us-east-1"),
+  BACKUP_S3_BUCKET: z.string().min(1).optional(),
+  BACKUP_S3_PREFIX: z
+    .string()
+    .regex(/^(?:[A-Za-z0-9._-]+\/)*$/, {
+      error: 'must be empty or folder names ending in "/" (e.g. "haven/backups/")',
+    })
+    .default("backups/"),
+  BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   BACKUP_KEEP_DAILY: z.coerce.number().int().min(1).max(366).default(7),
   BACKUP_KEEP_WEEKLY: z.coerce.number().int().min(0).max(520).default(4),
   BACKUP_KEEP_MONTHLY: z.coerce.number().int().min(0).max(1_200).default(12),
@@ -522,6 +536,16 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
     for (const name of ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
       if (!raw[name])
         problems.push(`${name} is missing: DOCUMENT_STORAGE=s3 stores documents in that bucket`);
+    }
+  }
+  if (raw.BACKUP_STORAGE === "s3") {
+    for (const name of [
+      "BACKUP_S3_ENDPOINT",
+      "BACKUP_S3_BUCKET",
+      "BACKUP_S3_ACCESS_KEY_ID",
+      "BACKUP_S3_SECRET_ACCESS_KEY",
+    ] as const) {
+      if (!raw[name]) problems.push(`${name} is missing: BACKUP_STORAGE=s3 keeps the backups in that bucket`);
     }
   }
 

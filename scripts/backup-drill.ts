@@ -2,7 +2,7 @@
 // scratch database on DATABASE_URL's server, checks it, drops it, and records the outcome in
 // backup_drills (lib/domain/backups/run-drill.ts). Exits 1, loudly, when the drill fails.
 import { disconnectDb } from "@/lib/db/client";
-import { backupKeyFromEnv } from "@/lib/domain/backups/config";
+import { backupKeyFromEnv, backupRepositoryFromEnv } from "@/lib/domain/backups/config";
 import { runDrill } from "@/lib/domain/backups/run-drill";
 import { getEnv } from "@/lib/env";
 import { loadProjectEnv } from "./lib/load-env";
@@ -14,6 +14,7 @@ try {
   const result = await runDrill({
     databaseUrl: env.DATABASE_URL,
     backupDir: env.BACKUP_DIR,
+    repository: backupRepositoryFromEnv(),
     key: backupKeyFromEnv(),
     ...(directory ? { directory } : {}),
   });

@@ -11,7 +11,7 @@ try {
   const rows = Object.values(manifest.rowCounts).reduce((sum, n) => sum + n, 0);
   console.log(
     [
-      `backup ${run.id} written to ${run.directory}`,
+      `backup ${run.id} written to ${run.location}`,
       `  ${Object.keys(manifest.rowCounts).length} tables, ${rows} rows, schema ${manifest.schemaVersion ?? "(none)"}`,
       `  ${manifest.documents.length} documents${manifest.documentsMissing ? ` (${manifest.documentsMissing} missing from the store)` : ""}`,
       `  audit checkpoint: ${manifest.auditCheckpoint ? `seal ${manifest.auditCheckpoint.sealSequence}` : "(no seals yet)"}`,

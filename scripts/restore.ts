@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { phiCryptoConfigFromEnv } from "@/lib/crypto/config";
 import { disconnectDb } from "@/lib/db/client";
-import { backupKeyFromEnv } from "@/lib/domain/backups/config";
+import { backupKeyFromEnv, backupRepositoryFromEnv } from "@/lib/domain/backups/config";
 import { type RestoreSummary, resolveBackup, restoreBackup } from "@/lib/domain/backups/restore-backup";
 import { applyErasureLedger } from "@/lib/domain/patient-rights/erasure";
 import { getEnv, resetEnvCache } from "@/lib/env";
@@ -58,8 +58,10 @@ try {
   }
   resetEnvCache();
   const env = getEnv();
+  // From a bucket, the backup is downloaded beside BACKUP_DIR first, and removed afterwards.
+  const backup = await resolveBackup(args.reference, backupRepositoryFromEnv());
   summary = await restoreBackup({
-    directory: await resolveBackup(args.reference, env.BACKUP_DIR),
+    directory: backup.directory,
     databaseUrl: env.DATABASE_URL,
     key: backupKeyFromEnv(),
     crypto: phiCryptoConfigFromEnv(),
@@ -69,7 +71,7 @@ try {
     log: (line) => {
       if (!json) console.log(`  ${line}`);
     },
-  });
+  }).finally(() => backup.close());
 } catch (error) {
   failure =
     error instanceof z.ZodError

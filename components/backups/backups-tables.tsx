@@ -60,7 +60,7 @@ export function BackupsTable({
   when: (at: Date) => string;
 }) {
   if (backups.length === 0)
-    return <p className="text-sm text-slate-600">No backup in the backup directory.</p>;
+    return <p className="text-sm text-slate-600">No backup kept yet (in the backup directory or bucket).</p>;
   return (
     <table className="w-full text-left text-sm">
       <caption className="sr-only">Backups, newest first</caption>

@@ -34,6 +34,7 @@ import {
   backupKeyFrom,
   signManifest,
 } from "@/lib/domain/backups/manifest";
+import { localBackups } from "@/lib/domain/backups/repository";
 import { RestoreError, restoreBackup, verifyBackup } from "@/lib/domain/backups/restore-backup";
 import { runBackup } from "@/lib/domain/backups/run-backup";
 import { runDrill } from "@/lib/domain/backups/run-drill";
@@ -306,6 +307,7 @@ describe("restore drill", () => {
     const result = await runDrill({
       databaseUrl: scratch!.url,
       backupDir: dirs.backups,
+      repository: localBackups(dirs.backups),
       key: backupKeyFromEnv(),
       timeoutMs: 150_000,
     });
@@ -349,6 +351,7 @@ describe("restore drill", () => {
       const result = await runDrill({
         databaseUrl: scratch!.url,
         backupDir: dirs.backups,
+        repository: localBackups(dirs.backups),
         key: backupKeyFromEnv(),
         directory,
       });

@@ -48,6 +48,16 @@ describe("parseEnv", () => {
     expect(message).not.toMatch(/S3_ENDPOINT/);
   });
 
+  it("names every S3 setting that backups in a bucket need, and refuses a prefix that is not a folder", () => {
+    const message = problemsOf({ ...base, BACKUP_STORAGE: "s3", BACKUP_S3_BUCKET: "clinic-backups" });
+    expect(message).toContain("BACKUP_S3_ENDPOINT is missing");
+    expect(message).toContain("BACKUP_S3_ACCESS_KEY_ID is missing");
+    expect(message).toContain("BACKUP_S3_SECRET_ACCESS_KEY is missing");
+    expect(message).not.toContain("BACKUP_S3_BUCKET is missing");
+    expect(problemsOf({ ...base, BACKUP_S3_PREFIX: "../backups" })).toContain("BACKUP_S3_PREFIX");
+    expect(problemsOf({ ...base, BACKUP_STORAGE: "ftp" })).toContain("BACKUP_STORAGE");
+  });
+
   it("points developers at npm run dev for a missing secret", () => {
     expect(problemsOf({ ...base, AUTH_SECRET: undefined, NODE_ENV: "development" })).toMatch(/npm run dev/);
   });

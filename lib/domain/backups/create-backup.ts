@@ -28,6 +28,7 @@ import {
   signManifest,
 } from "./manifest";
 import { firstErrorLine, spawnPostgresProgram, waitForExit } from "./postgres-tools";
+import type { BackupRepository } from "./repository";
 import { type BackupKey, createEncryptStream } from "./segmented-aead";
 
 export interface BackupConfig {
@@ -38,6 +39,8 @@ export interface BackupConfig {
   /** AUDIT_CHECKPOINT_DIR: the checkpoint of the head is appended there and the file copied. */
   checkpointDir: string;
   documents: ObjectStore;
+  /** Where finished backups are kept (BACKUP_DIR itself, or a bucket they are uploaded to). */
+  repository: BackupRepository;
 }
 
 export class BackupError extends Error {

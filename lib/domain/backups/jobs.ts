@@ -4,7 +4,12 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { backupConfigFromEnv, backupKeyFromEnv, retentionPolicyFromEnv } from "./config";
+import {
+  backupConfigFromEnv,
+  backupKeyFromEnv,
+  backupRepositoryFromEnv,
+  retentionPolicyFromEnv,
+} from "./config";
 import { runBackup } from "./run-backup";
 import { runDrill } from "./run-drill";
 
@@ -40,6 +45,7 @@ export async function runDrillJob(): Promise<void> {
   const result = await runDrill({
     databaseUrl: env.DATABASE_URL,
     backupDir: env.BACKUP_DIR,
+    repository: backupRepositoryFromEnv(),
     key: backupKeyFromEnv(),
   });
   if (!result.passed) {

@@ -5,8 +5,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { roleCan } from "@/lib/authz/permissions";
 import { refuseAsNotFound } from "@/lib/authz/refusal";
 import { getDb, recordAuditEvent } from "@/lib/db/client";
-import { getEnv } from "@/lib/env";
-import { listBackups } from "./restore-backup";
+import { backupRepositoryFromEnv } from "./config";
 
 export interface BackupView {
   id: string;
@@ -57,7 +56,7 @@ export interface BackupsOverview {
 
 export async function backupsOverview(actor: AuthenticatedActor, now = new Date()): Promise<BackupsOverview> {
   if (!roleCan(actor.role, "backups:manage")) await refuseAsNotFound("Backup", "(backups)");
-  const listings = await listBackups(getEnv().BACKUP_DIR);
+  const listings = await backupRepositoryFromEnv().list();
   const backups = listings.slice(0, 30).map(({ id, manifest }) => ({
     id,
     createdAt: manifest ? new Date(manifest.createdAt) : null,

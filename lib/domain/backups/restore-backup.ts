@@ -6,7 +6,7 @@
 // chain once more, and a sample of PHI fields decrypted through the data layer.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -25,52 +25,28 @@ import {
   DUMP_FILE,
   MANIFEST_FILE,
   ManifestError,
-  peekManifest,
   verifyManifest,
 } from "./manifest";
 import { firstErrorLine, spawnPostgresProgram, waitForExit } from "./postgres-tools";
+import type { BackupRepository, OpenedBackup } from "./repository";
 import { type BackupKey, createDecryptStream } from "./segmented-aead";
 
 export class RestoreError extends Error {
   override name = "RestoreError";
 }
 
-export interface BackupListing {
-  id: string;
-  directory: string;
-  manifest: BackupManifest | null;
-}
-
-/** Complete backups in the directory, newest first (ids sort by time). */
-export async function listBackups(backupDir: string): Promise<BackupListing[]> {
-  let names: string[];
-  try {
-    names = await readdir(backupDir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
-  const listings: BackupListing[] = [];
-  for (const id of names
-    .filter((name) => BACKUP_ID_PATTERN.test(name))
-    .sort()
-    .reverse()) {
-    const directory = path.join(backupDir, id);
-    const text = await readFile(path.join(directory, MANIFEST_FILE), "utf8").catch(() => null);
-    listings.push({ id, directory, manifest: text ? peekManifest(text) : null });
-  }
-  return listings;
-}
-
-/** A backup id (in BACKUP_DIR), "latest", or a path to a backup's directory. */
-export async function resolveBackup(reference: string, backupDir: string): Promise<string> {
+/**
+ * A backup id or "latest" (from where backups are kept: downloaded first from a bucket), or a path
+ * to a backup's folder. close() removes what was downloaded.
+ */
+export async function resolveBackup(reference: string, repository: BackupRepository): Promise<OpenedBackup> {
   if (reference === "latest") {
-    const [newest] = await listBackups(backupDir);
-    if (!newest) throw new RestoreError(`there is no backup in ${backupDir}`);
-    return newest.directory;
+    const [newest] = await repository.list();
+    if (!newest) throw new RestoreError(`there is no backup in ${repository.location}`);
+    return repository.open(newest.id);
   }
-  if (BACKUP_ID_PATTERN.test(reference)) return path.join(path.resolve(backupDir), reference);
-  return path.resolve(reference);
+  if (BACKUP_ID_PATTERN.test(reference)) return repository.open(reference);
+  return { directory: path.resolve(reference), close: () => Promise.resolve() };
 }
 
 async function sha256OfFile(file: string): Promise<string> {

@@ -1,15 +1,14 @@
 // One backup run (the command and the backup.run job): the backup, then the retention, which only
 // ever runs after a backup succeeded, so a failing backup never thins out the good ones.
-import { rm } from "node:fs/promises";
-import path from "node:path";
 import { recordAuditEvent } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
 import { type BackupConfig, type BackupResult, createBackup } from "./create-backup";
-import { listBackups } from "./restore-backup";
 import { type RetentionPolicy, selectBackupsToPrune } from "./retention";
 
 export interface BackupRun extends BackupResult {
   pruned: string[];
+  /** Where the backup is kept now (a folder, or s3://…). */
+  location: string;
 }
 
 export async function runBackup(
@@ -20,6 +19,8 @@ export async function runBackup(
   let result: BackupResult;
   try {
     result = await createBackup(config, now);
+    // Uploaded to the bucket, when there is one. If that fails, the backup stays in BACKUP_DIR.
+    await config.repository.keep(result.id, result.directory);
   } catch (error) {
     await audit("backup.failed", "FAILURE", null, { reason: (error as Error).message.slice(0, 300) });
     throw error;
@@ -31,7 +32,7 @@ export async function runBackup(
     files: result.manifest.files.length,
     durationMs: result.durationMs,
   });
-  const listings = await listBackups(config.backupDir);
+  const listings = await config.repository.list();
   const dated = listings.map((listing) => ({
     id: listing.id,
     // An unreadable manifest still dates the backup by its id (ids start with the time).
@@ -40,10 +41,14 @@ export async function runBackup(
   const { prune } = selectBackupsToPrune(dated, policy);
   for (const id of prune) {
     if (id === result.id) continue;
-    await rm(path.join(config.backupDir, id), { recursive: true, force: true });
+    await config.repository.remove(id);
     await audit("backup.pruned", "SUCCESS", id, { keptNewest: result.id });
   }
-  return { ...result, pruned: prune.filter((id) => id !== result.id) };
+  return {
+    ...result,
+    location: config.repository.locationOf(result.id),
+    pruned: prune.filter((id) => id !== result.id),
+  };
 }
 
 function audit(

@@ -14,15 +14,19 @@ import { z } from "zod";
 import { getDb, recordAuditEvent } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
 import { ManifestError } from "./manifest";
-import { listBackups, verifyBackup } from "./restore-backup";
+import type { BackupRepository, OpenedBackup } from "./repository";
+import { verifyBackup } from "./restore-backup";
 import type { BackupKey } from "./segmented-aead";
 
 export interface DrillOptions {
   /** The live database: the scratch database is created on its server. */
   databaseUrl: string;
+  /** BACKUP_DIR: the restored documents (and a downloaded backup) go in scratch folders here. */
   backupDir: string;
+  /** Where the latest backup is taken from. */
+  repository: BackupRepository;
   key: BackupKey;
-  /** A specific backup directory (tests); default the latest in backupDir. */
+  /** A specific backup directory (tests, the command's argument); default the latest kept. */
   directory?: string;
   /** How long the restore may take. */
   timeoutMs?: number;
@@ -140,10 +144,18 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   // A dot-directory is never taken for a backup.
   await mkdir(options.backupDir, { recursive: true });
   const documentsDir = await mkdtemp(path.join(options.backupDir, ".drill-documents-"));
+  let opened: OpenedBackup | undefined;
   try {
-    const directory = options.directory ?? (await listBackups(options.backupDir))[0]?.directory;
-    if (!directory) throw new Error(`there is no backup in ${options.backupDir}`);
-    result.backupId = path.basename(directory);
+    if (options.directory) {
+      opened = { directory: options.directory, close: () => Promise.resolve() };
+    } else {
+      const [latest] = await options.repository.list();
+      if (!latest) throw new Error(`there is no backup in ${options.repository.location}`);
+      result.backupId = latest.id;
+      opened = await options.repository.open(latest.id);
+    }
+    const { directory } = opened;
+    result.backupId ??= path.basename(directory);
     // Checked here first: a corrupt backup fails in seconds, before any database is created.
     const manifest = await verifyBackup(directory, options.key);
     result.backupId = manifest.id;
@@ -182,6 +194,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       );
     }
     await rm(documentsDir, { recursive: true, force: true });
+    await opened?.close();
   }
   result.durationMs = Date.now() - started;
   await runAsSystem("backup-drill", async () => {
