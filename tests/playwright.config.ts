@@ -1,5 +1,6 @@
 // End-to-end tests in Debian's Chromium against `next start` (a production build).
 // scripts/test.ts builds the app and provides the database and secrets.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
@@ -10,6 +11,11 @@ const baseURL = `http://localhost:${port}`;
 const noProxyPort = Number(process.env.E2E_NO_PROXY_PORT ?? 3101);
 const NO_PROXY_BASE_URL = `http://localhost:${noProxyPort}`;
 const root = path.resolve(import.meta.dirname, "..");
+// Chromium's headless shell (the old headless mode, Debian's chromium-headless-shell) ran the same specs
+// in 243 s against 323 s for the full browser on 2 cores: no GPU process, a lighter browser process.
+const HEADLESS_SHELL = "/usr/bin/chromium-headless-shell";
+const chromiumPath =
+  process.env.CHROMIUM_PATH ?? (existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : "/usr/bin/chromium");
 // scripts/test.ts gives each shard its own folder for results (tests/.artifacts/shard-N).
 const artifacts = process.env.E2E_ARTIFACTS_DIR ?? path.join(root, "tests/.artifacts");
 
@@ -28,7 +34,7 @@ export default defineConfig({
     trace: "off",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: chromiumPath,
       args: [
         "--no-sandbox",
         "--disable-gpu",
