@@ -318,8 +318,13 @@ describe("restore drill", () => {
     const [row] = await drillRows("PASSED");
     expect(row).toMatchObject({ backup_id: backup.id, failure_reason: null });
     expect(row!.duration_ms).toBeGreaterThan(0);
-    // The scratch database is gone.
-    const left = await runSql(scratch!.url, "SELECT 1 FROM pg_database WHERE datname LIKE 'haven_drill_%'");
+    // The scratch database is gone (another file's drill may still be running beside this one: wait for it).
+    const deadline = Date.now() + 60_000;
+    let left = await runSql(scratch!.url, "SELECT 1 FROM pg_database WHERE datname LIKE 'haven_drill_%'");
+    while (left.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      left = await runSql(scratch!.url, "SELECT 1 FROM pg_database WHERE datname LIKE 'haven_drill_%'");
+    }
     expect(left).toHaveLength(0);
   }, 200_000);
 

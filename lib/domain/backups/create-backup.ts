@@ -173,7 +173,11 @@ export async function createBackup(config: BackupConfig, now = new Date()): Prom
   // Written under a temporary name and renamed when complete: a crash leaves no half backup
   // that a restore or the retention would take for a real one.
   const workDir = `${finalDir}.partial`;
-  await mkdir(path.join(workDir, DOCUMENTS_DIR), { recursive: true, mode: 0o700 });
+  await mkdir(path.dirname(workDir), { recursive: true, mode: 0o700 });
+  // Not recursive: two backups started in the same second with the same random suffix must not
+  // share a folder; the second fails here instead.
+  await mkdir(workDir, { mode: 0o700 });
+  await mkdir(path.join(workDir, DOCUMENTS_DIR), { mode: 0o700 });
   const client = new pg.Client({ connectionString: config.databaseUrl });
   try {
     await client.connect();

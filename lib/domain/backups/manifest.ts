@@ -15,8 +15,11 @@ export const DOCUMENTS_DIR = "documents";
 /** Backup ids sort by time: 20261202T023000Z-1a2b. */
 export const BACKUP_ID_PATTERN = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
 
+/** A path inside the backup's folder: segments joined by "/", never "." or "..", never absolute. */
+const RELATIVE_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
+
 const fileSchema = z.object({
-  path: z.string().regex(/^[A-Za-z0-9._/-]+$/),
+  path: z.string().regex(RELATIVE_PATH),
   /** What the file holds (its label in the encrypted header). */
   label: z.string(),
   bytes: z.number().int().min(0),
@@ -25,7 +28,7 @@ const fileSchema = z.object({
 
 const documentSchema = z.object({
   storageKey: z.string(),
-  path: z.string(),
+  path: z.string().regex(RELATIVE_PATH),
   /** SHA-256 of the object as the document store held it (already encrypted per file). */
   objectSha256: z.string().regex(/^[0-9a-f]{64}$/),
   objectBytes: z.number().int().min(0),

@@ -47,5 +47,10 @@ describe("backup manifest", () => {
     expect(() => verifyManifest(other, JSON.stringify(swapped))).toThrow(/MAC does not verify/);
     expect(() => verifyManifest(key, "{not json")).toThrow(/not valid JSON/);
     expect(() => verifyManifest(key, JSON.stringify({ ...parsed, version: 2 }))).toThrow(/unknown version/);
+    // Even a manifest signed with the backup key cannot name a file outside the backup's folder.
+    for (const escape of ["../../etc/passwd", "documents/../../x", "/etc/passwd", "./manifest.json"]) {
+      const text = signManifest(key, { ...manifest, files: [{ ...manifest.files[0]!, path: escape }] });
+      expect(() => verifyManifest(key, text), escape).toThrow();
+    }
   });
 });
