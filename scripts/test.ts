@@ -255,8 +255,11 @@ let passed = 0;
 let failed = 0;
 let exitCode = 0;
 
-/** One Vitest run (unit + integration) under the given Node.js binary directory (undefined: this one). */
-async function runVitest(label: string, nodeBinDir?: string): Promise<void> {
+/**
+ * One Vitest run (unit + integration) under the given Node.js binary directory (undefined: this one).
+ * With logFile its output goes there (printed whole only when it fails): it runs beside the browser tests.
+ */
+async function runVitest(label: string, nodeBinDir?: string, logFile?: string): Promise<void> {
   const vitestReport = path.join(ARTIFACTS, `vitest-${label}.json`);
   // A second run gets a fresh database of its own: the first run's rows (audit denials of fixed
   // ids, pg-boss jobs) would otherwise be counted by tests written for an empty one.
@@ -265,25 +268,31 @@ async function runVitest(label: string, nodeBinDir?: string): Promise<void> {
   // npx and Vitest's workers start the first `node` on PATH, so the whole run is on that Node.js.
   if (nodeBinDir) env.PATH = `${nodeBinDir}${path.delimiter}${process.env.PATH ?? ""}`;
   if (nodeBinDir) console.log(`[test] Vitest again on Node.js from ${nodeBinDir}.`);
-  const code = await run(
-    "npx",
-    [
-      "--no-install",
-      "vitest",
-      "run",
-      "--config",
-      "tests/vitest.config.ts",
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${vitestReport}`,
-      ...fileFilters,
-    ],
-    env,
-  );
+  // Beside the browser tests, two workers: they must not starve the browser of CPU.
+  if (logFile) env.VITEST_MAX_WORKERS = "2";
+  const started = Date.now();
+  const vitestArgs = [
+    "--no-install",
+    "vitest",
+    "run",
+    "--config",
+    "tests/vitest.config.ts",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${vitestReport}`,
+    ...fileFilters,
+  ];
+  const code = logFile ? await runLogged("npx", vitestArgs, env, logFile) : await run("npx", vitestArgs, env);
   const report = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestReport);
   passed += report?.numPassedTests ?? 0;
   failed += Math.max(report?.numFailedTests ?? 0, code === 0 ? 0 : 1);
   if (code !== 0) exitCode = 1;
+  if (logFile) {
+    console.log(
+      `[test] Vitest (${label}): ${report?.numPassedTests ?? 0} passed, ${report?.numFailedTests ?? 0} failed in ` +
+        `${Math.round((Date.now() - started) / 1000)} s; its output: ${path.relative(process.cwd(), logFile)}`,
+    );
+  }
 }
 
 // TEST_ALSO_ON_NODE: a second Node.js binary (CI passes Node 24 from the npm registry's
@@ -351,6 +360,15 @@ try {
 
   if (runUnit) await runVitest("node");
 
+  // The second Node.js's Vitest run goes beside the browser tests (they leave about a quarter of two
+  // cores idle: each step waits on the server, the browser or the database in turn).
+  const extraRun =
+    runUnit && alsoOnNode && e2e
+      ? e2e.build.then(() =>
+          runVitest("node-extra", path.dirname(alsoOnNode), path.join(ARTIFACTS, "vitest-node-extra.log")),
+        )
+      : undefined;
+
   if (e2e) {
     const waitStarted = Date.now();
     const buildCode = await e2e.build;
@@ -376,7 +394,8 @@ try {
     }
   }
 
-  if (runUnit && alsoOnNode) await runVitest("node-extra", path.dirname(alsoOnNode));
+  if (extraRun) await extraRun;
+  else if (runUnit && alsoOnNode) await runVitest("node-extra", path.dirname(alsoOnNode));
 } finally {
   stopServer();
 }
