@@ -151,7 +151,13 @@ export async function expectAccessiblePage(page: Page): Promise<void> {
   // After a server action React may briefly re-render the document head: wait until it is settled.
   await expect(page).toHaveTitle(/\S/);
   await page.waitForLoadState("domcontentloaded");
-  const results = await new AxeBuilder({ page }).analyze();
+  let results = await new AxeBuilder({ page }).analyze();
+  // The head re-rendered during the analysis (seen under load in CI): once more, after the title is back.
+  // A page that really has no title fails the second run too.
+  if (results.violations.some((violation) => violation.id === "document-title")) {
+    await expect(page).toHaveTitle(/\S/);
+    results = await new AxeBuilder({ page }).analyze();
+  }
   const serious = results.violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
     .map(
