@@ -15,6 +15,29 @@ test("the landing page says what Haven is and for whom, with no blocked script",
   assertNoProblems();
 });
 
+// The accessibility check itself: a nameless button and a low-contrast paragraph are serious violations.
+test("the page check finds serious accessibility violations", async ({ page }) => {
+  await page.goto("/");
+  await page.waitForLoadState("networkidle");
+  await page.evaluate(() => {
+    const main = document.querySelector("main")!;
+    const button = main.appendChild(document.createElement("button"));
+    button.id = "nameless";
+    // Set through the CSSOM: the CSP refuses style attributes in markup.
+    const faint = main.appendChild(document.createElement("p"));
+    faint.id = "faint";
+    faint.textContent = "Faint text";
+    Object.assign(faint.style, { color: "#ddd", background: "#fff" });
+  });
+  await expect(page.locator("#nameless")).toBeAttached();
+  const failure = await expectAccessiblePage(page).then(
+    () => "",
+    (error: unknown) => String(error),
+  );
+  expect(failure).toContain("button-name: #nameless");
+  expect(failure).toContain("color-contrast: #faint");
+});
+
 test("every script on the page carries this request's CSP nonce", async ({ request }) => {
   const first = await request.get("/");
   const second = await request.get("/");
