@@ -35,8 +35,10 @@ export function ConsentActions({
   const withdrawForm = (
     <form action={withdraw} className="inline">
       <input type="hidden" name="kind" value={kind} />
-      <Button type="submit" variant="danger" disabled={withdrawing} aria-label={`Withdraw ${label}`}>
+      {/* The name a screen reader hears starts with the words on the button (WCAG 2.5.3, label in name). */}
+      <Button type="submit" variant="danger" disabled={withdrawing}>
         {withdrawing ? "Please wait…" : confirmWithdrawal ? "Withdraw my consent" : "Withdraw"}
+        <span className="sr-only">{confirmWithdrawal ? ` (${label})` : ` ${label}`}</span>
       </Button>
     </form>
   );
@@ -52,16 +54,15 @@ export function ConsentActions({
         {status !== "GRANTED" ? (
           <form action={grant}>
             <input type="hidden" name="kind" value={kind} />
-            <Button
-              type="submit"
-              disabled={granting}
-              aria-label={`Agree to ${label}, version ${currentVersion}`}
-            >
+            <Button type="submit" disabled={granting}>
               {granting
                 ? "Please wait…"
                 : status === "OUTDATED"
                   ? `Agree to version ${currentVersion}`
                   : "Agree"}
+              <span className="sr-only">
+                {status === "OUTDATED" ? ` of ${label}` : ` to ${label}, version ${currentVersion}`}
+              </span>
             </Button>
           </form>
         ) : null}
