@@ -1,74 +1,29 @@
-import { randomBytes, randomUUID } from "node:crypto";
+// Sign-in: the password step, the second factor, server-side sessions, single-use tokens and
+// password reset. Lockout and per-address throttling have files of their own (sign-in-*.test.ts).
 import { afterAll, describe, expect, it } from "vitest";
 import { consumeAuthToken, issueAuthToken } from "@/lib/auth/auth-tokens";
 import { checkSession, revokeAllSessions } from "@/lib/auth/sessions";
 import {
   SIGN_IN_FAILED,
-  type SignInClient,
   enrolmentStep,
   passwordStep,
   secondFactorStep,
   startSession,
 } from "@/lib/auth/sign-in";
-import { unlockAccount } from "@/lib/auth/unlock";
 import { newTotpSecret } from "@/lib/auth/totp";
-import { createBaseClient, disconnectDb, emailBlindIndex, getDb } from "@/lib/db/client";
-import { requestPasswordReset, resetPassword } from "@/lib/domain/accounts/service";
-import { AppError } from "@/lib/http/errors";
+import { disconnectDb, getDb } from "@/lib/db/client";
+import { resetPassword, requestPasswordReset } from "@/lib/domain/accounts/service";
 import { runAsSystem } from "@/lib/request-context";
 import { RATE_LIMITS } from "@/lib/security/rate-limit";
 import { TEST_PASSWORD, createAccount, totpCode } from "../support/accounts";
 import { runSql } from "../support/database";
+import { browser, clientAt, failureOf } from "../support/sign-in";
 
 const databaseUrl = process.env.DATABASE_URL!;
-const base = createBaseClient({ url: databaseUrl, poolSize: 2, connectTimeoutMs: 5_000 });
 afterAll(async () => {
-  await base.$disconnect();
   await disconnectDb();
 });
 
-const browser = { ip: "198.51.100.4", userAgent: "haven-tests" };
-/** A client at a fresh address with no known devices, unless told otherwise. */
-const clientAt = (
-  addressKey: string | null = `ip:10.9.${randomBytes(2).join(".")}`,
-  knownDevices: SignInClient["knownDevices"] = [],
-): SignInClient => ({ addressKey, knownDevices });
-
-const failureOf = async (promise: Promise<unknown>) => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-};
-
-/** The last mail the app kept for this address (no SMTP in integration tests), waited for. */
-async function mailTo(email: string, subject: RegExp): Promise<string> {
-  for (let i = 0; i < 50; i += 1) {
-    const mails = await runAsSystem("test", () =>
-      getDb().devMail.findMany({ where: { to: email }, orderBy: { createdAt: "desc" } }),
-    );
-    const mail = mails.find((m) => subject.test(m.subject));
-    if (mail) return mail.text;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no mail to ${email} matching ${subject}`);
-}
-
-const tokenIn = (text: string) => decodeURIComponent(/token=([A-Za-z0-9_%-]+)/.exec(text)![1]!);
-
-async function lockByGuessing(email: string, client = clientAt()) {
-  for (let attempt = 1; attempt < 5; attempt += 1) {
-    expect((await failureOf(passwordStep(email, `wrong-password-${attempt}`, client))).code).toBe(
-      "UNAUTHENTICATED",
-    );
-  }
-  return failureOf(passwordStep(email, "wrong-password-5", client));
-}
-
-// Each wrong guess costs a real Argon2id hash (that is the point); ten of them beside a production
-// build on two cores can take longer than the default 30 s. A harness limit, not a speed goal.
 describe("password step", { timeout: 120_000 }, () => {
   it("signs a patient in: the last step begins a server-side session", async () => {
     const patient = await createAccount("PATIENT");
@@ -88,136 +43,6 @@ describe("password step", { timeout: 120_000 }, () => {
     expect(unknown.message).toBe(SIGN_IN_FAILED);
     expect(wrong.message).toBe(SIGN_IN_FAILED);
     expect(unknown.status).toBe(wrong.status);
-  });
-
-  it("locks unknown emails exactly like existing accounts, so a lock tells nobody an account exists", async () => {
-    const patient = await createAccount("PATIENT");
-    const existing = await lockByGuessing(patient.email);
-    const unknown = await lockByGuessing(`nobody-${randomUUID()}@example.test`);
-    expect(existing.code).toBe("LOCKED");
-    expect(unknown.code).toBe("LOCKED");
-    expect(unknown.status).toBe(existing.status);
-    const withoutTime = (message: string) => message.replace(/\d\d:\d\d/, "HH:MM");
-    expect(withoutTime(unknown.message)).toBe(withoutTime(existing.message));
-    expect(Math.abs(unknown.details.retryAfterSeconds! - existing.details.retryAfterSeconds!)).toBeLessThan(
-      60,
-    );
-    // The count is kept per email's blind index, never the email itself.
-    const rows = await runSql<{ key: string }>(
-      databaseUrl,
-      "SELECT key FROM sign_in_lockouts WHERE key = $1",
-      [`account:${emailBlindIndex(patient.email)}`],
-    );
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.key).not.toContain(patient.email.split("@")[0]!);
-  });
-
-  it("locks the account at the fifth failure; the sixth try fails even with the right password; the lock expires", async () => {
-    const patient = await createAccount("PATIENT");
-    const fifth = await lockByGuessing(patient.email);
-    expect(fifth.code).toBe("LOCKED");
-    const sixth = await failureOf(passwordStep(patient.email, TEST_PASSWORD, clientAt()));
-    expect(sixth.code).toBe("LOCKED");
-    expect(sixth.message).toMatch(/paused until \d\d:\d\d UTC/);
-    expect(sixth.details.retryAfterSeconds).toBeGreaterThan(29 * 60);
-
-    const audit = await base.auditLog.findMany({
-      where: { resourceId: patient.id },
-      orderBy: { sequence: "asc" },
-    });
-    expect(audit.filter((row) => row.action === "auth.sign-in").map((row) => row.outcome)).toEqual([
-      "FAILURE",
-      "FAILURE",
-      "FAILURE",
-      "FAILURE",
-      "FAILURE",
-      "DENIED",
-    ]);
-    expect(audit.some((row) => row.action === "auth.lockout")).toBe(true);
-
-    await runSql(
-      databaseUrl,
-      "UPDATE sign_in_lockouts SET locked_until = now() - interval '1 second' WHERE key = $1",
-      [`account:${emailBlindIndex(patient.email)}`],
-    );
-    expect((await passwordStep(patient.email, TEST_PASSWORD, clientAt())).next).toBe("session");
-  });
-
-  it("emails the owner of a locked account a single-use link that unlocks it at once", async () => {
-    const patient = await createAccount("PATIENT");
-    expect((await lockByGuessing(patient.email)).code).toBe("LOCKED");
-    const text = await mailTo(patient.email, /account was locked/);
-    expect(text).toMatch(/\/unlock\?token=/);
-    const token = tokenIn(text);
-    expect(await unlockAccount(token)).toBe(true);
-    expect(await unlockAccount(token)).toBe(false);
-    expect((await passwordStep(patient.email, TEST_PASSWORD, clientAt())).next).toBe("session");
-    const audit = await base.auditLog.findMany({ where: { resourceId: patient.id, action: "auth.unlock" } });
-    expect(audit).toHaveLength(1);
-  });
-
-  it("lifts a lock when the owner resets the password", async () => {
-    const patient = await createAccount("PATIENT");
-    expect((await lockByGuessing(patient.email)).code).toBe("LOCKED");
-    await runAsSystem("test", () => requestPasswordReset(patient.email));
-    const token = tokenIn(await mailTo(patient.email, /Reset your Haven password/));
-    await resetPassword(token, "a-brand-new-long-password", undefined);
-    expect((await passwordStep(patient.email, "a-brand-new-long-password", clientAt())).next).toBe("session");
-  });
-
-  it("does not lock the owner out of a browser where they signed in before", async () => {
-    const doctor = await createAccount("DOCTOR", { mfa: true });
-    const ownBrowser = clientAt(`ip:10.8.0.1`, [{ userId: doctor.id, deviceId: randomUUID() }]);
-    // Someone else, elsewhere, locks the account.
-    expect((await lockByGuessing(doctor.email)).code).toBe("LOCKED");
-    expect((await failureOf(passwordStep(doctor.email, TEST_PASSWORD, clientAt()))).code).toBe("LOCKED");
-    // The doctor's own browser still signs in, password and code.
-    expect(await passwordStep(doctor.email, TEST_PASSWORD, ownBrowser)).toEqual({
-      next: "mfa",
-      userId: doctor.id,
-    });
-    await secondFactorStep(doctor.id, await totpCode(doctor.mfaSecret!), ownBrowser);
-    // Guessing from that browser counts against the browser, and locks it too.
-    const browserLock = await lockByGuessing(doctor.email, ownBrowser);
-    expect(browserLock.code).toBe("LOCKED");
-    expect((await failureOf(passwordStep(doctor.email, TEST_PASSWORD, ownBrowser))).code).toBe("LOCKED");
-  });
-});
-
-describe("throttling per client address", { timeout: 120_000 }, () => {
-  it("counts only failures: twelve people signing in back to back from one address (one clinic) are not throttled", async () => {
-    const clinic = clientAt();
-    for (let i = 0; i < RATE_LIMITS.signInFailures.points + 2; i += 1) {
-      const person = await createAccount(i % 2 ? "DOCTOR" : "PATIENT", { mfa: i % 2 === 1 });
-      const step = await passwordStep(person.email, TEST_PASSWORD, clinic);
-      if (step.next === "mfa") await secondFactorStep(person.id, await totpCode(person.mfaSecret!), clinic);
-    }
-  });
-
-  it("answers 429 with Retry-After once an address used up its failures; other addresses are not affected", async () => {
-    const attacker = clientAt();
-    for (let i = 0; i < RATE_LIMITS.signInFailures.points; i += 1) {
-      const error = await failureOf(
-        passwordStep(`victim${i}-${randomUUID()}@example.test`, "guess", attacker),
-      );
-      expect(error.code).toBe("UNAUTHENTICATED");
-    }
-    const limited = await failureOf(passwordStep(`another-${randomUUID()}@example.test`, "guess", attacker));
-    expect(limited.code).toBe("RATE_LIMITED");
-    expect(limited.details.retryAfterSeconds).toBeGreaterThan(800);
-    expect(limited.message).toMatch(/Too many requests/);
-
-    const someoneElse = await createAccount("PATIENT");
-    expect((await passwordStep(someoneElse.email, TEST_PASSWORD, clientAt())).next).toBe("session");
-  });
-
-  it("never puts clients whose address is unknown into one shared bucket", async () => {
-    const unknownAddress = clientAt(null);
-    for (let i = 0; i < RATE_LIMITS.signInFailures.points * 2; i += 1) {
-      await failureOf(passwordStep(`guess${i}-${randomUUID()}@example.test`, "guess", unknownAddress));
-    }
-    const patient = await createAccount("PATIENT");
-    expect((await passwordStep(patient.email, TEST_PASSWORD, clientAt(null))).next).toBe("session");
   });
 });
 
