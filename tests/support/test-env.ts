@@ -21,3 +21,11 @@ declare module "vitest" {
     databaseUrl: string;
   }
 }
+
+// Test files that share a worker process (isolate: false, tests/vitest.config.ts) start without the
+// job queue a previous file left: it runs on that file's connection pool, closed by its afterAll, so
+// a file starting job workers would otherwise get it back and its jobs would never run.
+if ((globalThis as { havenQueue?: unknown }).havenQueue) {
+  const { stopQueue } = await import("@/lib/jobs/queue");
+  await stopQueue().catch(() => undefined);
+}
