@@ -9,14 +9,15 @@ const TEST_FILES = ["tests/unit", "tests/integration"].flatMap((dir) =>
     .filter((file) => file.endsWith(".test.ts"))
     .map((file) => path.posix.join(dir, file.split(path.sep).join("/"))),
 );
-// A file that changes process.env, mocks modules, stubs globals or fakes the clock runs in a process of
-// its own (Vitest's isolation). The others share their worker's modules (isolate: false): importing the
-// app costs about 2 s per file: 246 s of 884 s in one CI run, 121 s with only these isolated. A file that
-// changes shared state some other way (through a helper) says so with a "vitest: isolate" comment.
+// A file that changes process.env, mocks modules or spies on them, stubs globals or fakes the clock runs
+// in a process of its own (Vitest's isolation). The others share their worker's modules (isolate: false):
+// importing the app costs about 2 s per file, 246 s of 884 s in one CI run, 121 s with only these
+// isolated. A file that changes shared state some other way (through a helper) says so with a
+// "vitest: isolate" comment.
 const CHANGES_SHARED_STATE =
-  /vitest: isolate|process\.env(\.\w+|\[[^\]]+\])\s*(=(?!=)|\?\?=)|delete process\.env|Object\.assign\(process\.env|vi\.(stubEnv|mock|doMock|stubGlobal|useFakeTimers|setSystemTime)|resetEnvCache/;
-const ISOLATED = TEST_FILES.filter((file) =>
-  CHANGES_SHARED_STATE.test(readFileSync(path.join(root, file), "utf8")),
+  /vitest: isolate|process\.env(\.\w+|\[[^\]]+\])\s*(=(?!=)|\?\?=)|delete process\.env|Object\.assign\(process\.env|vi\.(stubEnv|mock|doMock|spyOn|stubGlobal|useFakeTimers|setSystemTime)|resetEnvCache/;
+const ISOLATED = new Set(
+  TEST_FILES.filter((file) => CHANGES_SHARED_STATE.test(readFileSync(path.join(root, file), "utf8"))),
 );
 
 export default defineConfig({
@@ -39,10 +40,17 @@ export default defineConfig({
     maxWorkers: Number(process.env.VITEST_MAX_WORKERS) || 4,
     sequence: { sequencer: SlowFilesFirst },
     projects: [
-      { extends: true, test: { name: "isolated", include: ISOLATED, isolate: true } },
       {
         extends: true,
-        test: { name: "shared", include: TEST_FILES, exclude: ISOLATED, isolate: false },
+        test: { name: "isolated", include: [...ISOLATED], isolate: true },
+      },
+      {
+        extends: true,
+        test: {
+          name: "shared",
+          include: TEST_FILES.filter((file) => !ISOLATED.has(file)),
+          isolate: false,
+        },
       },
     ],
   },

@@ -7,9 +7,10 @@ import { unlockAccount } from "@/lib/auth/unlock";
 import { createBaseClient, disconnectDb, emailBlindIndex } from "@/lib/db/client";
 import { requestPasswordReset, resetPassword } from "@/lib/domain/accounts/service";
 import { runAsSystem } from "@/lib/request-context";
+import { appErrorOf } from "../support/actors";
 import { TEST_PASSWORD, createAccount, totpCode } from "../support/accounts";
 import { runSql } from "../support/database";
-import { clientAt, failureOf, lockByGuessing, mailTo, tokenIn } from "../support/sign-in";
+import { clientAt, lockByGuessing, mailTo, tokenIn } from "../support/sign-in";
 
 const databaseUrl = process.env.DATABASE_URL!;
 const base = createBaseClient({ url: databaseUrl, poolSize: 2, connectTimeoutMs: 5_000 });
@@ -47,7 +48,7 @@ describe("account lockout", { timeout: 120_000 }, () => {
     const patient = await createAccount("PATIENT");
     const fifth = await lockByGuessing(patient.email);
     expect(fifth.code).toBe("LOCKED");
-    const sixth = await failureOf(passwordStep(patient.email, TEST_PASSWORD, clientAt()));
+    const sixth = await appErrorOf(passwordStep(patient.email, TEST_PASSWORD, clientAt()));
     expect(sixth.code).toBe("LOCKED");
     expect(sixth.message).toMatch(/paused until \d\d:\d\d UTC/);
     expect(sixth.details.retryAfterSeconds).toBeGreaterThan(29 * 60);
@@ -101,7 +102,7 @@ describe("account lockout", { timeout: 120_000 }, () => {
     const ownBrowser = clientAt(`ip:10.8.0.1`, [{ userId: doctor.id, deviceId: randomUUID() }]);
     // Someone else, elsewhere, locks the account.
     expect((await lockByGuessing(doctor.email)).code).toBe("LOCKED");
-    expect((await failureOf(passwordStep(doctor.email, TEST_PASSWORD, clientAt()))).code).toBe("LOCKED");
+    expect((await appErrorOf(passwordStep(doctor.email, TEST_PASSWORD, clientAt()))).code).toBe("LOCKED");
     // The doctor's own browser still signs in, password and code.
     expect(await passwordStep(doctor.email, TEST_PASSWORD, ownBrowser)).toEqual({
       next: "mfa",
@@ -111,6 +112,6 @@ describe("account lockout", { timeout: 120_000 }, () => {
     // Guessing from that browser counts against the browser, and locks it too.
     const browserLock = await lockByGuessing(doctor.email, ownBrowser);
     expect(browserLock.code).toBe("LOCKED");
-    expect((await failureOf(passwordStep(doctor.email, TEST_PASSWORD, ownBrowser))).code).toBe("LOCKED");
+    expect((await appErrorOf(passwordStep(doctor.email, TEST_PASSWORD, ownBrowser))).code).toBe("LOCKED");
   });
 });

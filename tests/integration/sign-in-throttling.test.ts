@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { passwordStep, secondFactorStep } from "@/lib/auth/sign-in";
 import { disconnectDb } from "@/lib/db/client";
 import { RATE_LIMITS } from "@/lib/security/rate-limit";
+import { appErrorOf } from "../support/actors";
 import { TEST_PASSWORD, createAccount, totpCode } from "../support/accounts";
-import { clientAt, failureOf } from "../support/sign-in";
+import { clientAt } from "../support/sign-in";
 
 afterAll(async () => {
   await disconnectDb();
@@ -27,12 +28,12 @@ describe("throttling per client address", { timeout: 120_000 }, () => {
   it("answers 429 with Retry-After once an address used up its failures; other addresses are not affected", async () => {
     const attacker = clientAt();
     for (let i = 0; i < RATE_LIMITS.signInFailures.points; i += 1) {
-      const error = await failureOf(
+      const error = await appErrorOf(
         passwordStep(`victim${i}-${randomUUID()}@example.test`, "guess", attacker),
       );
       expect(error.code).toBe("UNAUTHENTICATED");
     }
-    const limited = await failureOf(passwordStep(`another-${randomUUID()}@example.test`, "guess", attacker));
+    const limited = await appErrorOf(passwordStep(`another-${randomUUID()}@example.test`, "guess", attacker));
     expect(limited.code).toBe("RATE_LIMITED");
     expect(limited.details.retryAfterSeconds).toBeGreaterThan(800);
     expect(limited.message).toMatch(/Too many requests/);
@@ -44,7 +45,7 @@ describe("throttling per client address", { timeout: 120_000 }, () => {
   it("never puts clients whose address is unknown into one shared bucket", async () => {
     const unknownAddress = clientAt(null);
     for (let i = 0; i < RATE_LIMITS.signInFailures.points * 2; i += 1) {
-      await failureOf(passwordStep(`guess${i}-${randomUUID()}@example.test`, "guess", unknownAddress));
+      await appErrorOf(passwordStep(`guess${i}-${randomUUID()}@example.test`, "guess", unknownAddress));
     }
     const patient = await createAccount("PATIENT");
     expect((await passwordStep(patient.email, TEST_PASSWORD, clientAt(null))).next).toBe("session");

@@ -15,9 +15,10 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { resetPassword, requestPasswordReset } from "@/lib/domain/accounts/service";
 import { runAsSystem } from "@/lib/request-context";
 import { RATE_LIMITS } from "@/lib/security/rate-limit";
+import { appErrorOf } from "../support/actors";
 import { TEST_PASSWORD, createAccount, totpCode } from "../support/accounts";
 import { runSql } from "../support/database";
-import { browser, clientAt, failureOf } from "../support/sign-in";
+import { browser, clientAt } from "../support/sign-in";
 
 const databaseUrl = process.env.DATABASE_URL!;
 afterAll(async () => {
@@ -36,10 +37,10 @@ describe("password step", { timeout: 120_000 }, () => {
 
   it("gives the same answer for an unknown email as for a wrong password", async () => {
     const patient = await createAccount("PATIENT");
-    const unknown = await failureOf(
+    const unknown = await appErrorOf(
       passwordStep(`nobody-${patient.id}@example.test`, TEST_PASSWORD, clientAt()),
     );
-    const wrong = await failureOf(passwordStep(patient.email, "not-the-password-at-all", clientAt()));
+    const wrong = await appErrorOf(passwordStep(patient.email, "not-the-password-at-all", clientAt()));
     expect(unknown.message).toBe(SIGN_IN_FAILED);
     expect(wrong.message).toBe(SIGN_IN_FAILED);
     expect(unknown.status).toBe(wrong.status);
@@ -65,7 +66,7 @@ describe("second factor and enrolment", () => {
     expect((await passwordStep(admin.email, TEST_PASSWORD, client)).next).toBe("mfa");
     const code = await totpCode(admin.mfaSecret!);
     await secondFactorStep(admin.id, code, client);
-    const replay = await failureOf(secondFactorStep(admin.id, code, client));
+    const replay = await appErrorOf(secondFactorStep(admin.id, code, client));
     expect(replay.message).toMatch(/Codes work once/);
     // Two requests racing with the next code: exactly one wins.
     const next = await totpCode(admin.mfaSecret!, 1);
@@ -82,18 +83,18 @@ describe("second factor and enrolment", () => {
     const recoveryCodes = await enrolmentStep(doctor.id, secret, await totpCode(secret));
     const code = recoveryCodes[3]!;
     await expect(secondFactorStep(doctor.id, code.toUpperCase(), clientAt())).resolves.toBeUndefined();
-    expect((await failureOf(secondFactorStep(doctor.id, code, clientAt()))).code).toBe("UNAUTHENTICATED");
+    expect((await appErrorOf(secondFactorStep(doctor.id, code, clientAt()))).code).toBe("UNAUTHENTICATED");
   });
 
   it("counts wrong codes toward the lockout", async () => {
     const admin = await createAccount("ADMIN", { mfa: true });
     for (let i = 0; i < 4; i += 1) {
-      expect((await failureOf(secondFactorStep(admin.id, "000000", clientAt()))).code).toBe(
+      expect((await appErrorOf(secondFactorStep(admin.id, "000000", clientAt()))).code).toBe(
         "UNAUTHENTICATED",
       );
     }
-    expect((await failureOf(secondFactorStep(admin.id, "000000", clientAt()))).code).toBe("LOCKED");
-    const rightCode = await failureOf(
+    expect((await appErrorOf(secondFactorStep(admin.id, "000000", clientAt()))).code).toBe("LOCKED");
+    const rightCode = await appErrorOf(
       secondFactorStep(admin.id, await totpCode(admin.mfaSecret!), clientAt()),
     );
     expect(rightCode.code).toBe("LOCKED");
@@ -169,10 +170,10 @@ describe("password reset", () => {
     const session = await startSession(admin.id, browser);
     const token = await issueAuthToken("PASSWORD_RESET", admin.id);
 
-    const withoutCode = await failureOf(resetPassword(token, "a-fresh-long-password", undefined));
+    const withoutCode = await appErrorOf(resetPassword(token, "a-fresh-long-password", undefined));
     expect(withoutCode.message).toMatch(/authenticator app, or a recovery code/);
     expect(
-      (await failureOf(resetPassword(token, "short", await totpCode(admin.mfaSecret!, 1)))).message,
+      (await appErrorOf(resetPassword(token, "short", await totpCode(admin.mfaSecret!, 1)))).message,
     ).toMatch(/12/);
 
     await resetPassword(token, "a-fresh-long-password", await totpCode(admin.mfaSecret!, 1));
@@ -180,7 +181,7 @@ describe("password reset", () => {
     expect((await passwordStep(admin.email, "a-fresh-long-password", clientAt())).next).toBe("mfa");
     await expect(passwordStep(admin.email, TEST_PASSWORD, clientAt())).rejects.toThrow(SIGN_IN_FAILED);
     expect(
-      (await failureOf(resetPassword(token, "another-long-password", await totpCode(admin.mfaSecret!, 2))))
+      (await appErrorOf(resetPassword(token, "another-long-password", await totpCode(admin.mfaSecret!, 2))))
         .code,
     ).toBe("NOT_FOUND");
   });
@@ -189,12 +190,12 @@ describe("password reset", () => {
     const patient = await createAccount("PATIENT", { mfa: true });
     const token = await issueAuthToken("PASSWORD_RESET", patient.id);
     for (let i = 0; i < 4; i += 1) {
-      expect((await failureOf(resetPassword(token, "a-fresh-long-password", "000000"))).code).toBe(
+      expect((await appErrorOf(resetPassword(token, "a-fresh-long-password", "000000"))).code).toBe(
         "VALIDATION_FAILED",
       );
     }
-    expect((await failureOf(resetPassword(token, "a-fresh-long-password", "000000"))).code).toBe("LOCKED");
-    const withRightCode = await failureOf(
+    expect((await appErrorOf(resetPassword(token, "a-fresh-long-password", "000000"))).code).toBe("LOCKED");
+    const withRightCode = await appErrorOf(
       resetPassword(token, "a-fresh-long-password", await totpCode(patient.mfaSecret!)),
     );
     expect(withRightCode.code).toBe("LOCKED");

@@ -4,8 +4,8 @@ import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { type SignInClient, passwordStep } from "@/lib/auth/sign-in";
 import { getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/http/errors";
 import { runAsSystem } from "@/lib/request-context";
+import { appErrorOf } from "./actors";
 
 export const browser = { ip: "198.51.100.4", userAgent: "haven-tests" };
 /** A client at a fresh address with no known devices, unless told otherwise. */
@@ -13,15 +13,6 @@ export const clientAt = (
   addressKey: string | null = `ip:10.9.${randomBytes(2).join(".")}`,
   knownDevices: SignInClient["knownDevices"] = [],
 ): SignInClient => ({ addressKey, knownDevices });
-
-export const failureOf = async (promise: Promise<unknown>) => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-};
 
 /** The last mail the app kept for this address (no SMTP in integration tests), waited for. */
 export async function mailTo(email: string, subject: RegExp): Promise<string> {
@@ -41,9 +32,9 @@ export const tokenIn = (text: string) => decodeURIComponent(/token=([A-Za-z0-9_%
 /** Five wrong passwords; returns the fifth failure (the lock). */
 export async function lockByGuessing(email: string, client = clientAt()) {
   for (let attempt = 1; attempt < 5; attempt += 1) {
-    expect((await failureOf(passwordStep(email, `wrong-password-${attempt}`, client))).code).toBe(
+    expect((await appErrorOf(passwordStep(email, `wrong-password-${attempt}`, client))).code).toBe(
       "UNAUTHENTICATED",
     );
   }
-  return failureOf(passwordStep(email, "wrong-password-5", client));
+  return appErrorOf(passwordStep(email, "wrong-password-5", client));
 }
