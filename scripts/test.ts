@@ -10,6 +10,7 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { seedDemoData } from "@/prisma/seed";
 import { type ClamdServer, startClamd } from "./lib/clamd-server";
 import { seedE2eFixtures } from "./lib/e2e-fixtures";
+import { playwrightFailures, vitestFailures } from "./lib/failed-tests";
 import { findFreePort } from "./lib/free-port";
 import { type PostgresServer, startPostgres } from "./lib/postgres-server";
 import { startSmtpCapture } from "./lib/smtp-capture";
@@ -217,6 +218,7 @@ async function runPlaywrightShard(
   await smtp.stop();
   type Stats = { stats: { expected: number; unexpected: number; flaky: number } };
   const report = readJson<Stats>(path.join(shard.dir, "playwright.json"));
+  failures.push(...playwrightFailures(path.join(shard.dir, "playwright.json"), shard.name));
   return {
     passed: report?.stats.expected ?? 0,
     // A shard that failed before running tests (a server that never started) still counts.
@@ -254,6 +256,8 @@ process.on("SIGINT", () => {
 let passed = 0;
 let failed = 0;
 let exitCode = 0;
+/** Each failing test with the start of its message, printed just before the summary line. */
+const failures: string[] = [];
 
 /**
  * One Vitest run (unit + integration) under the given Node.js binary directory (undefined: this one).
@@ -286,6 +290,7 @@ async function runVitest(label: string, nodeBinDir?: string, logFile?: string): 
   const report = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestReport);
   passed += report?.numPassedTests ?? 0;
   failed += Math.max(report?.numFailedTests ?? 0, code === 0 ? 0 : 1);
+  failures.push(...vitestFailures(vitestReport, label));
   if (code !== 0) exitCode = 1;
   if (logFile) {
     console.log(
@@ -400,5 +405,6 @@ try {
   stopServer();
 }
 
+if (failures.length > 0) console.log(`[test] failed:\n${failures.join("\n")}`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(exitCode || (failed > 0 ? 1 : 0));
