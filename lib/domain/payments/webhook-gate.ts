@@ -25,6 +25,12 @@ export function webhookConcurrency(poolSize = getEnv().DATABASE_POOL_SIZE): numb
   return Math.max(2, Math.floor(poolSize / 3));
 }
 
+/** Deliveries being handled and waiting in this process now (for tests and diagnostics). */
+export function webhookGateState(): { active: number; waiting: number } {
+  const gate = globalForGate.havenWebhookGate;
+  return { active: gate?.active ?? 0, waiting: gate?.waiting.length ?? 0 };
+}
+
 export async function throughWebhookGate<T>(fn: () => Promise<T>, maxWaitMs = MAX_WAIT_MS): Promise<T> {
   const gate = (globalForGate.havenWebhookGate ??= { active: 0, waiting: [] });
   if (gate.active < webhookConcurrency()) {
