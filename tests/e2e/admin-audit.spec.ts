@@ -6,7 +6,7 @@
 // the chain. A doctor, a patient and an anonymous visitor reach none of it.
 import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -44,7 +44,7 @@ test("the admin finds a patient's record reads by her email, opens one, exports 
 }) => {
   test.setTimeout(180_000);
   // Two people read Maya's record: her doctor (the chart) and Maya herself (her health profile).
-  const okafor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const okafor = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   await okafor.getByRole("link", { name: "Patients", exact: true }).click();
   await expect(okafor.getByRole("heading", { name: "Your patients" })).toBeVisible();
   await okafor.getByRole("link", { name: "Maya Patel" }).click();
@@ -58,14 +58,14 @@ test("the admin finds a patient's record reads by her email, opens one, exports 
   await okafor.context().close();
 
   const maya = await newBrowserAt(browser, "10.93.4.21");
-  await signInPatient(maya, MAYA, DEMO_PASSWORD);
+  await signInPatient(maya, MAYA);
   await maya.goto("/patient/health");
   await expect(maya.getByRole("heading", { level: 1, name: "Your health profile" })).toBeVisible();
   // Her extra session ends here, so no other spec sees it.
   await signOut(maya);
   await maya.context().close();
 
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   const problems = watchForPageProblems(admin);
   await admin.getByRole("link", { name: "Audit log" }).first().click();
   await admin.waitForURL("**/admin/audit");
@@ -167,12 +167,8 @@ test("a doctor, a patient and an anonymous visitor reach neither the audit log, 
   }
   for (const route of routes) expect((await page.request.get(route)).status(), route).toBe(404);
 
-  await signInPatient(
-    page,
-    await signUpConfirmedPatient(page, "Ines Audit", "quiet-harbour-lamp-71"),
-    "quiet-harbour-lamp-71",
-  );
-  const okafor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  await signInPatient(page, await signUpConfirmedPatient(page, "Ines Audit", "quiet-harbour-lamp-71"));
+  const okafor = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   for (const outsider of [page, okafor]) {
     for (const pagePath of pages) expect((await outsider.goto(pagePath))?.status(), pagePath).toBe(404);
     for (const route of routes) expect((await outsider.request.get(route)).status(), route).toBe(404);

@@ -7,7 +7,7 @@
 // revokes accounts, cannot revoke themselves or complete early, exports CSV. Other
 // roles and anonymous visitors get 404 or sign-in for the id-bearing pages and the export.
 import type { Browser, Page } from "@playwright/test";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   enrolAuthenticator,
   enterPassword,
@@ -73,7 +73,7 @@ test("an admin manages a doctor's account: sessions, deactivation signs the doct
   browser,
 }) => {
   test.setTimeout(150_000);
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   const assertNoProblems = watchForPageProblems(admin);
   const name = `Dr. Users ${Date.now().toString(36)}`;
   const email = await inviteDoctor(admin, name);
@@ -150,7 +150,7 @@ test("an admin manages a doctor's account: sessions, deactivation signs the doct
   await expectRefused(doctor.page, `/admin/users/${doctorId}`, true);
   await expectRefused(doctor.page, "/admin/users", true);
   const patient = await newBrowserAt(browser, `10.94.${octet()}.${octet()}`);
-  await signInPatient(patient, DEMO_EMAILS.patients[2], DEMO_PASSWORD);
+  await signInPatient(patient, DEMO_EMAILS.patients[2]);
   await expectRefused(patient, `/admin/users/${doctorId}`, true);
   const anonymous = await newBrowserAt(browser, `10.95.${octet()}.${octet()}`);
   await expectRefused(anonymous, `/admin/users/${doctorId}`, false);
@@ -175,7 +175,7 @@ test("an admin manages a doctor's account: sessions, deactivation signs the doct
 });
 
 test("an admin finds a patient's account by email without the email in any URL", async ({ browser }) => {
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   const assertNoProblems = watchForPageProblems(admin);
   const urls: string[] = [];
   admin.on("request", (request) => urls.push(request.url()));
@@ -197,7 +197,7 @@ test("an admin starts or opens this quarter's access review, attests accounts, c
   browser,
 }) => {
   test.setTimeout(150_000);
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   const assertNoProblems = watchForPageProblems(admin);
   // A doctor only this test uses, invited before the review's snapshot (when this run starts it).
   const name = `Dr. Review ${Date.now().toString(36)}`;
@@ -293,7 +293,7 @@ test("an admin starts or opens this quarter's access review, attests accounts, c
 
   // Doctors, patients and anonymous visitors: the review page is a 404 or sign-in, the export a 404.
   const patient = await newBrowserAt(browser, `10.96.${octet()}.${octet()}`);
-  await signInPatient(patient, DEMO_EMAILS.patients[2], DEMO_PASSWORD);
+  await signInPatient(patient, DEMO_EMAILS.patients[2]);
   await expectRefused(patient, reviewPath, true);
   await expectRefused(patient, "/admin/access-reviews", true);
   expect((await patient.request.get(href)).status()).toBe(404);

@@ -4,7 +4,7 @@
 // backup_drills (the demo data's, and one failed drill added here); running a real drill is the
 // integration test's job (tests/integration/backups.test.ts).
 import type { Page } from "@playwright/test";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -29,7 +29,7 @@ async function expectRefused(page: Page, signedIn: boolean): Promise<void> {
 
 test("an admin sees the last restore drill's outcome, and a warning when it failed", async ({ browser }) => {
   test.setTimeout(90_000);
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   const assertNoProblems = watchForPageProblems(admin);
   const viewsBefore = await sql<{ n: string }>(
     "SELECT count(*) AS n FROM audit_log WHERE action = 'backups.viewed'",
@@ -66,9 +66,9 @@ test("an admin sees the last restore drill's outcome, and a warning when it fail
 test("patients, doctors and anonymous visitors cannot open the backups page", async ({ browser }) => {
   test.setTimeout(90_000);
   const patient = await newBrowserAt(browser, `10.98.${octet()}.${octet()}`);
-  await signInPatient(patient, DEMO_EMAILS.patients[1], DEMO_PASSWORD);
+  await signInPatient(patient, DEMO_EMAILS.patients[1]);
   await expectRefused(patient, true);
-  const doctor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const doctor = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   await expectRefused(doctor, true);
   const anonymous = await newBrowserAt(browser, `10.99.${octet()}.${octet()}`);
   await expectRefused(anonymous, false);

@@ -4,7 +4,7 @@
 // Nobody else reaches the chart or the note: another doctor, the patient herself
 // on the doctor's pages, the admin (404, each refusal audited), or an anonymous
 // visitor (sent to sign in).
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -25,7 +25,7 @@ let noteId = "";
 test("the treating doctor opens the chart, writes and signs a SOAP note, then amends it", async ({
   browser,
 }) => {
-  const page = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const page = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   const problems = watchForPageProblems(page);
   await page.getByRole("link", { name: "Patients", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Your patients" })).toBeVisible();
@@ -100,7 +100,7 @@ test("nobody else opens the chart or the note: 404 and an audited refusal, or si
   const chart = `/doctor/patients/${mayaId}`;
   const note = `/doctor/notes/${noteId}`;
 
-  const lindqvist = await signInDoctor(browser, "Dr. Erik Lindqvist", DEMO_EMAILS.doctors[1], DEMO_PASSWORD);
+  const lindqvist = await signInDoctor(browser, DEMO_EMAILS.doctors[1]);
   const [chartRefusals, noteRefusals] = [await refusalsOf(mayaId), await refusalsOf(noteId)];
   expect((await lindqvist.goto(chart))?.status()).toBe(404);
   expect((await lindqvist.goto(note))?.status()).toBe(404);
@@ -113,13 +113,13 @@ test("nobody else opens the chart or the note: 404 and an audited refusal, or si
 
   // The patient herself, and another patient: the doctor's pages are not theirs.
   for (const email of [DEMO_EMAILS.patients[0], DEMO_EMAILS.patients[1]]) {
-    await signInPatient(page, email, DEMO_PASSWORD);
+    await signInPatient(page, email);
     expect((await page.goto(chart))?.status()).toBe(404);
     expect((await page.goto(note))?.status()).toBe(404);
     await page.context().clearCookies();
   }
 
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   expect((await admin.goto(chart))?.status()).toBe(404);
   expect((await admin.goto(note))?.status()).toBe(404);
   await admin.context().close();

@@ -3,15 +3,14 @@
 // same bytes with safe headers; nobody else, signed in or not, can fetch it;
 // an 11 MB file and a renamed executable are refused with a clear message.
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "@playwright/test";
 import { demoPdf } from "@/prisma/demo-pdf";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
   refusalsOf,
-  signInDoctor as signInDoctorAs,
-  signInPatient as signInPatientAs,
+  signInDoctor,
+  signInPatient,
   sql,
   test,
   watchForPageProblems,
@@ -21,10 +20,6 @@ test.describe.configure({ mode: "serial" });
 
 const PDF = demoPdf(["Haven e2e: upload and download", `run ${Date.now()}`]);
 let documentId = "";
-
-const signInPatient = (page: Page, email: string) => signInPatientAs(page, email, DEMO_PASSWORD);
-const signInDoctor = (browser: Browser) =>
-  signInDoctorAs(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
 
 test("a patient uploads a PDF through the page; it is scanned and listed", async ({ page }) => {
   const pageProblems = watchForPageProblems(page);
@@ -111,7 +106,7 @@ test("an 11 MB file and a renamed executable are refused with a clear message, a
 test("the treating doctor downloads the same bytes from the chart, with safe headers", async ({
   browser,
 }) => {
-  const doctor = await signInDoctor(browser);
+  const doctor = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   const [maya] = await sql<{ patient_id: string }>("SELECT patient_id FROM documents WHERE id = $1", [
     documentId,
   ]);

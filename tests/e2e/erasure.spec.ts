@@ -2,7 +2,7 @@
 // password, asks with the right one; an admin carries it out from the request queue; the patient's
 // session ends, signing in fails, the completion email arrives, and the patient's old data key is
 // gone from the database. Axe checks every page visited.
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   enterPassword,
   expect,
@@ -22,7 +22,7 @@ test("a patient asks for erasure, an admin carries it out, and the account is go
   test.setTimeout(180_000);
   const patient = await newBrowserAt(browser, "10.95.1.1");
   const email = await signUpConfirmedPatient(patient, "Wren Erasure", PASSWORD);
-  await signInPatient(patient, email, PASSWORD);
+  await signInPatient(patient, email);
 
   await patient.goto("/patient/privacy");
   await expectAccessiblePage(patient);
@@ -54,7 +54,7 @@ test("a patient asks for erasure, an admin carries it out, and the account is go
     request!.patient_id,
   ]);
 
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   await admin.goto("/admin/requests");
   await expectAccessiblePage(admin);
   await admin.goto(`/admin/requests/${request!.id}`);

@@ -7,9 +7,21 @@ import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type axe from "axe-core";
-import { type Browser, type Locator, type Page, test as base, expect } from "@playwright/test";
+import {
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  test as base,
+  expect,
+} from "@playwright/test";
+import { encode } from "next-auth/jwt";
 import { generate } from "otplib";
 import pg from "pg";
+import { SESSION_COOKIE } from "@/lib/auth/cookies";
+import { blindIndex } from "@/lib/crypto/blind-index";
+import { decodeKey } from "@/lib/crypto/keyring";
+import { PHI_MODELS } from "@/lib/db/phi-fields";
 
 export { expect };
 
@@ -255,41 +267,81 @@ export async function postServerAction(
 /** The second server: the same build and database, deployed without a reverse proxy (TRUST_PROXY=false). */
 export const noProxyBaseURL = `http://localhost:${process.env.E2E_NO_PROXY_PORT ?? 3101}`;
 
-/** A demo doctor signed in, in a browser of their own (Tokyo time); enrols a fresh authenticator. */
-export async function signInDoctor(
-  browser: Browser,
-  displayName: string,
-  email: string,
-  password: string,
-): Promise<Page> {
+const SESSION_HOURS = 12;
+
+/**
+ * Signs a browser in without the sign-in pages: a server-side session row and its cookie, made as the
+ * sign-in steps make them (lib/auth/sessions.ts, lib/auth/session-cookie.ts: next-auth's encrypted JWT
+ * under AUTH_SECRET, carrying only the session id). For the specs about something else: signing in
+ * through the pages, with passwords, second factors and lockouts, is what patient-account, staff-mfa,
+ * hardening, sessions and access-matrix test; going through it some seventy more times cost about two
+ * seconds each. The session is as real as any: every request checks it, idle timeouts and sign-out
+ * end it, admins see and revoke it.
+ */
+export async function startSession(context: BrowserContext, email: string): Promise<void> {
+  const emailIndex = PHI_MODELS.User.email.blindIndex;
+  const index = blindIndex(
+    decodeKey(process.env.PHI_BLIND_INDEX_KEY!, "PHI_BLIND_INDEX_KEY"),
+    `User.${emailIndex.field}`,
+    emailIndex.normalize(email),
+  );
+  const [user] = await sql<{ id: string; role: "PATIENT" | "DOCTOR" | "ADMIN" }>(
+    "SELECT id, role::text AS role FROM users WHERE email_index = $1 AND status = 'ACTIVE'",
+    [index],
+  );
+  if (!user) throw new Error(`no active account for ${email}`);
+  const [session] = await sql<{ id: string }>(
+    `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent)
+     VALUES (gen_random_uuid(), $1, now(), now(), now() + make_interval(hours => $2), '127.0.0.1', 'Playwright')
+     RETURNING id`,
+    [user.id, SESSION_HOURS],
+  );
+  const value = await encode({
+    token: { sessionId: session!.id, userId: user.id, role: user.role },
+    secret: process.env.AUTH_SECRET!,
+    maxAge: SESSION_HOURS * 3600,
+  });
+  // The production server names it with the __Host- prefix: secure, host-only, path /. (Chromium refuses
+  // a secure cookie given with an http:// url, though it keeps and sends one for localhost.)
+  await context.addCookies([
+    {
+      name: `__Host-${SESSION_COOKIE}`,
+      value,
+      domain: "localhost",
+      path: "/",
+      httpOnly: true,
+      secure: true,
+      sameSite: "Lax",
+    },
+  ]);
+}
+
+/** A demo doctor signed in (startSession), in a browser of their own (Tokyo time), on the portal. */
+export async function signInDoctor(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext({
     timezoneId: "Asia/Tokyo",
     extraHTTPHeaders: { "x-forwarded-for": `10.90.${Math.floor(Math.random() * 250)}.7` },
   });
+  await startSession(context, email);
   const page = await context.newPage();
-  await resetDoctorMfa(displayName);
-  await enterPassword(page, email, password);
-  await enrolAuthenticator(page);
-  await page.waitForURL("**/doctor");
+  await page.goto("/doctor");
   return page;
 }
 
-/** A patient signed in on this page (patients have no second factor). */
-export async function signInPatient(page: Page, email: string, password: string): Promise<void> {
-  await enterPassword(page, email, password);
-  await page.waitForURL("**/patient");
+/** A patient signed in (startSession) in this page's browser, on the portal. */
+export async function signInPatient(page: Page, email: string): Promise<void> {
+  await startSession(page.context(), email);
+  await page.goto("/patient");
 }
 
-/** The demo admin signed in, in a browser of their own; enrols a fresh authenticator. */
-export async function signInAdmin(browser: Browser, email: string, password: string): Promise<Page> {
+/** The demo admin signed in (startSession), in a browser of their own, on the portal. */
+export async function signInAdmin(browser: Browser, email: string): Promise<Page> {
   const context = await browser.newContext({
     extraHTTPHeaders: { "x-forwarded-for": `10.92.${Math.floor(Math.random() * 250)}.1` },
   });
+  await startSession(context, email);
   const page = await context.newPage();
-  await resetAdminMfa();
-  await enterPassword(page, email, password);
-  await enrolAuthenticator(page);
-  await page.waitForURL("**/admin");
+  await page.goto("/admin");
   return page;
 }
 

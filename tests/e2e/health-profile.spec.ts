@@ -5,7 +5,7 @@
 // patient's medication page is a 404, audited. The treating doctor sees a
 // medication the patient added in the chart's health section.
 import type { Page } from "@playwright/test";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -32,7 +32,7 @@ test("a patient corrects a bad date of birth, keeps their allergies, and tracks 
   test.setTimeout(90_000);
   const problems = watchForPageProblems(page);
   const email = await signUpConfirmedPatient(page, "Imani Okoye", PASSWORD);
-  await signInPatient(page, email, PASSWORD);
+  await signInPatient(page, email);
   await page.getByRole("link", { name: "Edit your health profile" }).click();
   await page.waitForURL("**/patient/health");
   await expect(page.getByRole("heading", { level: 1, name: "Your health profile" })).toBeVisible();
@@ -131,7 +131,7 @@ test("another patient's medication page is a 404, audited; the treating doctor s
   browser,
 }) => {
   test.setTimeout(90_000);
-  await signInPatient(page, DEMO_EMAILS.patients[0], DEMO_PASSWORD);
+  await signInPatient(page, DEMO_EMAILS.patients[0]);
   const before = await refusalsOf(medicationId);
   const refused = await page.goto(`/patient/health/medications/${medicationId}`);
   expect(refused?.status()).toBe(404);
@@ -147,7 +147,7 @@ test("another patient's medication page is a 404, audited; the treating doctor s
   await expect(page.getByText("The medication is added to your list.")).toBeVisible();
   await expectAccessiblePage(page);
 
-  const doctor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const doctor = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   await doctor.goto("/doctor/patients");
   await doctor.getByRole("link", { name: "Maya Patel" }).click();
   await doctor.waitForURL(/\/doctor\/patients\/[0-9a-f-]{36}$/);

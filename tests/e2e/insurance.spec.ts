@@ -8,7 +8,7 @@
 // visitors get 404 (or sign-in) for the insurance page and its API. Every page visited is checked
 // with axe.
 import type { Page, Request } from "@playwright/test";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -68,7 +68,7 @@ test("a patient's empty form is refused field by field; an active plan is checke
     "SELECT id::text FROM users WHERE role = 'PATIENT' ORDER BY created_at DESC LIMIT 1",
   );
   patientId = account!.id;
-  await signInPatient(page, patientEmail, PASSWORD);
+  await signInPatient(page, patientEmail);
 
   const requests: Request[] = [];
   page.on("request", (request) => requests.push(request));
@@ -191,7 +191,7 @@ test("a patient's empty form is refused field by field; an active plan is checke
 test("an inactive plan (FHIR insurer) and an unknown member id give clear answers", async ({ page }) => {
   test.setTimeout(60_000);
   const problems = watchForPageProblems(page);
-  await signInPatient(page, patientEmail, PASSWORD);
+  await signInPatient(page, patientEmail);
   await page.goto("/patient/insurance");
 
   await checkCoverage(page, FHIR_INSURER, "SBX-INACTIVE-2002");
@@ -228,7 +228,7 @@ test("on the booking page the patient sees the latest status, checks again from 
     "SELECT user_id FROM doctor_profiles WHERE display_name = 'Dr. Erik Lindqvist'",
   );
   lindqvistId = lindqvist!.user_id;
-  await signInPatient(page, patientEmail, PASSWORD);
+  await signInPatient(page, patientEmail);
   // Six weeks out, clear of the other specs' times with Dr. Lindqvist.
   await page.goto(`/doctors/${lindqvistId}?week=6`);
   const status = page.getByTestId("coverage-status");
@@ -266,7 +266,7 @@ test("the treating doctor and an admin see the status, never the member id; neit
   test.setTimeout(120_000);
   const neverShown = ["SBX-ACTIVE-1001", "ACTIVE-1001", "Sandbox Gold PPO", "US$25.00", DATE_OF_BIRTH];
 
-  const doctor = await signInDoctor(browser, "Dr. Erik Lindqvist", DEMO_EMAILS.doctors[1], DEMO_PASSWORD);
+  const doctor = await signInDoctor(browser, DEMO_EMAILS.doctors[1]);
   const doctorProblems = watchForPageProblems(doctor);
   await doctor.goto(`/doctor/patients/${patientId}`);
   await expect(doctor.getByRole("heading", { level: 1, name: `${FIRST_NAME} ${LAST_NAME}` })).toBeVisible();
@@ -280,7 +280,7 @@ test("the treating doctor and an admin see the status, never the member id; neit
   doctorProblems();
   await doctor.context().close();
 
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   const adminProblems = watchForPageProblems(admin);
   await admin.goto(`/admin/users/${patientId}`);
   await expect(admin.getByTestId("coverage-status")).toContainText("Insurance: Coverage active, checked");

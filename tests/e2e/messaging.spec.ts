@@ -251,14 +251,14 @@ test("the thread, its messages and its API answer 404 to another patient, a doct
   expect(await refusalsOf(threadId)).toBeGreaterThan(before);
 
   // A doctor without a visit with this patient.
-  const lindqvist = await signInDoctor(browser, "Dr. Erik Lindqvist", DEMO_EMAILS.doctors[1], DEMO_PASSWORD);
+  const lindqvist = await signInDoctor(browser, DEMO_EMAILS.doctors[1]);
   for (const path of paths("/doctor/messages"))
     expect((await lindqvist.goto(path))?.status(), path).toBe(404);
   expect(await api(lindqvist)).toEqual(notFound);
   await lindqvist.context().close();
 
   // An admin: no messages at all.
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   for (const path of [...paths("/patient/messages"), ...paths("/doctor/messages"), "/patient/messages"]) {
     expect((await admin.goto(path))?.status(), path).toBe(404);
   }

@@ -6,7 +6,7 @@
 // visited is checked with axe.
 import { readFileSync } from "node:fs";
 import { strFromU8, unzipSync } from "fflate";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -23,7 +23,7 @@ test.describe.configure({ mode: "serial" });
 const NOTE_PLAN = `Export check ${Date.now()}: review thyroid levels in six weeks.`;
 
 test("the treating doctor reads Maya's chart and signs a note", async ({ browser }) => {
-  const page = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const page = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   const problems = watchForPageProblems(page);
   await page.getByRole("link", { name: "Patients", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Your patients" })).toBeVisible();
@@ -51,7 +51,7 @@ test("Maya downloads all her data from her privacy page; the zip holds her whole
   page,
 }) => {
   const problems = watchForPageProblems(page);
-  await signInPatient(page, DEMO_EMAILS.patients[0], DEMO_PASSWORD);
+  await signInPatient(page, DEMO_EMAILS.patients[0]);
 
   // The document as her documents page offers it.
   await page.goto("/patient/documents");
@@ -134,10 +134,10 @@ test("Maya downloads all her data from her privacy page; the zip holds her whole
 });
 
 test("the export route is a 404 for a doctor, an admin and a visitor", async ({ browser, page }) => {
-  const doctor = await signInDoctor(browser, "Dr. Erik Lindqvist", DEMO_EMAILS.doctors[1], DEMO_PASSWORD);
+  const doctor = await signInDoctor(browser, DEMO_EMAILS.doctors[1]);
   expect((await doctor.request.get("/api/me/export")).status()).toBe(404);
   await doctor.context().close();
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   expect((await admin.request.get("/api/me/export")).status()).toBe(404);
   await admin.context().close();
   expect((await page.request.get("/api/me/export")).status()).toBe(404);

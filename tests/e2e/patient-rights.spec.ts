@@ -5,7 +5,7 @@
 // Another doctor, the patient on the doctor's page, other roles and anonymous visitors get 404 or
 // sign-in. Every page visited is checked with axe.
 import type { Page } from "@playwright/test";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -39,7 +39,7 @@ test("a patient asks for a correction of a note; its author answers; the patient
   page,
 }) => {
   test.setTimeout(180_000);
-  const doctor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const doctor = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   const doctorProblems = watchForPageProblems(doctor);
   await doctor.getByRole("link", { name: "Patients", exact: true }).click();
   await doctor.getByRole("link", { name: "Jonas Weber" }).click();
@@ -57,7 +57,7 @@ test("a patient asks for a correction of a note; its author answers; the patient
 
   // The patient asks; a refused form shows what is wrong and keeps what was typed.
   const patientProblems = watchForPageProblems(page);
-  await signInPatient(page, JONAS, DEMO_PASSWORD);
+  await signInPatient(page, JONAS);
   await page.goto("/patient/privacy");
   await page.getByRole("link", { name: "Ask for a correction" }).click();
   await page.waitForURL("**/patient/privacy/correction");
@@ -126,7 +126,7 @@ test("the admin finds the request in the queue, with its steps and the patient's
   browser,
 }) => {
   test.setTimeout(120_000);
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   const problems = watchForPageProblems(admin);
   await admin.getByRole("link", { name: "Data requests", exact: true }).click();
   await expect(admin.getByRole("heading", { level: 1, name: "Data requests" })).toBeVisible();
@@ -162,18 +162,18 @@ test("nobody else opens the request pages: another doctor, other roles get 404; 
   page,
 }) => {
   test.setTimeout(120_000);
-  const other = await signInDoctor(browser, "Dr. Erik Lindqvist", DEMO_EMAILS.doctors[1], DEMO_PASSWORD);
+  const other = await signInDoctor(browser, DEMO_EMAILS.doctors[1]);
   const before = await refusalsOf(requestId);
   await expectClosed(other, `/doctor/corrections/${requestId}`, true);
   expect(await refusalsOf(requestId)).toBe(before + 1);
   await expectClosed(other, `/admin/requests/${requestId}`, true);
   await other.context().close();
 
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   await expectClosed(admin, `/doctor/corrections/${requestId}`, true);
   await admin.context().close();
 
-  await signInPatient(page, DEMO_EMAILS.patients[2], DEMO_PASSWORD);
+  await signInPatient(page, DEMO_EMAILS.patients[2]);
   await expectClosed(page, `/doctor/corrections/${requestId}`, true);
   await expectClosed(page, `/admin/requests/${requestId}`, true);
   await page.context().clearCookies();

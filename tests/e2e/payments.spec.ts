@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -74,7 +74,7 @@ test("a patient books, pays on the test checkout, lands on a confirmed visit and
   );
   lindqvistId = lindqvist!.user_id;
   patientEmail = await signUpConfirmedPatient(page, "Greta Holm", PASSWORD);
-  await signInPatient(page, patientEmail, PASSWORD);
+  await signInPatient(page, patientEmail);
   await chooseTime(page, 72);
   await page.getByRole("button", { name: "Book this time" }).click();
   await expect(page.getByText("€60.00").first()).toBeVisible();
@@ -107,7 +107,7 @@ test("a patient books, pays on the test checkout, lands on a confirmed visit and
 test("cancelling early refunds in full: the visit, the billing page and the receipt show it", async ({
   page,
 }) => {
-  await signInPatient(page, patientEmail, PASSWORD);
+  await signInPatient(page, patientEmail);
   await page.goto(`/patient/visits/${paidVisitId}`);
   await expect(page.getByText(/Cancel at least 48 hours before the visit for a full refund/)).toBeVisible();
   await page.getByLabel("Why do you cancel?").fill("Travelling that week");
@@ -127,7 +127,7 @@ test("cancelling early refunds in full: the visit, the billing page and the rece
 });
 
 test("a declined card keeps the time held until the hold ends, then frees it", async ({ page }) => {
-  await signInPatient(page, patientEmail, PASSWORD);
+  await signInPatient(page, patientEmail);
   const at = await chooseTime(page, 96);
   await page.getByRole("button", { name: "Book this time" }).click();
   const visitId = await payInTestMode(page, "decline");
@@ -152,7 +152,7 @@ test("a declined card keeps the time held until the hold ends, then frees it", a
 });
 
 test("an amount or currency sent by the browser changes nothing", async ({ page }) => {
-  await signInPatient(page, patientEmail, PASSWORD);
+  await signInPatient(page, patientEmail);
   const at = await chooseTime(page, 120);
   const booked = await postServerAction(page, `/doctors/${lindqvistId}`, "bookVisitAction", {
     doctorId: lindqvistId,
@@ -201,9 +201,9 @@ test("payment pages and routes answer 404 to another patient, a doctor without t
   for (const route of routes) expect((await page.request.get(route)).status(), route).toBe(404);
 
   // A patient of their own (a demo patient's extra session would show in other specs).
-  await signInPatient(page, await signUpConfirmedPatient(page, "Otto Berg", PASSWORD), PASSWORD);
-  const okafor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  await signInPatient(page, await signUpConfirmedPatient(page, "Otto Berg", PASSWORD));
+  const okafor = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   for (const outsider of [page, okafor, admin]) {
     for (const pagePath of pages) expect((await outsider.goto(pagePath))?.status(), pagePath).toBe(404);
     for (const route of routes) expect((await outsider.request.get(route)).status(), route).toBe(404);
@@ -220,7 +220,7 @@ test("payment pages and routes answer 404 to another patient, a doctor without t
 test("the admin refunds by hand (never more than captured), reads revenue and its CSV, and the settings", async ({
   browser,
 }) => {
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   const assertNoProblems = watchForPageProblems(admin);
   const [demo] = await sql<{ id: string }>(
     "SELECT id FROM payments WHERE status = 'SUCCEEDED' AND refund_reserved_minor = 0 ORDER BY created_at LIMIT 1",

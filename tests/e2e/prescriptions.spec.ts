@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -58,7 +58,7 @@ test.beforeAll(async () => {
 
 test("the treating doctor writes, signs and issues a two-medicine prescription", async ({ browser }) => {
   test.setTimeout(90_000);
-  const page = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const page = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   const assertNoProblems = watchForPageProblems(page);
   await page.goto("/doctor/availability");
   await page.getByLabel("Licence (registration) number").fill("MED-DE-204871");
@@ -136,7 +136,7 @@ test("the patient lists the prescription and downloads a PDF with every item and
 }) => {
   test.setTimeout(60_000);
   const assertNoProblems = watchForPageProblems(page);
-  await signInPatient(page, DEMO_EMAILS.patients[0], DEMO_PASSWORD);
+  await signInPatient(page, DEMO_EMAILS.patients[0]);
   await page.getByRole("link", { name: "Prescriptions", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "My prescriptions" })).toBeVisible();
   await expect(page.getByText(/Levocetirizine 5 mg, Fluticasone nasal spray/)).toBeVisible();
@@ -218,7 +218,7 @@ test("another patient and an anonymous visitor get nothing: 404, audited, or sig
   test.setTimeout(60_000);
   const password = "quiet-meadow-compass-17";
   const email = await signUpConfirmedPatient(page, "Omar Haddad", password);
-  await signInPatient(page, email, password);
+  await signInPatient(page, email);
   const before = await refusalsOf(prescriptionId);
   expect((await page.goto(`/patient/prescriptions/${prescriptionId}`))?.status()).toBe(404);
   await expect(page.getByText("Levocetirizine")).toHaveCount(0);

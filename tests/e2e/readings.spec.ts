@@ -4,7 +4,7 @@
 // sees them in her chart. Then she presses the emergency button: the numbers
 // and an honest message; her doctor's dashboard shows the alert until
 // acknowledged. Axe checks every page visited.
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -43,7 +43,7 @@ test("a patient registers a device, fixes a rejected file by its line, and sees 
 }) => {
   test.setTimeout(60_000);
   const assertNoProblems = watchForPageProblems(page);
-  await signInPatient(page, DEMO_EMAILS.patients[0], DEMO_PASSWORD);
+  await signInPatient(page, DEMO_EMAILS.patients[0]);
   await page.goto("/patient/devices");
   await expect(page.getByRole("heading", { level: 1, name: "Devices and readings" })).toBeVisible();
   await expectAccessiblePage(page);
@@ -117,7 +117,7 @@ test("the emergency button shows the numbers, tells the doctors honestly, and th
 }) => {
   test.setTimeout(60_000);
   const assertNoProblems = watchForPageProblems(page);
-  await signInPatient(page, DEMO_EMAILS.patients[0], DEMO_PASSWORD);
+  await signInPatient(page, DEMO_EMAILS.patients[0]);
   await page.goto("/patient/emergency");
   await expect(page.getByRole("heading", { level: 1, name: "Emergency" })).toBeVisible();
   await expectAccessiblePage(page);
@@ -148,7 +148,7 @@ test("the emergency button shows the numbers, tells the doctors honestly, and th
   expect(event?.country).toBe("GB");
   assertNoProblems();
 
-  const doctor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const doctor = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   const doctorProblems = watchForPageProblems(doctor);
   const alerts = doctor.getByRole("region", { name: "Emergency button pressed" });
   await expect(alerts.getByRole("link", { name: "Maya Patel" })).toHaveAttribute(
@@ -170,7 +170,7 @@ test("the emergency button shows the numbers, tells the doctors honestly, and th
 
 // The chart renders the same charts and tables, read-only.
 test("the treating doctor sees the readings in the patient's chart", async ({ browser }) => {
-  const page = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const page = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   const assertNoProblems = watchForPageProblems(page);
   await page.goto("/doctor/patients");
   await page.getByRole("link", { name: "Maya Patel" }).click();

@@ -3,7 +3,7 @@
 // worker`, not started by the end-to-end servers) picks it up, so the page shows the requested
 // run waiting. The page is checked with axe; it is a 404 to patients and doctors, sign-in to anonymous visitors.
 import type { Page } from "@playwright/test";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -30,7 +30,7 @@ test("an admin reads the retention policy and requests a run, which waits for th
   browser,
 }) => {
   test.setTimeout(90_000);
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   const assertNoProblems = watchForPageProblems(admin);
   await admin.getByRole("link", { name: "Retention", exact: true }).click();
   await admin.waitForURL("**/admin/retention");
@@ -75,9 +75,9 @@ test("an admin reads the retention policy and requests a run, which waits for th
 test("patients, doctors and anonymous visitors cannot open the retention page", async ({ browser }) => {
   test.setTimeout(90_000);
   const patient = await newBrowserAt(browser, `10.96.${octet()}.${octet()}`);
-  await signInPatient(patient, DEMO_EMAILS.patients[1], DEMO_PASSWORD);
+  await signInPatient(patient, DEMO_EMAILS.patients[1]);
   await expectRefused(patient, true);
-  const doctor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const doctor = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   await expectRefused(doctor, true);
   const anonymous = await newBrowserAt(browser, `10.97.${octet()}.${octet()}`);
   await expectRefused(anonymous, false);

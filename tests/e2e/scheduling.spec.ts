@@ -2,7 +2,7 @@
 // Berlin (by keyboard alone), both see the visit in their own zone, the patient
 // moves and then cancels it, and the freed time is booked by a patient in
 // Kolkata. Nobody else can open the visit, its calendar file or its actions.
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { formatDateTime, formatDay, formatTime } from "@/lib/domain/scheduling/format";
 import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
 import {
@@ -13,8 +13,8 @@ import {
   payInTestMode,
   postServerAction,
   resetAdminMfa,
-  signInDoctor as signInDoctorAs,
-  signInPatient as signInPatientAs,
+  signInDoctor,
+  signInPatient,
   signOut,
   signUpConfirmedPatient,
   sql,
@@ -36,11 +36,6 @@ let bookedAt = "";
 let movedTo = "";
 let okaforId = "";
 let raviVisitId = "";
-
-const signInPatient = (page: Page, email: string, password = PASSWORD) =>
-  signInPatientAs(page, email, password);
-const signInDoctor = (browser: Browser, displayName: string, email: string) =>
-  signInDoctorAs(browser, displayName, email, DEMO_PASSWORD);
 
 /** Moves focus with Tab until it rests on a time choice; only the keyboard is used. */
 async function tabToFirstTime(page: Page) {
@@ -148,7 +143,7 @@ test("a patient in New York finds a doctor in Berlin and books a time with the k
 });
 
 test("the doctor sees the visit in Berlin time on the week view and the visit page", async ({ browser }) => {
-  const page = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0]);
+  const page = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   const assertNoProblems = watchForPageProblems(page);
   const berlinDay = new Intl.DateTimeFormat("en-CA", { timeZone: DOCTOR_ZONE }).format(new Date(bookedAt));
   await page.goto(`/doctor?view=week&date=${berlinDay}`);
@@ -254,7 +249,7 @@ test("nobody but the visit's patient and doctor can open it or act on it", async
     );
 
   // Another patient: the page, the calendar file, and the cancel action called directly.
-  await signInPatient(page, DEMO_EMAILS.patients[1], DEMO_PASSWORD);
+  await signInPatient(page, DEMO_EMAILS.patients[1]);
   expect((await page.goto(`/patient/visits/${visitId}`))?.status()).toBe(404);
   expect((await page.goto(`/patient/visits/${raviVisitId}`))?.status()).toBe(404);
   expect((await page.request.get(`/api/appointments/${raviVisitId}/calendar`)).status()).toBe(404);
@@ -274,7 +269,7 @@ test("nobody but the visit's patient and doctor can open it or act on it", async
   await signOut(page);
 
   // A doctor without the visit: pages, calendar file, and the progress action.
-  const lindqvist = await signInDoctor(browser, "Dr. Erik Lindqvist", DEMO_EMAILS.doctors[1]);
+  const lindqvist = await signInDoctor(browser, DEMO_EMAILS.doctors[1]);
   expect((await lindqvist.goto(`/doctor/visits/${raviVisitId}`))?.status()).toBe(404);
   expect((await lindqvist.goto(`/doctor/visits/${raviVisitId}/reschedule`))?.status()).toBe(404);
   expect((await lindqvist.goto(`/patient/visits/${raviVisitId}`))?.status()).toBe(404);

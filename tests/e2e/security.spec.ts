@@ -5,7 +5,7 @@
 // read-only, then refused; the admins see the alert and close the review. Every
 // page is checked with axe; the security pages are a 404 to anyone but admins.
 import type { Browser, Page } from "@playwright/test";
-import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import {
   expect,
   expectAccessiblePage,
@@ -24,8 +24,7 @@ let alertId = "";
 let incidentId = "";
 let grantId = "";
 
-const signInBurstDoctor = (browser: Browser) =>
-  signInDoctor(browser, BURST_DOCTOR.displayName, BURST_DOCTOR.email, DEMO_PASSWORD);
+const signInBurstDoctor = (browser: Browser) => signInDoctor(browser, BURST_DOCTOR.email);
 
 /** Reloads the security page until the alert about the burst doctor is listed (the monitor runs every few seconds). */
 async function waitForAlert(admin: Page, label: string): Promise<void> {
@@ -59,7 +58,7 @@ test("a doctor reading thirty charts in a minute raises an alert; an incident op
   assertDoctorPage();
   await doctor.context().close();
 
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   const assertAdminPage = watchForPageProblems(admin);
   const label = "One user reading many patients' records";
   await waitForAlert(admin, label);
@@ -155,7 +154,7 @@ test("break-glass: refused without a reason; with one, the chart opens read-only
   await doctor.context().close();
 
   // The admins: the alert, then the review queue.
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   await waitForAlert(admin, "Emergency \\(break-glass\\) access");
   const review = admin.getByRole("link", {
     name: new RegExp(`Review the emergency access by ${BURST_DOCTOR.displayName}`),
@@ -198,7 +197,7 @@ test("the security pages answer 404 to patients and doctors and send anonymous v
     `/admin/security/break-glass/${grantId}`,
   ];
 
-  await signInPatient(page, DEMO_EMAILS.patients[0], DEMO_PASSWORD);
+  await signInPatient(page, DEMO_EMAILS.patients[0]);
   for (const path of [...adminPaths, "/doctor/emergency-access"]) {
     expect((await page.goto(path))?.status(), path).toBe(404);
   }
@@ -207,7 +206,7 @@ test("the security pages answer 404 to patients and doctors and send anonymous v
   for (const path of adminPaths) expect((await doctor.goto(path))?.status(), path).toBe(404);
   await doctor.context().close();
 
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   expect((await admin.goto("/doctor/emergency-access"))?.status()).toBe(404);
   // An unknown id is the same 404 as someone else's.
   expect((await admin.goto(`/admin/security/alerts/${crypto.randomUUID()}`))?.status()).toBe(404);

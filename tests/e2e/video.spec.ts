@@ -251,13 +251,13 @@ test("the room page and its API answer 404 to another patient, a doctor without 
   expect(home?.headers()["permissions-policy"]).toContain("camera=()");
 
   // A doctor without this visit.
-  const okafor = await signInDoctor(browser, "Dr. Amara Okafor", DEMO_EMAILS.doctors[0], DEMO_PASSWORD);
+  const okafor = await signInDoctor(browser, DEMO_EMAILS.doctors[0]);
   expect((await okafor.goto(`/doctor/visits/${visitId}/room`))?.status()).toBe(404);
   expect(await api(okafor)).toEqual(notFound);
   await okafor.context().close();
 
   // An admin.
-  const admin = await signInAdmin(browser, DEMO_EMAILS.admin, DEMO_PASSWORD);
+  const admin = await signInAdmin(browser, DEMO_EMAILS.admin);
   for (const path of [`/patient/visits/${visitId}/room`, `/doctor/visits/${visitId}/room`]) {
     expect((await admin.goto(path))?.status(), path).toBe(404);
   }
