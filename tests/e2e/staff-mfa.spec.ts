@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
 import {
   enrolAuthenticator,
@@ -15,6 +18,8 @@ import {
 } from "./fixtures";
 
 const DOCTOR_PASSWORD = "quiet-clinic-morning-7";
+const ADMIN_PASSWORD = "second-admin-harbour-9";
+const ROOT = path.resolve(import.meta.dirname, "../..");
 
 test("an admin enrols MFA, invites a doctor who sets a password and MFA; both sign in with codes, and a reused code is refused", async ({
   page,
@@ -84,5 +89,34 @@ test("an admin enrols MFA, invites a doctor who sets a password and MFA; both si
   // Deactivation ends the doctor's access at once.
   await page.getByRole("button", { name: "Deactivate Dr. Sofia Marquez" }).click();
   await expect(page.getByRole("row", { name: /Dr. Sofia Marquez.*Deactivated/ })).toBeVisible();
+  assertNoProblems();
+});
+
+test("a clinic's new administrator: npm run admin:create emails an invitation; a password, an authenticator, the admin portal", async ({
+  page,
+}) => {
+  const assertNoProblems = watchForPageProblems(page);
+  const email = uniqueEmail("admin.new");
+  // The operator's command, against this run's database and mail (the environment the servers have).
+  const { stdout } = await promisify(execFile)(
+    "npx",
+    ["--no-install", "tsx", "--conditions=react-server", "scripts/admin-create.ts", "--email", email],
+    { cwd: ROOT, env: process.env },
+  );
+  expect(stdout).toMatch(/Administrator invited: the link \(once, for 72 hours\) was emailed/);
+
+  await page.goto(linkIn(await waitForMail(email, /invited to administer Haven/)));
+  await expect(page.getByText("You are invited to administer Haven. Choose your password.")).toBeVisible();
+  await expectAccessiblePage(page);
+  await page.getByLabel("New password").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Set my password" }).click();
+  await page.waitForURL(/reason=invited/);
+
+  await enterPassword(page, email, ADMIN_PASSWORD);
+  await expect(page.getByText("Doctors and admins sign in with a second step")).toBeVisible();
+  await enrolAuthenticator(page);
+  await page.waitForURL("**/admin");
+  await expect(page.getByRole("heading", { name: "Invite a doctor" })).toBeVisible();
+  await expectAccessiblePage(page);
   assertNoProblems();
 });

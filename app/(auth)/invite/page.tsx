@@ -17,8 +17,10 @@ export default async function InvitationPage({ searchParams }: { searchParams: P
       {invitation && token ? (
         <>
           <p className="text-sm text-slate-700">
-            {invitation.displayName}, choose your password. At your first sign-in you will set up an
-            authenticator app.
+            {invitation.displayName
+              ? `${invitation.displayName}, choose your password.`
+              : "You are invited to administer Haven. Choose your password."}{" "}
+            At your first sign-in you will set up an authenticator app.
           </p>
           <ActionForm
             action={acceptInvitationAction}

@@ -1,4 +1,4 @@
-// Accounts: patient sign-up and email verification, doctor invitations, password
+// Accounts: patient sign-up and email verification, staff invitations (doctors; admins by command), password
 // changes and resets, MFA on the account page. (What admins do to accounts: admin-users.ts.) Callers run inside
 // a request context (lib/auth/current.ts runAs) and have already authorized.
 import "server-only";
@@ -155,15 +155,80 @@ export async function inviteDoctor(admin: AuthenticatedActor, input: DoctorInvit
   });
 }
 
-/** What the invitation page shows, or null for a used or expired link. */
-export async function describeInvitation(token: string): Promise<{ displayName: string } | null> {
+export interface AdminInvitation {
+  userId: string;
+  /** The link, when the operator asked for it instead of an email. */
+  link: string | null;
+  /** An invited admin with this email existed: a new link replaced theirs. */
+  renewed: boolean;
+}
+
+/**
+ * An administrator invited from the command line (`npm run admin:create`): the first of a new clinic, or
+ * another (the admin portal invites doctors only). The invitation is a staff invitation like a doctor's
+ * (same single-use, 72-hour link; a password, then an authenticator at the first sign-in). An invited admin
+ * with this email gets a new link (the first email may never have arrived); any other account with it is
+ * refused. With `printLink` the link is returned for the operator to hand over, not emailed: for a clinic
+ * whose mail is not set up yet.
+ */
+export async function inviteAdmin(email: string, options: { printLink: boolean }): Promise<AdminInvitation> {
+  return runAsSystem("cli.admin-create", async () => {
+    const db = getDb();
+    const existing = await db.user.findFirst({
+      where: { email },
+      select: { id: true, role: true, status: true },
+    });
+    if (existing && !(existing.role === "ADMIN" && existing.status === "INVITED")) {
+      throw new AppError("CONFLICT", "An account with this email already exists.", {
+        fields: [{ field: "email", message: "An account with this email already exists." }],
+      });
+    }
+    const admin = await transaction(async () => {
+      const invited =
+        existing ??
+        (await db.user.create({
+          data: { email, role: "ADMIN", status: "INVITED" },
+          select: { id: true },
+        }));
+      await recordAuditEvent({
+        action: "admin.admin.invited",
+        resourceType: "User",
+        resourceId: invited.id,
+        details: {
+          by: "command line",
+          renewed: Boolean(existing),
+          delivery: options.printLink ? "printed" : "email",
+        },
+      });
+      return invited;
+    });
+    const invitation = link("/invite", await issueAuthToken("DOCTOR_INVITATION", admin.id));
+    if (!options.printLink) {
+      await sendMail({
+        to: email,
+        subject: "You are invited to administer Haven",
+        text: `Your clinic made you an administrator of Haven. Set your password here (the link works once, for 72 hours):\n\n${invitation}\n\nAt your first sign-in you will set up an authenticator app.`,
+      });
+    }
+    return { userId: admin.id, link: options.printLink ? invitation : null, renewed: Boolean(existing) };
+  });
+}
+
+/**
+ * What the invitation page shows, or null for a used or expired link: a doctor's display name; an
+ * admin has none.
+ */
+export async function describeInvitation(
+  token: string,
+): Promise<{ role: "DOCTOR" | "ADMIN"; displayName: string | null } | null> {
   const userId = await peekAuthToken("DOCTOR_INVITATION", token);
   if (!userId) return null;
-  const profile = await getDb().doctorProfile.findUnique({
-    where: { userId },
-    select: { displayName: true },
+  const user = await getDb().user.findUnique({
+    where: { id: userId },
+    select: { role: true, status: true, doctorProfile: { select: { displayName: true } } },
   });
-  return profile ?? null;
+  if (user?.status !== "INVITED" || user.role === "PATIENT") return null;
+  return { role: user.role, displayName: user.doctorProfile?.displayName ?? null };
 }
 
 export async function acceptInvitation(token: string, password: string): Promise<void> {
