@@ -325,6 +325,7 @@ export async function signInDoctor(browser: Browser, email: string): Promise<Pag
   await startSession(context, email);
   const page = await context.newPage();
   await page.goto("/doctor");
+  expect(new URL(page.url()).pathname, "the new session opens the portal").toBe("/doctor");
   return page;
 }
 
@@ -332,6 +333,7 @@ export async function signInDoctor(browser: Browser, email: string): Promise<Pag
 export async function signInPatient(page: Page, email: string): Promise<void> {
   await startSession(page.context(), email);
   await page.goto("/patient");
+  expect(new URL(page.url()).pathname, "the new session opens the portal").toBe("/patient");
 }
 
 /** The demo admin signed in (startSession), in a browser of their own, on the portal. */
@@ -342,6 +344,7 @@ export async function signInAdmin(browser: Browser, email: string): Promise<Page
   await startSession(context, email);
   const page = await context.newPage();
   await page.goto("/admin");
+  expect(new URL(page.url()).pathname, "the new session opens the portal").toBe("/admin");
   return page;
 }
 
