@@ -4,11 +4,7 @@
 // yet (hand it over as you would a password). Running it again for an admin still invited sends a new
 // link. Audited as "admin.admin.invited".
 import { parseArgs } from "node:util";
-import { disconnectDb } from "@/lib/db/client";
-import { inviteAdmin } from "@/lib/domain/accounts/service";
 import { emailSchema } from "@/lib/domain/accounts/schemas";
-import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/http/errors";
 import { loadProjectEnv } from "./lib/load-env";
 
 const USAGE = "Usage: npm run admin:create -- --email admin@your-clinic.org [--print-link]";
@@ -30,6 +26,11 @@ try {
   process.exit(2);
 }
 
+// The data layer is loaded only for a well-formed command (a typo is answered at once).
+const { disconnectDb } = await import("@/lib/db/client");
+const { inviteAdmin } = await import("@/lib/domain/accounts/service");
+const { getEnv } = await import("@/lib/env");
+const { AppError } = await import("@/lib/http/errors");
 try {
   // Validates the whole configuration first: production refuses to run without its real secrets.
   getEnv();

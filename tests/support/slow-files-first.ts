@@ -15,6 +15,7 @@ const SLOW_FILES = [
   "backups.test.ts", // 38 s
   "scheduling.test.ts", // 31 s
   "sign-in.test.ts", // 31 s
+  "admin-create.test.ts", // 25 s (the command itself, twice)
 ];
 
 export class SlowFilesFirst extends BaseSequencer {
