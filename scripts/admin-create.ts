@@ -32,8 +32,13 @@ const { inviteAdmin } = await import("@/lib/domain/accounts/service");
 const { getEnv } = await import("@/lib/env");
 const { AppError } = await import("@/lib/http/errors");
 try {
-  // Validates the whole configuration first: production refuses to run without its real secrets.
+  // The whole configuration first: production refuses to run without its real secrets.
   getEnv();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+try {
   const invitation = await inviteAdmin(email, { printLink });
   const what = invitation.renewed ? "A new invitation replaces the earlier one" : "Administrator invited";
   if (invitation.link) {
@@ -46,12 +51,7 @@ try {
   }
   console.log("At their first sign-in they set up an authenticator app.");
 } catch (error) {
-  const message =
-    error instanceof AppError
-      ? error.message
-      : `could not invite: ${(error as Error).message}. If the clinic's mail is not set up yet, run again ` +
-        "with --print-link.";
-  console.error(message);
+  console.error(error instanceof AppError ? error.message : `could not invite: ${(error as Error).message}`);
   process.exitCode = 1;
 } finally {
   await disconnectDb();

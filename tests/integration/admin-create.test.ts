@@ -5,10 +5,11 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { passwordStep } from "@/lib/auth/sign-in";
 import { disconnectDb } from "@/lib/db/client";
 import { acceptInvitation, describeInvitation, inviteAdmin } from "@/lib/domain/accounts/service";
+import { resetEnvCache } from "@/lib/env";
 import { runAsSystem } from "@/lib/request-context";
 import { appErrorOf } from "../support/actors";
 import { TEST_PASSWORD, createAccount } from "../support/accounts";
@@ -97,6 +98,27 @@ describe("inviting an administrator", { timeout: 60_000 }, () => {
     });
     // Printed, not emailed (inviteAdmin sends before it returns: nothing is on its way).
     expect(await runSql(databaseUrl, 'SELECT 1 FROM dev_mail WHERE "to" = $1', [email])).toEqual([]);
+  });
+
+  it("when the email cannot be sent, says so and keeps the admin invited for a printed link", async () => {
+    const email = newEmail();
+    // A clinic whose mail is not working yet: nothing listens on port 1.
+    vi.stubEnv("SMTP_URL", "smtp://127.0.0.1:1");
+    resetEnvCache();
+    try {
+      const failed = await appErrorOf(inviteAdmin(email, { printLink: false }));
+      expect(failed.code).toBe("SERVICE_UNAVAILABLE");
+      expect(failed.message).toMatch(/invited, but the email with the link could not be sent.*--print-link/);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.stubEnv("NODE_ENV", "test");
+      resetEnvCache();
+    }
+    const printed = await inviteAdmin(email, { printLink: true });
+    expect(printed.renewed).toBe(true);
+    expect(await runAsSystem("test", () => describeInvitation(tokenIn(printed.link!)))).toMatchObject({
+      role: "ADMIN",
+    });
   });
 
   it("refuses the email of any other account, and changes nothing", async () => {

@@ -18,6 +18,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { emailBlindIndex, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
+import { describeError, logger } from "@/lib/logger";
 import { sendMail } from "@/lib/mail/mailer";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { CURRENT_CONSENT_VERSIONS, currentGrantOf } from "@/lib/domain/consent/documents";
@@ -204,11 +205,21 @@ export async function inviteAdmin(email: string, options: { printLink: boolean }
     });
     const invitation = link("/invite", await issueAuthToken("DOCTOR_INVITATION", admin.id));
     if (!options.printLink) {
-      await sendMail({
-        to: email,
-        subject: "You are invited to administer Haven",
-        text: `Your clinic made you an administrator of Haven. Set your password here (the link works once, for 72 hours):\n\n${invitation}\n\nAt your first sign-in you will set up an authenticator app.`,
-      });
+      try {
+        await sendMail({
+          to: email,
+          subject: "You are invited to administer Haven",
+          text: `Your clinic made you an administrator of Haven. Set your password here (the link works once, for 72 hours):\n\n${invitation}\n\nAt your first sign-in you will set up an authenticator app.`,
+        });
+      } catch (error) {
+        // The account stays invited: the next run (a printed link, or once mail works) renews the link.
+        logger.error("the admin invitation email was not sent", describeError(error));
+        throw new AppError(
+          "SERVICE_UNAVAILABLE",
+          "The administrator is invited, but the email with the link could not be sent. Print a new link " +
+            "instead (--print-link), or send one again once mail works.",
+        );
+      }
     }
     return { userId: admin.id, link: options.printLink ? invitation : null, renewed: Boolean(existing) };
   });
