@@ -105,11 +105,17 @@ describe("inviting an administrator", { timeout: 60_000 }, () => {
     // A clinic whose mail is not working yet: nothing listens on port 1.
     vi.stubEnv("SMTP_URL", "smtp://127.0.0.1:1");
     resetEnvCache();
+    const logged = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       const failed = await appErrorOf(inviteAdmin(email, { printLink: false }));
       expect(failed.code).toBe("SERVICE_UNAVAILABLE");
       expect(failed.message).toMatch(/invited, but the email with the link could not be sent.*--print-link/);
+      // Logged, by its codes only: never the address.
+      const lines = logged.mock.calls.map(([chunk]) => String(chunk));
+      expect(lines.some((line) => line.includes("the admin invitation email was not sent"))).toBe(true);
+      expect(lines.join("")).not.toContain(email);
     } finally {
+      logged.mockRestore();
       vi.unstubAllEnvs();
       vi.stubEnv("NODE_ENV", "test");
       resetEnvCache();
