@@ -10,7 +10,12 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { seedDemoData } from "@/prisma/seed";
 import { type ClamdServer, startClamd } from "./lib/clamd-server";
 import { seedE2eFixtures } from "./lib/e2e-fixtures";
-import { playwrightFailures, vitestFailures } from "./lib/failed-tests";
+import {
+  type PlaywrightReport,
+  type VitestReport,
+  playwrightFailures,
+  vitestFailures,
+} from "./lib/failed-tests";
 import { findFreePort } from "./lib/free-port";
 import { type PostgresServer, startPostgres } from "./lib/postgres-server";
 import { startSmtpCapture } from "./lib/smtp-capture";
@@ -216,9 +221,8 @@ async function runPlaywrightShard(
     shard.name ? `[e2e ${shard.name}]` : "",
   );
   await smtp.stop();
-  type Stats = { stats: { expected: number; unexpected: number; flaky: number } };
-  const report = readJson<Stats>(path.join(shard.dir, "playwright.json"));
-  failures.push(...playwrightFailures(path.join(shard.dir, "playwright.json"), shard.name));
+  const report = readJson<PlaywrightReport>(path.join(shard.dir, "playwright.json"));
+  failures.push(...playwrightFailures(report, shard.name));
   return {
     passed: report?.stats.expected ?? 0,
     // A shard that failed before running tests (a server that never started) still counts.
@@ -287,10 +291,10 @@ async function runVitest(label: string, nodeBinDir?: string, logFile?: string): 
     ...fileFilters,
   ];
   const code = logFile ? await runLogged("npx", vitestArgs, env, logFile) : await run("npx", vitestArgs, env);
-  const report = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestReport);
+  const report = readJson<VitestReport>(vitestReport);
   passed += report?.numPassedTests ?? 0;
   failed += Math.max(report?.numFailedTests ?? 0, code === 0 ? 0 : 1);
-  failures.push(...vitestFailures(vitestReport, label));
+  failures.push(...vitestFailures(report, label));
   if (code !== 0) exitCode = 1;
   if (logFile) {
     console.log(

@@ -1,18 +1,24 @@
 // Names the failing tests from the runners' JSON reports, so that the last lines of a CI log
 // (often all that is kept of it) say what failed and why, not only how many.
-import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 /** How much of each failure's message is kept: enough to see the assertion, not a whole stack. */
 const MESSAGE_LINES = 6;
 
-interface VitestReport {
+export interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
   testResults?: {
     name: string;
     status: string;
     message?: string;
     assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
   }[];
+}
+
+export interface PlaywrightReport {
+  stats: { expected: number; unexpected: number; flaky: number };
+  suites?: PlaywrightSuite[];
 }
 
 interface PlaywrightSuite {
@@ -24,15 +30,6 @@ interface PlaywrightSuite {
     tests?: { status: string; results?: { error?: { message?: string } }[] }[];
   }[];
   suites?: PlaywrightSuite[];
-}
-
-function readReport<T>(file: string): T | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as T;
-  } catch {
-    return undefined;
-  }
 }
 
 function firstLines(message: string | undefined): string {
@@ -51,8 +48,7 @@ function firstLines(message: string | undefined): string {
 }
 
 /** The failures in a Vitest JSON report: a file that failed to load counts as one. */
-export function vitestFailures(reportFile: string, label: string): string[] {
-  const report = readReport<VitestReport>(reportFile);
+export function vitestFailures(report: VitestReport | undefined, label: string): string[] {
   const failures: string[] = [];
   for (const file of report?.testResults ?? []) {
     const name = path.relative(process.cwd(), file.name);
@@ -70,8 +66,7 @@ export function vitestFailures(reportFile: string, label: string): string[] {
 }
 
 /** The unexpected and flaky tests in a Playwright JSON report. */
-export function playwrightFailures(reportFile: string, label: string): string[] {
-  const report = readReport<{ suites?: PlaywrightSuite[] }>(reportFile);
+export function playwrightFailures(report: PlaywrightReport | undefined, label: string): string[] {
   const failures: string[] = [];
   const visit = (suite: PlaywrightSuite, file: string | undefined) => {
     const suiteFile = suite.file ?? file;
