@@ -19,6 +19,9 @@ try {
       run.pruned.length
         ? `  retention removed ${run.pruned.length}: ${run.pruned.join(", ")}`
         : "  retention removed none",
+      ...(run.staleWorkRemoved.length
+        ? [`  removed work folders of killed runs: ${run.staleWorkRemoved.join(", ")}`]
+        : []),
     ].join("\n"),
   );
 } catch (error) {

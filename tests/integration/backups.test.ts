@@ -234,6 +234,27 @@ describe("backup and restore", () => {
       expect(summary.phiFieldsDecrypted).toBeGreaterThan(0);
       expect(summary.erasuresReapplied).toBeGreaterThanOrEqual(1);
 
+      // The restored database's own trail records the restore, sealed into its chain.
+      const restoreEvents = await runSql<{
+        outcome: string;
+        sealed: boolean;
+        details: Record<string, unknown>;
+      }>(
+        restored.url,
+        `SELECT a.outcome::text AS outcome, a.details,
+                EXISTS (SELECT 1 FROM audit_seals s WHERE s.audit_sequence = a.sequence) AS sealed
+           FROM audit_log a WHERE a.action = 'backup.restored' AND a.resource_id = $1`,
+        [backup.id],
+      );
+      expect(restoreEvents.map(({ outcome, sealed }) => ({ outcome, sealed }))).toEqual([
+        { outcome: "SUCCESS", sealed: true },
+      ]);
+      expect(restoreEvents[0]!.details).toMatchObject({
+        system: "backup-restore",
+        rowsChecked: summary.rowsChecked,
+        problems: 0,
+      });
+
       // Documents come back byte for byte.
       expect(readFileSync(path.join(dirs.restoredDocuments, seeded.storageKey)).equals(seeded.object)).toBe(
         true,

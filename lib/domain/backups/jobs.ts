@@ -36,6 +36,7 @@ export async function runBackupJob(): Promise<void> {
     bytes: run.manifest.totalBytes,
     documents: run.manifest.documents.length,
     pruned: run.pruned.length,
+    staleWorkRemoved: run.staleWorkRemoved.length,
     durationMs: run.durationMs,
   });
 }

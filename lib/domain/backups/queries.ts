@@ -32,6 +32,8 @@ export interface DrillView {
 }
 
 export const DRILL_MAX_AGE_DAYS = 8;
+/** The newest backups the page lists (with daily, weekly and monthly retention, about a year's). */
+const BACKUPS_LISTED = 30;
 
 /** The banner's text when the last drill failed, is missing or is too old; null when all is well. */
 export function drillWarning(
@@ -56,8 +58,8 @@ export interface BackupsOverview {
 
 export async function backupsOverview(actor: AuthenticatedActor, now = new Date()): Promise<BackupsOverview> {
   if (!roleCan(actor.role, "backups:manage")) await refuseAsNotFound("Backup", "(backups)");
-  const listings = await backupRepositoryFromEnv().list();
-  const backups = listings.slice(0, 30).map(({ id, manifest }) => ({
+  const listings = await backupRepositoryFromEnv().list(BACKUPS_LISTED);
+  const backups = listings.map(({ id, manifest }) => ({
     id,
     createdAt: manifest ? new Date(manifest.createdAt) : null,
     totalBytes: manifest?.totalBytes ?? null,

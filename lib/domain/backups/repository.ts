@@ -24,8 +24,8 @@ export interface OpenedBackup {
 export interface BackupRepository {
   /** Where the backups are, for messages: a folder, or s3://bucket/prefix. */
   readonly location: string;
-  /** Kept backups, newest first (ids sort by time). */
-  list(): Promise<BackupListing[]>;
+  /** Kept backups, newest first (ids sort by time): the newest `limit` of them, whose manifests alone are read. */
+  list(limit?: number): Promise<BackupListing[]>;
   open(id: string): Promise<OpenedBackup>;
   /** Keeps the backup just written to `directory` (BACKUP_DIR/<id>). */
   keep(id: string, directory: string): Promise<void>;
@@ -48,7 +48,7 @@ export function localBackups(backupDir: string): BackupRepository {
   return {
     location: root,
     locationOf: (id) => path.join(root, id),
-    async list() {
+    async list(limit = Infinity) {
       let names: string[];
       try {
         names = await readdir(root);
@@ -60,7 +60,8 @@ export function localBackups(backupDir: string): BackupRepository {
       for (const id of names
         .filter((name) => BACKUP_ID_PATTERN.test(name))
         .sort()
-        .reverse()) {
+        .reverse()
+        .slice(0, limit)) {
         const text = await readFile(path.join(root, id, MANIFEST_FILE), "utf8").catch(() => null);
         listings.push({ id, manifest: text ? peekManifest(text) : null });
       }
@@ -94,10 +95,10 @@ export function s3Backups(
   return {
     location,
     locationOf: (id) => `s3://${name}/${prefix}${id}/`,
-    async list() {
+    async list(limit = Infinity) {
       const ids = (await bucket.folders(prefix)).filter((id) => BACKUP_ID_PATTERN.test(id));
       const listings: BackupListing[] = [];
-      for (const id of ids.reverse()) {
+      for (const id of ids.reverse().slice(0, limit)) {
         const bytes = await bucket.getBytes(keyOf(id, MANIFEST_FILE));
         listings.push({ id, manifest: bytes ? peekManifest(bytes.toString("utf8")) : null });
       }

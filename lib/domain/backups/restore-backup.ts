@@ -14,11 +14,12 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import pg from "pg";
 import { sealPendingAuditRows } from "@/lib/audit/sealer";
+import { appendAuditEvents } from "@/lib/audit/writer";
 import { verifyAuditTrail } from "@/lib/audit/verify";
 import { createBaseClient, createDb } from "@/lib/db/client";
 import type { PhiCryptoConfig } from "@/lib/db/phi-extension";
 import type { ObjectStore } from "@/lib/integrations/storage/types";
-import { runAsSystem } from "@/lib/request-context";
+import { currentContext, runAsSystem } from "@/lib/request-context";
 import {
   BACKUP_ID_PATTERN,
   type BackupManifest,
@@ -41,7 +42,7 @@ export class RestoreError extends Error {
  */
 export async function resolveBackup(reference: string, repository: BackupRepository): Promise<OpenedBackup> {
   if (reference === "latest") {
-    const [newest] = await repository.list();
+    const [newest] = await repository.list(1);
     if (!newest) throw new RestoreError(`there is no backup in ${repository.location}`);
     return repository.open(newest.id);
   }
@@ -332,6 +333,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
 
     summary.phiFieldsDecrypted = await decryptSample(base, options.crypto, problems);
     log(`${summary.phiFieldsDecrypted} PHI fields decrypted through the data layer`);
+
+    await recordRestore(base, options.crypto, manifest.id, summary);
+    log("the restore is on the restored database's audit trail");
   } finally {
     await base.$disconnect();
     await rm(checkpointDir, { recursive: true, force: true });
@@ -339,6 +343,46 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
   summary.ok = problems.length === 0;
   summary.durationMs = Date.now() - started;
   return summary;
+}
+
+/**
+ * The restored database's own trail says which backup it came from and whether every check passed,
+ * sealed into its chain at once (an auditor reading it later sees where its history was cut).
+ */
+async function recordRestore(
+  base: ReturnType<typeof createBaseClient>,
+  crypto: PhiCryptoConfig,
+  backupId: string,
+  summary: RestoreSummary,
+): Promise<void> {
+  const problems = summary.problems;
+  try {
+    await runAsSystem("backup-restore", () =>
+      appendAuditEvents(
+        base,
+        crypto.audit,
+        [
+          {
+            action: "backup.restored",
+            resourceType: "Backup",
+            resourceId: backupId,
+            outcome: problems.length === 0 ? "SUCCESS" : "FAILURE",
+            details: {
+              tables: summary.tables,
+              rowsChecked: summary.rowsChecked,
+              documents: summary.documents,
+              erasuresReapplied: summary.erasuresReapplied,
+              problems: problems.length,
+            },
+          },
+        ],
+        currentContext(),
+      ),
+    );
+    await sealPendingAuditRows(base, crypto.audit);
+  } catch (error) {
+    problems.push(`the restore could not be recorded on the audit trail (${(error as Error).name})`);
+  }
 }
 
 /** Reads a few people's encrypted fields through the data layer (audited as the restore's reads). */

@@ -1,12 +1,16 @@
 // One backup run (the command and the backup.run job): the backup, then the retention, which only
-// ever runs after a backup succeeded, so a failing backup never thins out the good ones.
+// ever runs after a backup succeeded, so a failing backup never thins out the good ones, then the
+// removal of killed runs' work folders.
 import { recordAuditEvent } from "@/lib/db/client";
 import { runAsSystem } from "@/lib/request-context";
 import { type BackupConfig, type BackupResult, createBackup } from "./create-backup";
 import { type RetentionPolicy, selectBackupsToPrune } from "./retention";
+import { removeStaleWork } from "./stale-work";
 
 export interface BackupRun extends BackupResult {
   pruned: string[];
+  /** Work folders of killed runs removed from BACKUP_DIR (stale-work.ts). */
+  staleWorkRemoved: string[];
   /** Where the backup is kept now (a folder, or s3://…). */
   location: string;
 }
@@ -44,8 +48,16 @@ export async function runBackup(
     await config.repository.remove(id);
     await audit("backup.pruned", "SUCCESS", id, { keptNewest: result.id });
   }
+  const stale = await removeStaleWork(config.backupDir, now);
+  if (stale.length > 0) {
+    await audit("backup.stale-work-removed", "SUCCESS", null, {
+      folders: stale.length,
+      names: stale.join(" "),
+    });
+  }
   return {
     ...result,
+    staleWorkRemoved: stale,
     location: config.repository.locationOf(result.id),
     pruned: prune.filter((id) => id !== result.id),
   };

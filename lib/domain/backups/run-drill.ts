@@ -149,7 +149,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     if (options.directory) {
       opened = { directory: options.directory, close: () => Promise.resolve() };
     } else {
-      const [latest] = await options.repository.list();
+      const [latest] = await options.repository.list(1);
       if (!latest) throw new Error(`there is no backup in ${options.repository.location}`);
       result.backupId = latest.id;
       opened = await options.repository.open(latest.id);
