@@ -587,6 +587,18 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
       "DATABASE_STATEMENT_TIMEOUT_MS is 0 (no bound): production bounds every statement so a slow database ends requests with a 503 instead of holding them; leave it unset (15000) or give a positive number of milliseconds",
     );
   }
+  // In-process stores are for the embedded development database (one process, by construction):
+  // in production each instance would keep its own rate limits and miss the others' realtime events.
+  if (isProduction && raw.RATE_LIMIT_STORE === "memory") {
+    problems.push(
+      'RATE_LIMIT_STORE=memory is for the embedded development database: production keeps rate limits in PostgreSQL so every instance, and a restarted one, counts the same attempts; remove it or set "postgres"',
+    );
+  }
+  if (isProduction && raw.REALTIME_BUS === "memory") {
+    problems.push(
+      'REALTIME_BUS=memory is for the embedded development database: production fans realtime events out through PostgreSQL so a message reaches people connected to any instance; remove it or set "postgres"',
+    );
+  }
   if (isProduction && !raw.SMTP_URL) {
     problems.push(
       "SMTP_URL is missing: production sends verification and reset emails over SMTP (smtp://user:pass@host:587)",

@@ -145,6 +145,21 @@ describe("parseEnv", () => {
     ).toMatch(/BACKUP_ENCRYPTION_KEY uses the same key as PHI_BLIND_INDEX_KEY/);
   });
 
+  it("refuses the in-process stores in production only", () => {
+    const production = { ...base, NODE_ENV: "production" };
+    expect(problemsOf({ ...production, RATE_LIMIT_STORE: "memory" })).toMatch(
+      /RATE_LIMIT_STORE=memory is for the embedded development database/,
+    );
+    expect(problemsOf({ ...production, REALTIME_BUS: "memory" })).toMatch(
+      /REALTIME_BUS=memory is for the embedded development database/,
+    );
+    expect(() =>
+      parseEnv({ ...production, RATE_LIMIT_STORE: "postgres", REALTIME_BUS: "postgres" }),
+    ).not.toThrow();
+    const development = parseEnv({ ...base, RATE_LIMIT_STORE: "memory", REALTIME_BUS: "memory" });
+    expect([development.RATE_LIMIT_STORE, development.REALTIME_BUS]).toEqual(["memory", "memory"]);
+  });
+
   it("refuses one key serving two purposes", () => {
     expect(problemsOf({ ...base, PHI_BLIND_INDEX_KEY: OTHER_KEY })).toMatch(
       /PHI_BLIND_INDEX_KEY uses the same key as PHI_ENCRYPTION_KEYS/,
