@@ -54,11 +54,13 @@ export function SignUpForm({
         name="acceptTelehealth"
         label={`I consent to receive care by video visit (telehealth consent, version ${consentVersions.TELEHEALTH}).`}
         error={errors.acceptTelehealth}
+        defaultChecked={value("acceptTelehealth") === "on"}
       />
       <Checkbox
         name="acceptPrivacy"
         label={`I have read the privacy notice and agree to data processing (version ${consentVersions.PRIVACY}): my health information is encrypted and every access is logged.`}
         error={errors.acceptPrivacy}
+        defaultChecked={value("acceptPrivacy") === "on"}
       />
       <Checkbox
         name="acceptMessaging"

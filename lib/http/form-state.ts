@@ -1,7 +1,8 @@
 // The result of a server action behind a form: a message and per-field errors,
 // plus the values to put back so bad input loses nothing.
-import { AppError, isZodError } from "./errors";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { describeError, logger } from "@/lib/logger";
+import { AppError, isZodError } from "./errors";
 
 export interface FormState {
   ok: boolean;
@@ -12,6 +13,10 @@ export interface FormState {
 }
 
 export const INITIAL_FORM_STATE: FormState = { ok: false };
+
+/** A form's answer while the database is stopped, overloaded or too slow: its transaction rolled back. */
+export const FORM_DATABASE_UNAVAILABLE_MESSAGE =
+  "The service is briefly unavailable, so nothing was saved. Try again in a minute.";
 
 // Longer values are not put back: no field Haven offers takes that much, and the
 // state travels to the browser twice (the form and React's copy of it).
@@ -41,6 +46,10 @@ export function failure(error: unknown, values: Record<string, string>): FormSta
       fields.length && !error.details.alternatives ? "Please correct the highlighted fields." : error.message;
     const alternatives = error.details.alternatives;
     return { ok: false, message, fieldErrors, values, ...(alternatives ? { data: { alternatives } } : {}) };
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn("database unavailable in server action", describeError(error));
+    return { ok: false, message: FORM_DATABASE_UNAVAILABLE_MESSAGE, values };
   }
   logger.error("unhandled error in server action", describeError(error));
   return { ok: false, message: "Something went wrong on our side. Please try again.", values };

@@ -269,6 +269,21 @@ export const noProxyBaseURL = `http://localhost:${process.env.E2E_NO_PROXY_PORT 
 
 const SESSION_HOURS = 12;
 
+/** The accounts whose email is this one (found by the email's blind index, as the app finds them). */
+export async function accountsWithEmail(
+  email: string,
+): Promise<{ id: string; role: "PATIENT" | "DOCTOR" | "ADMIN"; status: string }[]> {
+  const emailIndex = PHI_MODELS.User.email.blindIndex;
+  const index = blindIndex(
+    decodeKey(process.env.PHI_BLIND_INDEX_KEY!, "PHI_BLIND_INDEX_KEY"),
+    `User.${emailIndex.field}`,
+    emailIndex.normalize(email),
+  );
+  return sql("SELECT id, role::text AS role, status::text AS status FROM users WHERE email_index = $1", [
+    index,
+  ]);
+}
+
 /**
  * Signs a browser in without the sign-in pages: a server-side session row and its cookie, made as the
  * sign-in steps make them (lib/auth/sessions.ts, lib/auth/session-cookie.ts: next-auth's encrypted JWT
@@ -279,16 +294,7 @@ const SESSION_HOURS = 12;
  * end it, admins see and revoke it.
  */
 export async function startSession(context: BrowserContext, email: string): Promise<void> {
-  const emailIndex = PHI_MODELS.User.email.blindIndex;
-  const index = blindIndex(
-    decodeKey(process.env.PHI_BLIND_INDEX_KEY!, "PHI_BLIND_INDEX_KEY"),
-    `User.${emailIndex.field}`,
-    emailIndex.normalize(email),
-  );
-  const [user] = await sql<{ id: string; role: "PATIENT" | "DOCTOR" | "ADMIN" }>(
-    "SELECT id, role::text AS role FROM users WHERE email_index = $1 AND status = 'ACTIVE'",
-    [index],
-  );
+  const [user] = (await accountsWithEmail(email)).filter((account) => account.status === "ACTIVE");
   if (!user) throw new Error(`no active account for ${email}`);
   const [session] = await sql<{ id: string }>(
     `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent)

@@ -6,9 +6,9 @@
 // are held by instance A while every send goes through instance B: each message
 // appears without a reload (LISTEN/NOTIFY fan-out between instances). Signing out on
 // one instance ends the session on the other at once (sessions live in PostgreSQL).
-import { type ChildProcess, spawn } from "node:child_process";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { DEMO_EMAILS, DEMO_PASSWORD } from "@/prisma/demo-accounts";
+import { type Instance, startInstance, stopInstance, waitForHealth } from "./app-instances";
 import { findFreePort } from "@/scripts/lib/free-port";
 import { type RoundRobinProxy, startRoundRobinProxy } from "@/scripts/lib/round-robin-proxy";
 import {
@@ -35,12 +35,6 @@ const B = 1;
 
 test.describe.configure({ mode: "serial" });
 
-interface Instance {
-  url: string;
-  process: ChildProcess;
-  stderr: string[];
-}
-
 let proxy: RoundRobinProxy;
 let instances: Instance[] = [];
 const forwarded: { method: string; url: string; upstream: number }[] = [];
@@ -48,57 +42,6 @@ const forwarded: { method: string; url: string; upstream: number }[] = [];
 let patientEmail = "";
 let okaforId = "";
 let threadId = "";
-
-function startInstance(port: number, appUrl: string): Instance {
-  // setsid (detached): `npx next start` leaves next-server running when only npx is killed,
-  // so the whole process group is stopped in afterAll.
-  const child = spawn("npx", ["--no-install", "next", "start", "--port", String(port)], {
-    cwd: process.cwd(),
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, APP_URL: appUrl, TRUST_PROXY: "true", NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  const stderr: string[] = [];
-  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
-  return { url: `http://127.0.0.1:${port}`, process: child, stderr };
-}
-
-async function waitForHealth(instance: Instance): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    try {
-      const response = await fetch(`${instance.url}/api/health`);
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (instance.process.exitCode !== null) {
-      throw new Error(`next start exited (${instance.process.exitCode}): ${instance.stderr.join("")}`);
-    }
-    if (Date.now() > deadline) throw new Error(`${instance.url}/api/health did not answer in 90 s`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-async function stopInstance(instance: Instance): Promise<void> {
-  const pid = instance.process.pid;
-  if (pid === undefined || instance.process.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => instance.process.once("exit", () => resolve()));
-  try {
-    process.kill(-pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      // Already gone.
-    }
-  }, 10_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
@@ -114,7 +57,8 @@ test.beforeAll(async () => {
     onForward: (entry) => forwarded.push(entry),
   });
   // Every instance's APP_URL is the load balancer's address, as in a real deployment.
-  instances = [startInstance(ports[0]!, proxy.url), startInstance(ports[1]!, proxy.url)];
+  const env = { APP_URL: proxy.url, TRUST_PROXY: "true" };
+  instances = [startInstance(ports[0]!, env), startInstance(ports[1]!, env)];
   await Promise.all(instances.map((instance) => waitForHealth(instance)));
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { parseJson } from "@/lib/http/body";
 import { AppError, toErrorBody } from "@/lib/http/errors";
+import { FORM_DATABASE_UNAVAILABLE_MESSAGE, failure } from "@/lib/http/form-state";
 
 const schema = z.object({ email: z.email({ error: "Enter a valid email address." }) });
 const request = (body: string, contentType = "application/json") =>
@@ -33,5 +34,26 @@ describe("request bodies and error mapping", () => {
   it("maps lockout to 423 and throttling to 429", () => {
     expect(new AppError("LOCKED", "x").status).toBe(423);
     expect(new AppError("RATE_LIMITED", "x").status).toBe(429);
+  });
+
+  it("tells a form that nothing was saved while the database is unavailable, and keeps what was entered", () => {
+    const values = { title: "Follow-up" };
+    const stopped = Object.assign(new Error("terminating connection due to administrator command"), {
+      code: "57P01",
+    });
+    const refused = new Error("connect failed", {
+      cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }),
+    });
+    for (const error of [stopped, refused]) {
+      expect(failure(error, values)).toEqual({
+        ok: false,
+        message: FORM_DATABASE_UNAVAILABLE_MESSAGE,
+        values,
+      });
+    }
+    // Anything else is still our bug: a generic message, never the error's text.
+    const bug = failure(new Error("relation users does not exist"), values);
+    expect(bug.message).toBe("Something went wrong on our side. Please try again.");
+    expect(bug.values).toEqual(values);
   });
 });
