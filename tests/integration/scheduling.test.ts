@@ -20,7 +20,7 @@ import {
 } from "@/lib/domain/scheduling/queries";
 import { AppError } from "@/lib/http/errors";
 import { sendJob, stopQueue } from "@/lib/jobs/queue";
-import { runJob, startJobWorkers } from "@/lib/jobs/workers";
+import { runJob, startJobWorkers, workQueue } from "@/lib/jobs/workers";
 import { runAsSystem } from "@/lib/request-context";
 import { appErrorOf, asActor, authenticatedActor } from "../support/actors";
 import { createAccount } from "../support/accounts";
@@ -423,6 +423,38 @@ describe("the job queue", () => {
       await Promise.all(pools.map((pool) => pool.end()));
     }
   });
+
+  it("drains a burst without waiting out the polling interval between jobs", async () => {
+    const name = `test.drain-${randomUUID().slice(0, 8)}`;
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+    const boss = new PgBoss({
+      db: { executeSql: async (text, values) => ({ rows: (await pool.query(text, values)).rows }) },
+      supervise: false,
+      schedule: false,
+    });
+    const done: number[] = [];
+    try {
+      await boss.start();
+      await boss.createQueue(name);
+      for (let i = 0; i < 12; i += 1) await boss.send(name, { i });
+      // This worker looks for work once a minute when idle: only going straight on to the next job
+      // finishes twelve of them before its second look.
+      await workQueue(
+        boss,
+        name,
+        async (data) => {
+          done.push((data as { i: number }).i);
+          await Promise.resolve();
+        },
+        60,
+      );
+      await expect.poll(() => done.length, { timeout: 40_000, interval: 200 }).toBe(12);
+      expect([...done].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    } finally {
+      await boss.stop({ graceful: false, close: false });
+      await pool.end();
+    }
+  }, 60_000);
 });
 
 describe("account time zones", () => {
