@@ -18,7 +18,7 @@ import type { AuthenticatedActor } from "@/lib/auth/current";
 import { emailBlindIndex, getDb, recordAuditEvent, transaction } from "@/lib/db/client";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
-import { logger } from "@/lib/logger";
+import { describeError, logger } from "@/lib/logger";
 import { sendMail } from "@/lib/mail/mailer";
 import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { CURRENT_CONSENT_VERSIONS, currentGrantOf } from "@/lib/domain/consent/documents";
@@ -213,13 +213,8 @@ export async function inviteAdmin(email: string, options: { printLink: boolean }
         });
       } catch (error) {
         // The account stays invited: the next run (a printed link, or once mail works) renews the link.
-        // The mail server's own message can quote the address: its codes only.
-        const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
-        logger.error("the admin invitation email was not sent", {
-          errorName: (error as Error).name,
-          code: typeof code === "string" ? code : undefined,
-          responseCode: typeof responseCode === "number" ? responseCode : undefined,
-        });
+        // sendMail's error names the mail server's codes only, never the address.
+        logger.error("the admin invitation email was not sent", describeError(error));
         throw new AppError(
           "SERVICE_UNAVAILABLE",
           "The administrator is invited, but the email with the link could not be sent. Print a new link " +
