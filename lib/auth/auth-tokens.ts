@@ -6,7 +6,7 @@ import { hashToken, newToken } from "./secure-token";
 const LIFETIME_MS: Record<AuthTokenPurpose, number> = {
   EMAIL_VERIFICATION: 24 * 60 * 60 * 1000,
   PASSWORD_RESET: 30 * 60 * 1000,
-  DOCTOR_INVITATION: 72 * 60 * 60 * 1000,
+  STAFF_INVITATION: 72 * 60 * 60 * 1000,
   ACCOUNT_UNLOCK: 24 * 60 * 60 * 1000,
 };
 

@@ -182,7 +182,7 @@ describe("admin user management", () => {
         select: { id: true },
       }),
     );
-    const token = await runAsSystem("test", () => issueAuthToken("DOCTOR_INVITATION", invited.id));
+    const token = await runAsSystem("test", () => issueAuthToken("STAFF_INVITATION", invited.id));
     await asActor(admin, () => deactivateAccount(admin, invited.id));
     const refused = await appErrorOf(acceptInvitation(token, "a-fresh-passphrase-for-testing"));
     expect(refused.code).toBe("NOT_FOUND");

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -69,6 +70,37 @@ describe("migrations", () => {
       const sql = await readFile(path.join(MIGRATIONS_DIR, row.migration_name, "migration.sql"));
       expect(row.checksum).toBe(createHash("sha256").update(sql).digest("hex"));
       expect(row.finished_at).not.toBeNull();
+    }
+  });
+
+  it("renames the staff invitation purpose in place: a link sent before the rename still works", async () => {
+    const database = await createScratchDatabase(databaseUrl, "rename");
+    const older = await mkdtemp(path.join(tmpdir(), "haven-migrations-"));
+    try {
+      const rename = (await readdir(MIGRATIONS_DIR)).find((name) =>
+        name.endsWith("_rename_staff_invitation_token"),
+      )!;
+      await cp(MIGRATIONS_DIR, older, { recursive: true });
+      await rm(path.join(older, rename), { recursive: true });
+      await applyMigrations(database.url, older);
+      // A token without its user: the foreign key's triggers are off for this one row.
+      await runSql(database.url, "ALTER TABLE auth_tokens DISABLE TRIGGER ALL");
+      await runSql(
+        database.url,
+        `INSERT INTO auth_tokens (id, purpose, user_id, token_hash, expires_at)
+         VALUES (gen_random_uuid(), 'DOCTOR_INVITATION', gen_random_uuid(), 'sent-before', now() + interval '1 day')`,
+      );
+      await runSql(database.url, "ALTER TABLE auth_tokens ENABLE TRIGGER ALL");
+      expect(await applyMigrations(database.url)).toEqual([rename]);
+      expect(
+        await runSql(
+          database.url,
+          "SELECT purpose::text AS purpose FROM auth_tokens WHERE token_hash = 'sent-before'",
+        ),
+      ).toEqual([{ purpose: "STAFF_INVITATION" }]);
+    } finally {
+      await database.drop();
+      await rm(older, { recursive: true, force: true });
     }
   });
 

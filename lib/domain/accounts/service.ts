@@ -148,7 +148,7 @@ export async function inviteDoctor(admin: AuthenticatedActor, input: DoctorInvit
     });
     return created;
   });
-  const token = await issueAuthToken("DOCTOR_INVITATION", doctor.id);
+  const token = await issueAuthToken("STAFF_INVITATION", doctor.id);
   await sendMail({
     to: input.email,
     subject: "You are invited to Haven",
@@ -203,7 +203,7 @@ export async function inviteAdmin(email: string, options: { printLink: boolean }
       });
       return invited;
     });
-    const invitation = link("/invite", await issueAuthToken("DOCTOR_INVITATION", admin.id));
+    const invitation = link("/invite", await issueAuthToken("STAFF_INVITATION", admin.id));
     if (!options.printLink) {
       try {
         await sendMail({
@@ -233,7 +233,7 @@ export async function inviteAdmin(email: string, options: { printLink: boolean }
 export async function describeInvitation(
   token: string,
 ): Promise<{ role: "DOCTOR" | "ADMIN"; displayName: string | null } | null> {
-  const userId = await peekAuthToken("DOCTOR_INVITATION", token);
+  const userId = await peekAuthToken("STAFF_INVITATION", token);
   if (!userId) return null;
   const user = await getDb().user.findUnique({
     where: { id: userId },
@@ -247,7 +247,7 @@ export async function acceptInvitation(token: string, password: string): Promise
   assertPassword(password);
   const passwordHash = await hashPassword(password);
   await runAsSystem("auth.invitation", async () => {
-    const userId = await consumeAuthToken("DOCTOR_INVITATION", token);
+    const userId = await consumeAuthToken("STAFF_INVITATION", token);
     if (!userId)
       throw new AppError(
         "NOT_FOUND",
