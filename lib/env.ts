@@ -468,6 +468,11 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Haven <no-reply@localhost>"),
   AUTH_SECRET: z.string().optional(),
+  /**
+   * The AUTH_SECRET being retired, during a rotation: session cookies made with it are still read
+   * (for at most SESSION_MAX_AGE_HOURS) while every new one is made with AUTH_SECRET.
+   */
+  AUTH_SECRET_PREVIOUS: z.string().optional(),
   PHI_ENCRYPTION_KEYS: z.string().optional(),
   PHI_BLIND_INDEX_KEY: z.string().optional(),
   AUDIT_MAC_KEY: z.string().optional(),
@@ -571,6 +576,16 @@ export function parseEnv(raw: NodeJS.ProcessEnv | Record<string, string | undefi
     }
   }
   problems.push(...sharedMaterialProblems(raw));
+  if (raw.AUTH_SECRET_PREVIOUS) {
+    const retired = raw.AUTH_SECRET_PREVIOUS;
+    const weakness = SECRET_SPECS.find((spec) => spec.name === "AUTH_SECRET")!.problem(retired);
+    if (weakness) problems.push(`AUTH_SECRET_PREVIOUS ${weakness}`);
+    if (retired === raw.AUTH_SECRET) {
+      problems.push(
+        "AUTH_SECRET_PREVIOUS is the same as AUTH_SECRET: during a rotation it holds the secret being retired, AUTH_SECRET the new one",
+      );
+    }
+  }
 
   if (isProduction && !raw.AUDIT_CHECKPOINT_DIR) {
     problems.push(

@@ -8,7 +8,7 @@ import { decode, encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import type { Role } from "@/lib/db/generated/enums";
 import { getEnv } from "@/lib/env";
-import { SESSION_COOKIE, cookieName, secureCookiesEnabled } from "./cookies";
+import { SESSION_COOKIE, cookieName, secureCookiesEnabled, sessionSecrets } from "./cookies";
 import { sessionPolicy } from "./sessions";
 
 export interface SessionToken {
@@ -66,12 +66,15 @@ export async function decodeSessionCookie(value: string | undefined): Promise<Se
   if (hit && hit.until > now) return hit.token;
   let token: SessionToken | null = null;
   let until = now + DECODED_TTL_MS;
-  try {
-    const payload = await decode({ token: value, secret: getEnv().AUTH_SECRET });
-    if (typeof payload?.sessionId === "string") token = payload as unknown as SessionToken;
-    if (typeof payload?.exp === "number") until = Math.min(until, payload.exp * 1000);
-  } catch {
-    token = null;
+  for (const secret of sessionSecrets()) {
+    try {
+      const payload = await decode({ token: value, secret });
+      if (typeof payload?.sessionId === "string") token = payload as unknown as SessionToken;
+      if (typeof payload?.exp === "number") until = Math.min(until, payload.exp * 1000);
+      break;
+    } catch {
+      token = null;
+    }
   }
   decoded.set(value, { token, until });
   return token;

@@ -145,6 +145,19 @@ describe("parseEnv", () => {
     ).toMatch(/BACKUP_ENCRYPTION_KEY uses the same key as PHI_BLIND_INDEX_KEY/);
   });
 
+  it("takes the AUTH_SECRET being retired in AUTH_SECRET_PREVIOUS, never a weak one or the current one", () => {
+    const retired = randomBytes(48).toString("base64url");
+    expect(
+      parseEnv({ ...base, NODE_ENV: "production", AUTH_SECRET_PREVIOUS: retired }).AUTH_SECRET_PREVIOUS,
+    ).toBe(retired);
+    expect(problemsOf({ ...base, AUTH_SECRET_PREVIOUS: "short" })).toMatch(
+      /AUTH_SECRET_PREVIOUS must be at least 32 characters/,
+    );
+    expect(problemsOf({ ...base, AUTH_SECRET_PREVIOUS: base.AUTH_SECRET })).toMatch(
+      /AUTH_SECRET_PREVIOUS is the same as AUTH_SECRET/,
+    );
+  });
+
   it("refuses the in-process stores in production only", () => {
     const production = { ...base, NODE_ENV: "production" };
     expect(problemsOf({ ...production, RATE_LIMIT_STORE: "memory" })).toMatch(
