@@ -48,6 +48,7 @@ export async function sendMail(mail: Mail): Promise<void> {
   const env = getEnv();
   if (env.SMTP_URL) {
     if (globalForMail.havenMailer?.url !== env.SMTP_URL) {
+      globalForMail.havenMailer?.transport.close();
       globalForMail.havenMailer = { url: env.SMTP_URL, transport: nodemailer.createTransport(env.SMTP_URL) };
     }
     try {

@@ -2,6 +2,7 @@
 // ever runs after a backup succeeded, so a failing backup never thins out the good ones, then the
 // removal of killed runs' work folders.
 import { recordAuditEvent } from "@/lib/db/client";
+import { describeError, logger } from "@/lib/logger";
 import { runAsSystem } from "@/lib/request-context";
 import { type BackupConfig, type BackupResult, createBackup } from "./create-backup";
 import { type RetentionPolicy, selectBackupsToPrune } from "./retention";
@@ -48,7 +49,11 @@ export async function runBackup(
     await config.repository.remove(id);
     await audit("backup.pruned", "SUCCESS", id, { keptNewest: result.id });
   }
-  const stale = await removeStaleWork(config.backupDir, now);
+  // Housekeeping after a good backup: if it fails, the backup still counts (the next run tries again).
+  const stale = await removeStaleWork(config.backupDir, now).catch((error: unknown) => {
+    logger.warn("killed backup runs' work folders could not be removed", describeError(error));
+    return [];
+  });
   if (stale.length > 0) {
     await audit("backup.stale-work-removed", "SUCCESS", null, {
       folders: stale.length,
