@@ -2,9 +2,8 @@
 // only: per-request CSP nonce, security headers, request id, CORS for the API,
 // and redirects for the obviously signed-out or wrong-role visitor. Every page,
 // action and route handler still authorizes on the server itself.
-import { getToken } from "next-auth/jwt";
 import { type NextRequest, NextResponse } from "next/server";
-import { SESSION_COOKIE, cookieName, secureCookiesEnabled, sessionSecrets } from "@/lib/auth/cookies";
+import { SESSION_COOKIE, cookieName, decodeSessionJwt } from "@/lib/auth/cookies";
 import { isPossibleServerAction, refuseBadFormPost } from "@/lib/security/form-post-gate";
 import { stripUntrustedForwarding, trustedProxyHops } from "@/lib/security/forwarded";
 import {
@@ -40,16 +39,8 @@ function areaOf(pathname: string): string | undefined {
 async function redirectFor(request: NextRequest): Promise<URL | null> {
   const area = areaOf(request.nextUrl.pathname);
   if (!area) return null;
-  let token: Awaited<ReturnType<typeof getToken>> = null;
-  for (const secret of sessionSecrets()) {
-    token = await getToken({
-      req: request,
-      secret,
-      cookieName: cookieName(SESSION_COOKIE),
-      secureCookie: secureCookiesEnabled(),
-    }).catch(() => null);
-    if (token) break;
-  }
+  const cookie = request.cookies.get(cookieName(SESSION_COOKIE))?.value;
+  const token = cookie ? await decodeSessionJwt(cookie) : null;
   if (!token?.role) return new URL("/sign-in", request.url);
   // Another role is sent to its own portal from a portal's front page only; a deeper
   // path (one naming a visit, say) is left to the page, which answers 404.

@@ -1,3 +1,4 @@
+import { type JWT, decode } from "next-auth/jwt";
 import { getEnv } from "@/lib/env";
 
 /** Secure, __Host- prefixed cookies everywhere but plain-http development. */
@@ -11,13 +12,22 @@ export function cookieName(base: string): string {
 }
 
 /**
- * The secrets a session cookie may be made with: AUTH_SECRET, and during a rotation the one being
- * retired (AUTH_SECRET_PREVIOUS), so nobody is signed out by it. New cookies use AUTH_SECRET only.
+ * The payload of a session cookie's JWT, or null for a forged, expired or foreign one. It opens with
+ * AUTH_SECRET, and during a rotation with the secret being retired (AUTH_SECRET_PREVIOUS), so rotating
+ * signs nobody out; cookies are only ever made with AUTH_SECRET. The one decoder of the cookie: pages
+ * and actions (session-cookie.ts), proxy.ts and next-auth's own endpoints (options.ts).
  */
-export function sessionSecrets(
-  env: { AUTH_SECRET?: string; AUTH_SECRET_PREVIOUS?: string } = getEnv(),
-): string[] {
-  return [env.AUTH_SECRET, env.AUTH_SECRET_PREVIOUS].filter((secret): secret is string => Boolean(secret));
+export async function decodeSessionJwt(value: string): Promise<JWT | null> {
+  const env = getEnv();
+  for (const secret of [env.AUTH_SECRET, env.AUTH_SECRET_PREVIOUS]) {
+    if (!secret) continue;
+    try {
+      return await decode({ token: value, secret });
+    } catch {
+      // Not made with this secret: try the next one.
+    }
+  }
+  return null;
 }
 
 export const SESSION_COOKIE = "haven.session";

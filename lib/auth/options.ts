@@ -4,11 +4,10 @@
 // server-side session id, and every reader checks that session on the server.
 import "server-only";
 import type { AuthOptions } from "next-auth";
-import { decode } from "next-auth/jwt";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import type { Role } from "@/lib/db/generated/enums";
-import { SESSION_COOKIE, cookieName, secureCookiesEnabled, sessionSecrets } from "./cookies";
+import { SESSION_COOKIE, cookieName, decodeSessionJwt, secureCookiesEnabled } from "./cookies";
 import { checkSession, revokeSession, sessionPolicy } from "./sessions";
 
 declare module "next-auth" {
@@ -40,19 +39,8 @@ export function authOptions(): AuthOptions {
   const secure = secureCookiesEnabled();
   cached = {
     secret: env.AUTH_SECRET,
-    // next-auth's own endpoints read cookies made with the secret being retired too (sessionSecrets).
-    jwt: {
-      async decode(params) {
-        for (const secret of sessionSecrets()) {
-          try {
-            return await decode({ ...params, secret });
-          } catch {
-            // Not made with this secret: try the next one.
-          }
-        }
-        return null;
-      },
-    },
+    // next-auth's own endpoints read the cookie as every other reader does (both secrets in a rotation).
+    jwt: { decode: ({ token }) => (token ? decodeSessionJwt(token) : Promise.resolve(null)) },
     useSecureCookies: secure,
     session: { strategy: "jwt", maxAge: Math.floor(sessionPolicy().maxAgeMs / 1000) },
     cookies: {

@@ -4,11 +4,11 @@
 // without JavaScript; next-auth's own endpoints read the same format.
 import "server-only";
 import { LRUCache } from "lru-cache";
-import { decode, encode } from "next-auth/jwt";
+import { encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import type { Role } from "@/lib/db/generated/enums";
 import { getEnv } from "@/lib/env";
-import { SESSION_COOKIE, cookieName, secureCookiesEnabled, sessionSecrets } from "./cookies";
+import { SESSION_COOKIE, cookieName, decodeSessionJwt, secureCookiesEnabled } from "./cookies";
 import { sessionPolicy } from "./sessions";
 
 export interface SessionToken {
@@ -66,16 +66,9 @@ export async function decodeSessionCookie(value: string | undefined): Promise<Se
   if (hit && hit.until > now) return hit.token;
   let token: SessionToken | null = null;
   let until = now + DECODED_TTL_MS;
-  for (const secret of sessionSecrets()) {
-    try {
-      const payload = await decode({ token: value, secret });
-      if (typeof payload?.sessionId === "string") token = payload as unknown as SessionToken;
-      if (typeof payload?.exp === "number") until = Math.min(until, payload.exp * 1000);
-      break;
-    } catch {
-      token = null;
-    }
-  }
+  const payload = await decodeSessionJwt(value);
+  if (typeof payload?.sessionId === "string") token = payload as unknown as SessionToken;
+  if (typeof payload?.exp === "number") until = Math.min(until, payload.exp * 1000);
   decoded.set(value, { token, until });
   return token;
 }

@@ -132,6 +132,20 @@ export async function resetDoctorMfa(displayName: string): Promise<void> {
   );
 }
 
+/** Fills the open sign-up form and accepts the required consents (and messaging, when asked). */
+export async function fillSignUpForm(
+  page: Page,
+  person: { fullName: string; email: string; dateOfBirth: string; password: string; messaging?: boolean },
+): Promise<void> {
+  await page.getByLabel("Full name").fill(person.fullName);
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Date of birth").fill(person.dateOfBirth);
+  await page.getByLabel("Password").fill(person.password);
+  await page.getByLabel(/telehealth consent/).check();
+  await page.getByLabel(/privacy notice/).check();
+  if (person.messaging) await page.getByLabel(/secure messaging consent/).check();
+}
+
 /** A new patient through the real sign-up and email confirmation; returns the email. */
 export async function signUpConfirmedPatient(
   page: Page,
@@ -140,14 +154,8 @@ export async function signUpConfirmedPatient(
 ): Promise<string> {
   const email = uniqueEmail(fullName.split(" ")[0]!.toLowerCase());
   await page.goto("/sign-up");
-  await page.getByLabel("Full name").fill(fullName);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Date of birth").fill("1980-01-31");
-  await page.getByLabel("Password").fill(password);
-  await page.getByLabel(/telehealth consent/).check();
-  await page.getByLabel(/privacy notice/).check();
-  // The optional one too: the specs that sign up a patient go on to message their doctor.
-  await page.getByLabel(/secure messaging consent/).check();
+  // The optional consent too: the specs that sign up a patient go on to message their doctor.
+  await fillSignUpForm(page, { fullName, email, dateOfBirth: "1980-01-31", password, messaging: true });
   await page.getByRole("button", { name: "Create account" }).click();
   await page.waitForURL(/reason=verify-email/);
   await page.goto(linkIn(await waitForMail(email, /Confirm your email/)));

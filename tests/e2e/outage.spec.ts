@@ -7,7 +7,15 @@ import { DEMO_EMAILS } from "@/prisma/demo-accounts";
 import { findFreePort } from "@/scripts/lib/free-port";
 import { type StallingProxy, startStallingProxy } from "../support/stalling-proxy";
 import { type Instance, startInstance, stopInstance, waitForHealth } from "./app-instances";
-import { accountsWithEmail, expect, expectAccessiblePage, startSession, test, uniqueEmail } from "./fixtures";
+import {
+  accountsWithEmail,
+  expect,
+  expectAccessiblePage,
+  fillSignUpForm,
+  startSession,
+  test,
+  uniqueEmail,
+} from "./fixtures";
 
 test.describe.configure({ mode: "serial" });
 
@@ -72,12 +80,12 @@ test("a form sent while the database is stopped says nothing was saved and keeps
   const page = await context.newPage();
   const email = uniqueEmail("outage");
   await page.goto("/sign-up");
-  await page.getByLabel("Full name").fill("Noor Outage");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Date of birth").fill("1984-05-06");
-  await page.getByLabel("Password").fill("lantern-meadow-copper-42");
-  await page.getByLabel(/telehealth consent/).check();
-  await page.getByLabel(/privacy notice/).check();
+  await fillSignUpForm(page, {
+    fullName: "Noor Outage",
+    email,
+    dateOfBirth: "1984-05-06",
+    password: "lantern-meadow-copper-42",
+  });
 
   database.cut();
   await page.getByRole("button", { name: "Create account" }).click();

@@ -2,6 +2,7 @@ import {
   enterPassword,
   expect,
   expectAccessiblePage,
+  fillSignUpForm,
   linkIn,
   signOut,
   signUpConfirmedPatient,
@@ -24,12 +25,12 @@ test("a new patient signs up, confirms the email, signs out and signs in again",
   await expect(page.getByText("You need to accept the telehealth consent to use Haven.")).toBeVisible();
   await expectAccessiblePage(page);
 
-  await page.getByLabel("Full name").fill("Noor Haddad");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Date of birth").fill("1992-06-15");
-  await page.getByLabel("Password").fill("short");
-  await page.getByLabel(/telehealth consent/).check();
-  await page.getByLabel(/privacy notice/).check();
+  await fillSignUpForm(page, {
+    fullName: "Noor Haddad",
+    email,
+    dateOfBirth: "1992-06-15",
+    password: "short",
+  });
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("Use at least 12 characters.")).toBeVisible();
   // What was typed is kept, except the password.

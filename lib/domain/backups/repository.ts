@@ -42,6 +42,16 @@ function assertBackupId(id: string): void {
   if (!BACKUP_ID_PATTERN.test(id)) throw new BackupNotFoundError(`${id} is not a backup id`);
 }
 
+/** The names in a folder; none while it does not exist yet (BACKUP_DIR before the first backup). */
+export async function folderEntries(directory: string): Promise<string[]> {
+  try {
+    return await readdir(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
+
 /** Backups as folders of BACKUP_DIR. */
 export function localBackups(backupDir: string): BackupRepository {
   const root = path.resolve(backupDir);
@@ -49,13 +59,7 @@ export function localBackups(backupDir: string): BackupRepository {
     location: root,
     locationOf: (id) => path.join(root, id),
     async list(limit = Infinity) {
-      let names: string[];
-      try {
-        names = await readdir(root);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-        throw error;
-      }
+      const names = await folderEntries(root);
       const listings: BackupListing[] = [];
       for (const id of names
         .filter((name) => BACKUP_ID_PATTERN.test(name))

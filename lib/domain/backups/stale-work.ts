@@ -5,6 +5,7 @@
 // writing (a long drill of a large database) never loses its folder.
 import { lstat, readdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { folderEntries } from "./repository";
 
 export const STALE_WORK_HOURS = 24;
 
@@ -25,13 +26,7 @@ async function changedSince(entry: string, cutoff: number): Promise<boolean> {
 /** Removes the stale work folders of BACKUP_DIR; returns their names. */
 export async function removeStaleWork(backupDir: string, now = new Date()): Promise<string[]> {
   const root = path.resolve(backupDir);
-  let names: string[];
-  try {
-    names = await readdir(root);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
+  const names = await folderEntries(root);
   const cutoff = now.getTime() - STALE_WORK_HOURS * 3_600_000;
   const removed: string[] = [];
   for (const name of names.filter((candidate) => WORK_FOLDER.test(candidate)).sort()) {
