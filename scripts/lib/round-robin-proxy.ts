@@ -20,7 +20,7 @@ export interface RoundRobinProxyOptions {
   /** The scheme the client used, as X-Forwarded-Proto (default "http"). */
   forwardedProto?: "http" | "https";
   /** Called for each request (and upgrade) once its upstream is chosen, e.g. to log who served what. */
-  onForward?: (forwarded: { method: string; url: string; upstream: number }) => void;
+  onForward?: (forwarded: { method: string; url: string; upstream: number; pinned: boolean }) => void;
   /** Sockets kept open per upstream (default 256): the benchmark drives many connections. */
   maxSocketsPerUpstream?: number;
 }
@@ -92,16 +92,21 @@ export async function startRoundRobinProxy(options: RoundRobinProxyOptions): Pro
       if (!Number.isInteger(pinned) || pinned < 0 || pinned >= upstreams.length) {
         throw new Error(`pin chose upstream ${pinned}, but there are ${upstreams.length}`);
       }
-      return chosen(request, pinned);
+      return chosen(request, pinned, true);
     }
     const index = next;
     next = (next + 1) % upstreams.length;
-    return chosen(request, index);
+    return chosen(request, index, false);
   }
 
-  function chosen(request: http.IncomingMessage, index: number): number {
+  function chosen(request: http.IncomingMessage, index: number, pinned: boolean): number {
     counts[index]! += 1;
-    options.onForward?.({ method: request.method ?? "GET", url: request.url ?? "/", upstream: index });
+    options.onForward?.({
+      method: request.method ?? "GET",
+      url: request.url ?? "/",
+      upstream: index,
+      pinned,
+    });
     return index;
   }
 

@@ -37,7 +37,7 @@ test.describe.configure({ mode: "serial" });
 
 let proxy: RoundRobinProxy;
 let instances: Instance[] = [];
-const forwarded: { method: string; url: string; upstream: number }[] = [];
+const forwarded: { method: string; url: string; upstream: number; pinned: boolean }[] = [];
 
 let patientEmail = "";
 let okaforId = "";
@@ -125,7 +125,10 @@ test("a patient signs in while requests alternate between the instances and book
   await page.getByLabel("Reason for the visit").fill("Recurring headaches");
   await page.getByRole("button", { name: "Book this time" }).click();
   const visitId = await payInTestMode(page);
-  const booking = since(mark).filter((entry) => !entry.url.startsWith(EVENTS_PATH));
+  // A request the previous page created before the pin (a prefetch held back on a busy machine) can still
+  // reach the proxy after it, without the header: it is not part of the booking.
+  const booking = since(mark).filter((entry) => entry.pinned && !entry.url.startsWith(EVENTS_PATH));
+  expect(since(mark).filter((entry) => entry.method === "POST" && !entry.pinned)).toEqual([]);
   expect(booking.filter((entry) => entry.method === "POST").length).toBeGreaterThan(0);
   expect(new Set(booking.map((entry) => entry.upstream)), "the booking ran on the other instance").toEqual(
     new Set([other]),
@@ -219,9 +222,13 @@ test("event streams held by instance A, sends through instance B: messages arriv
   const streams = during.filter((entry) => entry.url.startsWith(EVENTS_PATH));
   expect(streams.length).toBeGreaterThanOrEqual(2);
   expect(streams.every((entry) => entry.upstream === A)).toBe(true);
-  expect(during.filter((entry) => !entry.url.startsWith(EVENTS_PATH)).every((e) => e.upstream === B)).toBe(
-    true,
-  );
+  // (Requests created before the browsers were pinned are not part of the exchange: see the booking.)
+  expect(sends.every((entry) => entry.pinned)).toBe(true);
+  expect(
+    during
+      .filter((entry) => entry.pinned && !entry.url.startsWith(EVENTS_PATH))
+      .every((e) => e.upstream === B),
+  ).toBe(true);
   // The open streams are registered by one instance (A's) in the shared table.
   const holders = await sql<{ instance_id: string }>(
     `SELECT DISTINCT c.instance_id FROM realtime_connections c

@@ -58,7 +58,7 @@ async function startUpstream(name: string) {
 let a: Awaited<ReturnType<typeof startUpstream>>;
 let b: Awaited<ReturnType<typeof startUpstream>>;
 let proxy: RoundRobinProxy;
-const forwarded: { method: string; url: string; upstream: number }[] = [];
+const forwarded: { method: string; url: string; upstream: number; pinned: boolean }[] = [];
 
 beforeAll(async () => {
   a = await startUpstream("a");
@@ -112,7 +112,9 @@ describe("round-robin proxy", () => {
     proxy.resetCounts();
     for (let i = 0; i < 3; i += 1) await fetch(`${proxy.url}/pinned`, { headers: { "x-pin": "b" } });
     expect(proxy.counts).toEqual([0, 3]);
-    expect(forwarded.slice(-3)).toEqual(Array(3).fill({ method: "GET", url: "/pinned", upstream: 1 }));
+    expect(forwarded.slice(-3)).toEqual(
+      Array(3).fill({ method: "GET", url: "/pinned", upstream: 1, pinned: true }),
+    );
   });
 
   it("delivers a streamed response's first event before the response ends", async () => {
